@@ -1,0 +1,145 @@
+/* deck: the slide deck model and its YAML loader.
+ *
+ * A Deck is plain data, immutable once loaded. Every string in it lives in
+ * the deck's own arena and is freed by deck_free(); nothing is shared with
+ * the caller. The format is documented for clinic staff in slides/README.md. */
+#ifndef KIOSK_DECK_H
+#define KIOSK_DECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+/* Limits. Decks are written by hand; these bound what a careless or hostile
+ * file can make the kiosk do, and each is far above any sensible deck. */
+#define DECK_MAX_BYTES (1024 * 1024)  /* a deck of 100 slides is ~30 KiB */
+#define DECK_MAX_DEPTH 16             /* the format nests 5 deep at most */
+#define DECK_MAX_NODES 100000         /* bounds the tree built from a 1 MiB file */
+#define DECK_MAX_SLIDES 100           /* a waiting-room loop is 5-20 slides */
+#define DECK_MAX_TEXT_BYTES 2000      /* longer will not fit a screen anyway */
+#define DECK_MAX_ITEMS 8              /* bullets/steps a screen can show large */
+#define DECK_MAX_FIELDS 10            /* a form a client fills in with a finger */
+#define DECK_MAX_CHOICES 6            /* choice buttons that fit one row or two */
+#define DECK_MIN_DURATION_MS 2000
+#define DECK_MAX_DURATION_MS 120000
+
+typedef struct {
+    uint8_t r, g, b;
+} DeckColor;
+
+typedef enum {
+    SLIDE_TITLE,   /* big title, optional subtitle and image */
+    SLIDE_TEXT,    /* title and paragraphs, optional image beside */
+    SLIDE_BULLETS, /* title and a bullet list */
+    SLIDE_STEPS,   /* title and numbered steps */
+    SLIDE_IMAGE,   /* title, a large image and a caption */
+    SLIDE_SIGNUP,  /* call to action: text and a button that opens the form */
+} SlideKind;
+
+typedef struct {
+    SlideKind kind;
+    const char *name;     /* file-name-safe slug, for screenshots */
+    const char *title;    /* may be NULL */
+    const char *subtitle; /* title slides; may be NULL */
+    const char *text;     /* paragraphs separated by '\n'; may be NULL */
+    const char **items;   /* bullets or steps */
+    size_t item_count;
+    const char *image;    /* resolved path; may be NULL */
+    bool image_missing;   /* reported by the loader; renderer shows a placeholder */
+    const char *caption;  /* may be NULL */
+    const char *button;   /* signup slides: label of the button */
+    int duration_ms;      /* attract-loop time on screen */
+    int line, col;        /* where the slide starts, for diagnostics */
+} Slide;
+
+typedef enum { TRANSITION_FADE, TRANSITION_SLIDE, TRANSITION_NONE } TransitionKind;
+
+typedef struct {
+    DeckColor background, text, accent, accent_text, muted, surface, error;
+    const char *font;      /* resolved path of the regular face */
+    const char *bold_font; /* resolved path of the bold face */
+    int text_scale;        /* percent; 100 = the default body size */
+    int title_scale;       /* percent */
+    int line;              /* where theme: is, for contrast warnings */
+    int col;
+} DeckTheme;
+
+typedef struct {
+    TransitionKind transition;
+    int transition_ms;
+    int inactivity_ms;      /* back to the attract loop after no touch */
+    int form_inactivity_ms; /* form wiped and closed after no touch */
+    int thanks_ms;          /* thank-you screen shown this long */
+} DeckTiming;
+
+typedef enum { FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE, FIELD_CHOICE } DeckFieldType;
+
+typedef struct {
+    const char *id;    /* CSV column */
+    const char *label;
+    DeckFieldType type;
+    bool required;
+    bool contact;      /* one of the "at least one of these" fields */
+    const char **choices;
+    size_t choice_count;
+} DeckField;
+
+/* Words the kiosk shows, all from the deck so a clinic can translate it. */
+typedef struct {
+    const char *next, *back, *signup_button, *start_over;
+    const char *form_heading, *form_intro, *submit, *cancel;
+    const char *consent, *consent_version;
+    const char *thanks_title, *thanks_text, *saved_later_text;
+    const char *err_required, *err_email, *err_phone, *err_contact, *err_consent;
+    const char *optional;
+} DeckTexts;
+
+typedef struct {
+    const char *path;  /* the file it was loaded from */
+    const char *name;  /* short name written with each sign-up */
+    const char *title;
+    DeckTheme theme;
+    DeckTiming timing;
+    DeckTexts texts;
+    bool signup_on_every_slide;
+    Slide *slides;
+    size_t slide_count;
+    DeckField *fields;
+    size_t field_count;
+    void *arena;       /* private: owns every string above */
+} Deck;
+
+typedef struct {
+    /* Relative paths in a deck are looked up next to the deck first, then
+     * here, so that decks can use the bundled fonts/ and images/. */
+    const char *data_dir;
+} DeckLoadOptions;
+
+/** Loads and validates a deck file. Every problem is appended to diags as
+ *  FILE:LINE:COL. Returns a new Deck the caller frees with deck_free(), or
+ *  NULL when the file has errors that leave no usable deck. A returned deck
+ *  may still carry errors about missing images or fonts (the kiosk shows a
+ *  placeholder or the bundled font); callers that validate (--check) look at
+ *  diag_count(diags, DIAG_ERROR). */
+Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
+
+/** The same from memory; name is used in diagnostics and to resolve relative
+ *  paths (its directory). */
+Deck *deck_load_string(const char *name, const char *text, size_t len,
+                       const DeckLoadOptions *opts, DiagList *diags);
+
+/** NULL is a no-op. */
+void deck_free(Deck *deck);
+
+/** Default attract-loop time for text with this many words: a base plus
+ *  reading time at about three words a second. */
+int deck_reading_time_ms(size_t words);
+
+const char *deck_slide_kind_name(SlideKind kind);
+
+/** WCAG 2.1 contrast ratio of two colours, 1.0 .. 21.0. */
+double deck_contrast_ratio(DeckColor a, DeckColor b);
+
+#endif

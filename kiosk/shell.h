@@ -1,0 +1,25 @@
+/* shell: the imperative SDL part of the kiosk: window, event loop, timers,
+ * carrying out the effects the app core asks for. Only main calls it. */
+#ifndef KIOSK_SHELL_H
+#define KIOSK_SHELL_H
+
+#include <stdbool.h>
+
+#include "deck.h"
+
+typedef struct {
+    const char *deck_path;      /* the deck file (for reloads and messages) */
+    const char *data_dir;       /* bundled fonts/, images/ */
+    const char *signups_path;   /* CSV file of sign-ups */
+    const char *kiosk_id;       /* written with every sign-up */
+    const char *screenshot_dir; /* non-NULL: render every screen to PNGs and return */
+    bool windowed;
+    int width, height;          /* 0: the display's size (or 1920x1080 for screenshots) */
+    const char *renderer;       /* "auto", "software", or an SDL render driver name */
+} ShellOptions;
+
+/** Runs the kiosk until it is told to quit. Takes ownership of deck. Returns
+ *  a process exit status (0 ok, 3 runtime failure) and prints why it failed. */
+int shell_run(const ShellOptions *opts, Deck *deck);
+
+#endif
