@@ -1,11 +1,616 @@
+/* shell: the imperative part. Opens the display, pumps events into the app
+ * core, sleeps until the next event or timer, draws when something changed,
+ * and carries out the effects the core asks for (storing a sign-up). The
+ * only place with mutable globals: the signal flag. */
 #include "shell.h"
 
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app.h"
+#include "input.h"
+#include "log.h"
+#include "render.h"
+#include "store.h"
+#include "text.h"
+
+/* How often sign-ups that could not be written are tried again. */
+#define SHELL_STORE_RETRY_MS 10000
+#define SHELL_DEFAULT_FONT "fonts/AtkinsonHyperlegible-Regular.ttf"
+#define SHELL_DEFAULT_BOLD_FONT "fonts/AtkinsonHyperlegible-Bold.ttf"
+#define SHELL_SCREENSHOT_W 1920
+#define SHELL_SCREENSHOT_H 1080
+
+static volatile sig_atomic_t shell_stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    shell_stop_signal = sig;
+}
+
+typedef struct {
+    const ShellOptions *opts;
+    Deck *deck;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    TextFonts *fonts;
+    Render *render;
+    Store *store;
+    char **columns;
+    size_t ncolumns;
+    App app;
+    InputState input;
+    uint64_t next_store_retry;
+} Shell;
+
+static bool readable(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The deck's font if it can be read, else the bundled one, else any font
+ * in the bundled fonts folder: text must always show. */
+static void pick_font(const Shell *sh, const char *want, const char *bundled, char *out,
+                      size_t cap)
+{
+    if (readable(want)) {
+        snprintf(out, cap, "%s", want);
+        return;
+    }
+    snprintf(out, cap, "%s/%s", sh->opts->data_dir, bundled);
+    if (readable(out))
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/fonts", sh->opts->data_dir);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && (strcmp(e->d_name + n - 4, ".ttf") == 0 ||
+                      strcmp(e->d_name + n - 4, ".otf") == 0)) {
+            if (snprintf(out, cap, "%s/%s", dir, e->d_name) < (int)cap)
+                break;
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+static int open_fonts(Shell *sh)
+{
+    char regular[4096], bold[4096], err[512];
+    pick_font(sh, sh->deck->theme.font, SHELL_DEFAULT_FONT, regular, sizeof regular);
+    pick_font(sh, sh->deck->theme.bold_font ? sh->deck->theme.bold_font : sh->deck->theme.font,
+              SHELL_DEFAULT_BOLD_FONT, bold, sizeof bold);
+    sh->fonts = text_open(regular, bold, err, sizeof err);
+    if (!sh->fonts) {
+        log_msg(LOG_ERROR, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- sign-ups --------------------------------------------------------- */
+
+static void free_columns(Shell *sh)
+{
+    for (size_t i = 0; i < sh->ncolumns; i++)
+        free(sh->columns[i]);
+    free(sh->columns);
+    sh->columns = NULL;
+    sh->ncolumns = 0;
+}
+
+/* id, timestamp, kiosk, deck, the deck's fields, the consent version. */
+static int build_columns(Shell *sh)
+{
+    const Deck *d = sh->deck;
+    size_t n = 4 + d->field_count + 1;
+    sh->columns = calloc(n, sizeof *sh->columns);
+    if (!sh->columns)
+        return -1;
+    const char *fixed[] = {"id", "timestamp", "kiosk", "deck"};
+    for (size_t i = 0; i < 4; i++)
+        sh->columns[i] = strdup(fixed[i]);
+    for (size_t i = 0; i < d->field_count; i++)
+        sh->columns[4 + i] = strdup(d->fields[i].id);
+    sh->columns[n - 1] = strdup("consent_version");
+    sh->ncolumns = n;
+    for (size_t i = 0; i < n; i++)
+        if (!sh->columns[i])
+            return -1;
+    return 0;
+}
+
+static void open_store(Shell *sh)
+{
+    char note[512] = "", err[512] = "";
+    if (store_open(&sh->store, sh->opts->signups_path, (const char *const *)sh->columns,
+                   sh->ncolumns, note, sizeof note, err, sizeof err) != 0) {
+        sh->store = NULL;
+        log_msg(LOG_ERROR, "sign-ups cannot be stored yet: %s (will retry)", err);
+        return;
+    }
+    if (note[0])
+        log_msg(LOG_WARN, "%s", note);
+    log_msg(LOG_INFO, "sign-ups go to %s (%zu so far)", sh->opts->signups_path,
+            store_row_count(sh->store));
+}
+
+static const char *trimmed(const char *s, char *buf, size_t cap)
+{
+    while (*s == ' ')
+        s++;
+    snprintf(buf, cap, "%s", s);
+    size_t n = strlen(buf);
+    while (n > 0 && buf[n - 1] == ' ')
+        buf[--n] = '\0';
+    return buf;
+}
+
+/* Pending rows while the file cannot even be opened: kept here, written
+ * once it can. The store keeps its own queue for write failures. */
+typedef struct PendingRow {
+    struct PendingRow *next;
+    size_t n;
+    char **values;
+} PendingRow;
+
+static PendingRow *shell_pending;
+
+static void wipe_free(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+    free(s);
+}
+
+static void free_row(PendingRow *row)
+{
+    for (size_t i = 0; i < row->n; i++)
+        wipe_free(row->values[i]);
+    free(row->values);
+    free(row);
+}
+
+/* Returns true when the row is durably on disk. */
+static bool store_row(Shell *sh, char **values, size_t n, const char *id)
+{
+    char err[512] = "";
+    if (!sh->store)
+        open_store(sh);
+    if (sh->store) {
+        int rc = store_append(sh->store, (const char *const *)values, n, err, sizeof err);
+        if (rc == 0) {
+            log_msg(LOG_INFO, "sign-up %s stored", id);
+            return true;
+        }
+        log_msg(LOG_ERROR, "sign-up %s not written yet: %s (kept in memory, will retry)", id,
+                err);
+        return false; /* queued inside the store */
+    }
+    PendingRow *row = calloc(1, sizeof *row);
+    if (row) {
+        row->n = n;
+        row->values = calloc(n, sizeof *row->values);
+        for (size_t i = 0; row->values && i < n; i++)
+            row->values[i] = strdup(values[i]);
+        row->next = shell_pending;
+        shell_pending = row;
+    }
+    log_msg(LOG_ERROR, "sign-up %s kept in memory until the sign-up file can be opened", id);
+    return false;
+}
+
+static void retry_stores(Shell *sh, uint64_t now)
+{
+    if (now < sh->next_store_retry)
+        return;
+    sh->next_store_retry = now + SHELL_STORE_RETRY_MS;
+    if (shell_pending && !sh->store)
+        open_store(sh);
+    char err[512];
+    while (shell_pending && sh->store) {
+        PendingRow *row = shell_pending;
+        if (store_append(sh->store, (const char *const *)row->values, row->n, err,
+                         sizeof err) < 0)
+            break;
+        shell_pending = row->next;
+        log_msg(LOG_INFO, "sign-up %s stored after a retry", row->values[0]);
+        free_row(row);
+    }
+    if (sh->store && store_pending(sh->store)) {
+        size_t left = store_flush(sh->store, err, sizeof err);
+        if (left)
+            log_msg(LOG_ERROR, "%zu sign-up(s) still waiting to be written: %s", left, err);
+        else
+            log_msg(LOG_INFO, "waiting sign-ups are now stored");
+    }
+}
+
+static bool anything_pending(const Shell *sh)
+{
+    return shell_pending || (sh->store && store_pending(sh->store));
+}
+
+static void save_signup(Shell *sh, uint64_t now)
+{
+    const Deck *d = sh->deck;
+    const Form *f = &sh->app.form;
+    size_t n = sh->ncolumns;
+    char **values = calloc(n, sizeof *values);
+    char id[17], stamp[64], buf[FORM_VALUE_MAX];
+    store_make_id(id);
+    store_format_time(time(NULL), stamp, sizeof stamp);
+    bool ok = values != NULL;
+    if (ok) {
+        values[0] = strdup(id);
+        values[1] = strdup(stamp);
+        values[2] = strdup(sh->opts->kiosk_id);
+        values[3] = strdup(d->name);
+        for (size_t i = 0; i < d->field_count; i++) {
+            const char *v = "";
+            if (f->spec[i].kind == FORM_CHOICE)
+                v = f->choice[i] >= 0 && (size_t)f->choice[i] < d->fields[i].choice_count
+                        ? d->fields[i].choices[f->choice[i]]
+                        : "";
+            else
+                v = trimmed(f->value[i], buf, sizeof buf);
+            values[4 + i] = strdup(v);
+        }
+        values[n - 1] = strdup(d->texts.consent_version);
+        for (size_t i = 0; i < n; i++)
+            ok = ok && values[i];
+    }
+    bool saved = ok && store_row(sh, values, n, id);
+    if (!ok)
+        log_msg(LOG_ERROR, "out of memory while storing a sign-up");
+    for (size_t i = 0; values && i < n; i++)
+        wipe_free(values[i]);
+    free(values);
+    volatile char *p = buf;
+    for (size_t i = 0; i < sizeof buf; i++)
+        p[i] = 0;
+    app_stored(&sh->app, saved, now);
+}
+
+/* ---- display ---------------------------------------------------------- */
+
+static int open_display(Shell *sh, bool headless)
+{
+    const ShellOptions *o = sh->opts;
+    bool software = headless || strcmp(o->renderer, "software") == 0;
+    /* SDL's default opens a hidden OpenGL context for the software
+     * renderer's window framebuffer: ~100 MiB, 0.25 s at start and ~20 ms
+     * per present here. Blit straight to the window instead. */
+    if (software)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "kiosk: cannot open the display: %s\n", SDL_GetError());
+        return -1;
+    }
+    int w = o->width, h = o->height;
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (headless) {
+        if (!w) {
+            w = SHELL_SCREENSHOT_W;
+            h = SHELL_SCREENSHOT_H;
+        }
+        flags |= SDL_WINDOW_HIDDEN;
+    } else if (o->windowed) {
+        if (!w) {
+            w = 1280;
+            h = 800;
+        }
+        flags |= SDL_WINDOW_RESIZABLE;
+    } else {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        if (!w) {
+            w = 1280;
+            h = 800;
+        }
+    }
+    const char *title = sh->deck->title ? sh->deck->title : "kiosk";
+    sh->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                               flags);
+    if (!sh->win) {
+        fprintf(stderr, "kiosk: cannot open a window: %s\n", SDL_GetError());
+        return -1;
+    }
+    int index = -1;
+    if (!software && strcmp(o->renderer, "auto") != 0) {
+        for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
+            SDL_RendererInfo info;
+            if (SDL_GetRenderDriverInfo(i, &info) == 0 && strcmp(info.name, o->renderer) == 0)
+                index = i;
+        }
+        if (index < 0)
+            log_msg(LOG_WARN, "renderer '%s' is not available; using the default", o->renderer);
+    }
+    sh->ren = SDL_CreateRenderer(sh->win, index,
+                                 software ? SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE
+                                          : SDL_RENDERER_TARGETTEXTURE);
+    if (!sh->ren && !software)
+        sh->ren = SDL_CreateRenderer(sh->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!sh->ren) {
+        fprintf(stderr, "kiosk: cannot create a renderer: %s\n", SDL_GetError());
+        return -1;
+    }
+    if (!headless && !o->windowed)
+        SDL_ShowCursor(SDL_DISABLE);
+    SDL_DisableScreenSaver();
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(sh->ren, &info);
+    SDL_GetRendererOutputSize(sh->ren, &w, &h);
+    log_msg(LOG_INFO, "video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(),
+            info.name, w, h);
+    sh->input.w = w;
+    sh->input.h = h;
+    return 0;
+}
+
+static int start(Shell *sh, bool headless)
+{
+    if (open_display(sh, headless) != 0)
+        return -1;
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
+        return -1;
+    }
+    IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    if (open_fonts(sh) != 0)
+        return -1;
+    char err[256];
+    sh->render = render_create(sh->ren, sh->fonts, err, sizeof err);
+    if (!sh->render) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    render_set_deck(sh->render, sh->deck);
+    return 0;
+}
+
+static void stop(Shell *sh)
+{
+    render_destroy(sh->render);
+    text_close(sh->fonts);
+    if (sh->ren)
+        SDL_DestroyRenderer(sh->ren);
+    if (sh->win)
+        SDL_DestroyWindow(sh->win);
+    while (shell_pending) {
+        PendingRow *row = shell_pending;
+        shell_pending = row->next;
+        log_msg(LOG_ERROR, "sign-up %s could not be written before exit", row->values[0]);
+        free_row(row);
+    }
+    if (sh->store && store_pending(sh->store)) {
+        char err[256];
+        store_flush(sh->store, err, sizeof err);
+        if (store_pending(sh->store))
+            log_msg(LOG_ERROR, "%zu sign-up(s) could not be written before exit: %s",
+                    store_pending(sh->store), err);
+    }
+    store_close(sh->store);
+    free_columns(sh);
+    IMG_Quit();
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    deck_free(sh->deck);
+}
+
+/* ---- screenshots ------------------------------------------------------ */
+
+static int save_png(Shell *sh, const char *dir, int n, const char *name)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(sh->ren, &w, &h);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s)
+        return -1;
+    int rc = SDL_RenderReadPixels(sh->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%02d-%s.png", dir, n, name);
+    if (rc == 0)
+        rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    if (rc != 0) {
+        fprintf(stderr, "kiosk: cannot write %s: %s\n", path, SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+static int shot(Shell *sh, const char *dir, int *n, const char *name)
+{
+    render_frame(sh->render, &sh->app, 0);
+    SDL_RenderPresent(sh->ren);
+    return save_png(sh, dir, ++*n, name);
+}
+
+/* A made-up client, for the pictures only. */
+static void fill_example(Form *f, const Deck *d)
+{
+    static const char *const examples[] = {"Zoë Müller", "+44 20 7946 0958",
+                                           "zoe.muller@example.com"};
+    int text = 0;
+    for (size_t i = 0; i < d->field_count && (int)i < f->count; i++) {
+        if (f->spec[i].kind == FORM_CHOICE) {
+            form_choose(f, (int)i, 0);
+            continue;
+        }
+        form_focus(f, (int)i);
+        form_insert_text(f, examples[text < 3 ? text : 2]);
+        text++;
+    }
+    form_focus(f, -1);
+}
+
+static int screenshots(Shell *sh)
+{
+    const char *dir = sh->opts->screenshot_dir;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "kiosk: cannot create %s: %s\n", dir, strerror(errno));
+        return 3;
+    }
+    App *app = &sh->app;
+    int n = 0;
+    for (size_t i = 0; i < sh->deck->slide_count; i++) {
+        app->slide = app->from_slide = (int)i;
+        app->trans_dir = 0;
+        if (shot(sh, dir, &n, sh->deck->slides[i].name) != 0)
+            return 3;
+    }
+    app->screen = SCREEN_FORM;
+    form_clear(&app->form);
+    int rc = shot(sh, dir, &n, "form-empty");
+    /* Typing into the first field: the keyboard is up. */
+    Input in = {.type = IN_TEXT};
+    form_focus(&app->form, 0);
+    app->kb_visible = true;
+    FormLayout fl;
+    app_form_layout(app, &fl);
+    keyboard_layout(&app->kb, form_keyboard_mode(&app->form), app->form.page, fl.keyboard.x,
+                    fl.keyboard.y, fl.keyboard.w, fl.keyboard.h);
+    snprintf(in.text, sizeof in.text, "Zoë");
+    form_insert_text(&app->form, in.text);
+    rc |= shot(sh, dir, &n, "form-typing");
+    form_clear(&app->form);
+    app->kb_visible = false;
+    form_attempt_submit(&app->form);
+    rc |= shot(sh, dir, &n, "form-errors");
+    form_clear(&app->form);
+    fill_example(&app->form, sh->deck);
+    form_toggle(&app->form, app->consent_field);
+    rc |= shot(sh, dir, &n, "form-filled");
+    form_clear(&app->form);
+    app->screen = SCREEN_THANKS;
+    app->store_failed = false;
+    rc |= shot(sh, dir, &n, "thanks");
+    app->store_failed = true;
+    rc |= shot(sh, dir, &n, "thanks-saved-later");
+    if (rc)
+        return 3;
+    printf("%d screens written to %s\n", n, dir);
+    return 0;
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now, bool *quit)
+{
+    if (ev->type == SDL_QUIT) {
+        /* In fullscreen only staff (or the service manager) may stop the
+         * kiosk; a window manager's close is for the windowed preview. */
+        if (sh->opts->windowed)
+            *quit = true;
+        return;
+    }
+    if (ev->type == SDL_WINDOWEVENT && (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                                        ev->window.event == SDL_WINDOWEVENT_EXPOSED)) {
+        int w, h;
+        SDL_GetRendererOutputSize(sh->ren, &w, &h);
+        sh->input.w = w;
+        sh->input.h = h;
+        Input in = {.type = IN_RESIZE, .x = w, .y = h};
+        app_update(&sh->app, &in, now);
+        sh->app.dirty = true;
+        return;
+    }
+    Input in;
+    if (input_translate(&sh->input, ev, &in))
+        app_update(&sh->app, &in, now);
+}
+
+static int run_loop(Shell *sh)
+{
+    signal(SIGTERM, on_stop_signal);
+    signal(SIGINT, on_stop_signal);
+    SDL_StartTextInput();
+    uint64_t now = SDL_GetTicks64();
+    app_init(&sh->app, sh->deck, sh->input.w, sh->input.h, now);
+    bool quit = false;
+    while (!quit && !shell_stop_signal) {
+        int timeout = app_next_timeout(&sh->app, now);
+        if (anything_pending(sh)) {
+            int retry = (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0);
+            timeout = timeout < 0 || retry < timeout ? retry : timeout;
+        }
+        /* Sleep until an event or the next timer: no polling, so a
+         * standing slide costs no CPU. Signals interrupt the wait at the
+         * latest after a second. */
+        if (timeout < 0 || timeout > 1000)
+            timeout = 1000;
+        SDL_Event ev;
+        int got = SDL_WaitEventTimeout(&ev, timeout);
+        now = SDL_GetTicks64();
+        if (got) {
+            handle_event(sh, &ev, now, &quit);
+            while (SDL_PollEvent(&ev))
+                handle_event(sh, &ev, now, &quit);
+        }
+        Input tick = {.type = IN_TICK};
+        app_update(&sh->app, &tick, now);
+        if (sh->app.effects & EFFECT_STORE) {
+            sh->app.effects &= ~(unsigned)EFFECT_STORE;
+            save_signup(sh, now);
+        }
+        if (sh->app.effects & EFFECT_QUIT)
+            quit = true;
+        if (anything_pending(sh))
+            retry_stores(sh, now);
+        if (sh->app.dirty || app_transition(&sh->app, now) < 1.0) {
+            render_frame(sh->render, &sh->app, now);
+            SDL_RenderPresent(sh->ren);
+            sh->app.dirty = false;
+        }
+    }
+    if (shell_stop_signal)
+        log_msg(LOG_INFO, "stopping on signal %d", (int)shell_stop_signal);
+    return 0;
+}
 
 int shell_run(const ShellOptions *opts, Deck *deck)
 {
-    (void)opts;
-    deck_free(deck);
-    fprintf(stderr, "kiosk: the display shell is not built yet\n");
-    return 3;
+    Shell sh = {.opts = opts, .deck = deck};
+    bool headless = opts->screenshot_dir != NULL;
+    if (headless) {
+        /* Screenshots need no display: SDL draws into memory. */
+        SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    }
+    int status = 3;
+    if (build_columns(&sh) != 0) {
+        fprintf(stderr, "kiosk: out of memory\n");
+        goto done;
+    }
+    if (start(&sh, headless) != 0)
+        goto done;
+    if (headless) {
+        app_init(&sh.app, deck, sh.input.w, sh.input.h, 0);
+        status = screenshots(&sh);
+        goto done;
+    }
+    log_msg(LOG_INFO, "kiosk %s started: deck %s (%zu slides)", KIOSK_VERSION,
+            deck->path, deck->slide_count);
+    open_store(&sh);
+    status = run_loop(&sh);
+done:
+    stop(&sh);
+    return status;
 }

@@ -1,0 +1,617 @@
+/* app: screens, slides, timers, gestures and the form as one pure state
+ * machine. See app.h. */
+#include "app.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+static FormFieldKind field_kind(DeckFieldType t)
+{
+    switch (t) {
+    case FIELD_EMAIL: return FORM_EMAIL;
+    case FIELD_PHONE: return FORM_PHONE;
+    case FIELD_CHOICE: return FORM_CHOICE;
+    case FIELD_TEXT: break;
+    }
+    return FORM_TEXT;
+}
+
+/* The form is the deck's fields plus the consent checkbox, which is always
+ * last and always required: nobody is contacted without it. */
+static void setup_form(App *app)
+{
+    const Deck *d = app->deck;
+    int n = 0;
+    for (size_t i = 0; i < d->field_count && n < FORM_MAX_FIELDS - 1; i++, n++) {
+        FormFieldSpec *s = &app->specs[n];
+        memset(s, 0, sizeof *s);
+        s->kind = field_kind(d->fields[i].type);
+        s->required = d->fields[i].required;
+        s->contact = d->fields[i].contact;
+        s->choice_count = (int)d->fields[i].choice_count;
+    }
+    memset(&app->specs[n], 0, sizeof app->specs[n]);
+    app->specs[n].kind = FORM_CHECK;
+    app->specs[n].required = true;
+    app->consent_field = n;
+    form_init(&app->form, app->specs, n + 1);
+    app->kb_visible = false;
+}
+
+void app_init(App *app, const Deck *deck, int w, int h, uint64_t now)
+{
+    memset(app, 0, sizeof *app);
+    app->deck = deck;
+    app->w = w;
+    app->h = h;
+    app->screen = SCREEN_SLIDES;
+    app->attract = true;
+    app->slide_since = now;
+    app->last_input = now;
+    app->dirty = true;
+    app->slides_viewed = 1;
+    setup_form(app);
+}
+
+void app_set_deck(App *app, const Deck *deck, uint64_t now)
+{
+    app->deck = deck;
+    if (app->slide >= (int)deck->slide_count)
+        app->slide = 0;
+    app->from_slide = app->slide;
+    app->trans_dir = 0;
+    app->slide_since = now;
+    if (app->screen == SCREEN_SLIDES)
+        setup_form(app);
+    app->dirty = true;
+}
+
+/* ---- geometry --------------------------------------------------------- */
+
+static void relayout_keyboard(App *app);
+
+void app_form_layout(const App *app, FormLayout *out)
+{
+    memset(out, 0, sizeof *out);
+    int w = app->w, h = app->h;
+    int s = imin(w, h);
+    int m = layout_margin(w, h);
+    ChromeLayout chrome;
+    layout_chrome(app->deck, w, h, &chrome);
+    LayoutSizes z = layout_sizes(app->deck, w, h);
+    out->label_px = imax(14, (int)lround(s * 0.046));
+    out->value_px = imax(16, (int)lround(s * 0.052));
+    out->small_px = imax(14, (int)lround(s * 0.042));
+    int lh = out->label_px * 5 / 4;
+    int bh = imax(44, out->value_px * 2 - out->value_px / 6); /* a finger-sized box */
+    /* Room for a two-line message under each field when the screen has it;
+     * one line on small screens. */
+    int eh = out->small_px * 5 / 2;
+    int row = lh + bh + eh;
+    const Form *f = &app->form;
+    int nfields = f->count - 1; /* the consent box is laid out on its own */
+    bool landscape = w * 10 >= h * 11;
+    int head_h = imin(z.title, (int)lround(s * 0.075)) * 6 / 5;
+
+    if (app->kb_visible && f->focus >= 0) {
+        /* Typing: only the focused field, kept above the keyboard. */
+        int kh = keyboard_preferred_height(form_keyboard_mode(f), w, h);
+        out->keyboard = (LRect){0, h - kh, w, kh};
+        int cw = imax(bh * 2, (int)lround(w * 0.2));
+        out->cancel = (LRect){w - m - cw, m / 2, cw, bh};
+        out->heading = (LRect){m, m / 2, w - 3 * m - cw, bh};
+        int top = m / 2 + bh + m / 4;
+        int avail = h - kh - top;
+        int y = top + imax(0, (avail - row) / 2);
+        int i = f->focus;
+        out->visible[i] = true;
+        out->label[i] = (LRect){m, y, w - 2 * m, lh};
+        out->box[i] = (LRect){m, y + lh, w - 2 * m, bh};
+        out->error[i] = (LRect){m, y + lh + bh, w - 2 * m, eh};
+        return;
+    }
+
+    int bar_h = chrome.bar.h;
+    int bw = imax(bh * 2, (int)lround(w * 0.22));
+    int by = h - bar_h + (bar_h - chrome.back.h) / 2;
+    out->cancel = (LRect){m, by, bw, chrome.back.h};
+    out->submit = (LRect){w - m - bw, by, bw, chrome.back.h};
+
+    /* Heading, and the intro line when there is room for it. */
+    int y = m * 2 / 3;
+    int content_bottom = h - bar_h - m / 3;
+    int consent_lines = landscape ? 3 : 2;
+    int consent_h = imax(bh, consent_lines * lh) + eh;
+    int col2_rows = 0;
+    for (int i = 0; i < nfields; i++)
+        col2_rows += f->spec[i].kind == FORM_CHOICE;
+    int col1_rows = nfields - col2_rows;
+    int needed = landscape ? imax(col1_rows * row, col2_rows * row + consent_h)
+                           : nfields * row + consent_h;
+    if (y + head_h + needed > content_bottom) {
+        int one_line = out->small_px * 5 / 4;
+        needed -= (eh - one_line) * (landscape ? imax(col1_rows, col2_rows + 1)
+                                               : nfields + 1);
+        eh = one_line;
+        row = lh + bh + eh;
+    }
+    int heading_total = head_h + lh + m / 3;
+    if (y + heading_total + needed > content_bottom)
+        heading_total = head_h + m / 4; /* no room for the intro */
+    out->heading = (LRect){m, y, w - 2 * m, heading_total};
+    y += heading_total;
+
+    int colw = landscape ? (w - 3 * m) / 2 : w - 2 * m;
+    int x1 = m, x2 = landscape ? 2 * m + colw : m;
+    int y1 = y, y2 = y;
+    for (int i = 0; i < nfields; i++) {
+        bool second = landscape && f->spec[i].kind == FORM_CHOICE;
+        int x = second ? x2 : x1;
+        int *yy = second ? &y2 : &y1;
+        if (!landscape)
+            yy = &y1;
+        out->visible[i] = true;
+        out->label[i] = (LRect){x, *yy, colw, lh};
+        out->box[i] = (LRect){x, *yy + lh, colw, bh};
+        out->error[i] = (LRect){x, *yy + lh + bh, colw, eh};
+        if (f->spec[i].kind == FORM_CHOICE && f->spec[i].choice_count > 0) {
+            int n = f->spec[i].choice_count;
+            int gap = imax(6, m / 3);
+            int cwid = (colw - gap * (n - 1)) / n;
+            for (int c = 0; c < n && c < DECK_MAX_CHOICES; c++)
+                out->choice[i][c] = (LRect){x + c * (cwid + gap), *yy + lh, cwid, bh};
+        }
+        *yy += row;
+    }
+    int cy = landscape ? y2 : y1;
+    int cx = landscape ? x2 : x1;
+    int ci = app->consent_field;
+    out->visible[ci] = true;
+    out->consent_box = (LRect){cx, cy + (lh - lh) / 2, bh, bh};
+    out->consent_text = (LRect){cx + bh + m / 2, cy, colw - bh - m / 2,
+                                imax(bh, consent_lines * lh)};
+    out->box[ci] = (LRect){cx, cy, colw, imax(bh, consent_lines * lh)};
+    out->error[ci] = (LRect){cx, cy + out->box[ci].h, colw, eh};
+}
+
+LRect app_thanks_button(const App *app)
+{
+    ChromeLayout chrome;
+    layout_chrome(app->deck, app->w, app->h, &chrome);
+    int bw = imax(chrome.next.w, (int)lround(app->w * 0.3));
+    return (LRect){(app->w - bw) / 2, chrome.next.y, bw, chrome.next.h};
+}
+
+static bool slide_is_cta(const App *app)
+{
+    return app->deck->slides[app->slide].kind == SLIDE_SIGNUP &&
+           app->deck->slides[app->slide].button;
+}
+
+Hit app_hit(const App *app, int x, int y)
+{
+    Hit hit = {HIT_NONE, 0};
+    if (app->screen == SCREEN_SLIDES) {
+        ChromeLayout c;
+        layout_chrome(app->deck, app->w, app->h, &c);
+        if (app->slide > 0 && layout_rect_contains(c.back, x, y))
+            hit.kind = HIT_BACK;
+        else if (layout_rect_contains(c.next, x, y))
+            hit.kind = HIT_NEXT;
+        else if (c.signup.w > 0 && layout_rect_contains(c.signup, x, y))
+            hit.kind = HIT_SIGNUP;
+        else if (slide_is_cta(app) &&
+                 layout_rect_contains(layout_cta_button(app->deck, app->w, app->h), x, y))
+            hit.kind = HIT_CTA;
+        else if (y < c.bar.y)
+            /* The left third goes back, the rest forward: most people tap
+             * in the middle to see more. */
+            hit.kind = x < app->w * 3 / 10 ? HIT_ZONE_BACK : HIT_ZONE_NEXT;
+        return hit;
+    }
+    if (app->screen == SCREEN_THANKS) {
+        hit.kind = HIT_THANKS;
+        return hit;
+    }
+    FormLayout fl;
+    app_form_layout(app, &fl);
+    if (fl.keyboard.h > 0 && layout_rect_contains(fl.keyboard, x, y)) {
+        int k = keyboard_hit(&app->kb, x, y);
+        if (k >= 0)
+            hit = (Hit){HIT_KEY, k};
+        return hit;
+    }
+    if (layout_rect_contains(fl.cancel, x, y))
+        return (Hit){HIT_CANCEL, 0};
+    if (fl.submit.w && layout_rect_contains(fl.submit, x, y))
+        return (Hit){HIT_SUBMIT, 0};
+    const Form *f = &app->form;
+    for (int i = 0; i < f->count; i++) {
+        if (!fl.visible[i])
+            continue;
+        if (i == app->consent_field) {
+            if (layout_rect_contains(fl.box[i], x, y))
+                return (Hit){HIT_CONSENT, i};
+            continue;
+        }
+        if (f->spec[i].kind == FORM_CHOICE) {
+            for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++)
+                if (layout_rect_contains(fl.choice[i][c], x, y))
+                    return (Hit){HIT_CHOICE, i * 16 + c};
+            continue;
+        }
+        LRect r = fl.label[i];
+        r.h += fl.box[i].h;
+        if (layout_rect_contains(r, x, y))
+            return (Hit){HIT_FIELD, i};
+    }
+    return hit;
+}
+
+/* ---- transitions and navigation -------------------------------------- */
+
+static bool transition_running(const App *app)
+{
+    return app->trans_dir != 0;
+}
+
+static void go_to(App *app, int target, int dir, uint64_t now)
+{
+    int count = (int)app->deck->slide_count;
+    if (target < 0 || target >= count)
+        return;
+    /* A new move while a transition runs completes the old one at once. */
+    app->from_slide = app->slide;
+    app->slide = target;
+    bool animate = app->deck->timing.transition != TRANSITION_NONE &&
+                   app->deck->timing.transition_ms > 0 && app->from_slide != target;
+    app->trans_dir = animate ? dir : 0;
+    app->trans_start = now;
+    app->slide_since = now;
+    app->slides_viewed++;
+    app->dirty = true;
+}
+
+static void navigate(App *app, int dir, uint64_t now)
+{
+    int count = (int)app->deck->slide_count;
+    int target = app->slide + dir;
+    if (target < 0)
+        return;
+    if (target >= count)
+        target = 0; /* Next on the last slide starts again */
+    go_to(app, target, dir, now);
+}
+
+static void restart_loop(App *app, uint64_t now)
+{
+    app->screen = SCREEN_SLIDES;
+    app->attract = true;
+    app->kb_visible = false;
+    if (app->slide != 0)
+        go_to(app, 0, -1, now);
+    app->slide_since = now;
+    app->dirty = true;
+}
+
+static void open_form(App *app, uint64_t now)
+{
+    (void)now;
+    form_clear(&app->form);
+    app->screen = SCREEN_FORM;
+    app->trans_dir = 0;
+    app->kb_visible = false;
+    app->forms_opened++;
+    app->dirty = true;
+}
+
+static void close_form(App *app, uint64_t now)
+{
+    form_clear(&app->form);
+    app->kb_visible = false;
+    app->screen = SCREEN_SLIDES;
+    app->slide_since = now;
+    app->dirty = true;
+}
+
+static void relayout_keyboard(App *app)
+{
+    app->kb_visible = form_wants_keyboard(&app->form);
+    if (!app->kb_visible)
+        return;
+    FormLayout fl;
+    app_form_layout(app, &fl);
+    keyboard_layout(&app->kb, form_keyboard_mode(&app->form), app->form.page, fl.keyboard.x,
+                    fl.keyboard.y, fl.keyboard.w, fl.keyboard.h);
+}
+
+static void focus_field(App *app, int field)
+{
+    form_focus(&app->form, field);
+    relayout_keyboard(app);
+    app->dirty = true;
+}
+
+static void submit(App *app)
+{
+    if (form_valid(&app->form)) {
+        form_focus(&app->form, -1);
+        app->kb_visible = false;
+        app->effects |= EFFECT_STORE;
+    } else {
+        form_attempt_submit(&app->form);
+    }
+    app->dirty = true;
+}
+
+void app_stored(App *app, bool saved_now, uint64_t now)
+{
+    form_clear(&app->form);
+    app->kb_visible = false;
+    app->forms_completed++;
+    app->store_failed = !saved_now;
+    app->screen = SCREEN_THANKS;
+    app->thanks_since = now;
+    app->dirty = true;
+}
+
+static void tap(App *app, int x, int y, uint64_t now)
+{
+    Hit hit = app_hit(app, x, y);
+    Form *f = &app->form;
+    switch (hit.kind) {
+    case HIT_BACK:
+    case HIT_ZONE_BACK:
+        navigate(app, -1, now);
+        break;
+    case HIT_NEXT:
+    case HIT_ZONE_NEXT:
+        navigate(app, +1, now);
+        break;
+    case HIT_SIGNUP:
+    case HIT_CTA:
+        open_form(app, now);
+        break;
+    case HIT_FIELD:
+        focus_field(app, hit.index);
+        break;
+    case HIT_CHOICE:
+        form_focus(f, -1);
+        app->kb_visible = false;
+        form_choose(f, hit.index / 16, hit.index % 16);
+        break;
+    case HIT_CONSENT:
+        form_focus(f, -1);
+        app->kb_visible = false;
+        form_toggle(f, app->consent_field);
+        break;
+    case HIT_SUBMIT:
+        submit(app);
+        break;
+    case HIT_CANCEL:
+        app->forms_abandoned++;
+        close_form(app, now);
+        break;
+    case HIT_KEY:
+        if (hit.index >= 0 && hit.index < app->kb.count) {
+            KeyAction a = app->kb.keys[hit.index].action;
+            form_apply_key(f, &a);
+            relayout_keyboard(app);
+        }
+        break;
+    case HIT_THANKS:
+        restart_loop(app, now);
+        break;
+    case HIT_NONE:
+        break;
+    }
+    app->dirty = true;
+}
+
+static bool is_button(HitKind k)
+{
+    return k != HIT_NONE && k != HIT_ZONE_BACK && k != HIT_ZONE_NEXT && k != HIT_THANKS;
+}
+
+static void pointer(App *app, const Input *in, uint64_t now)
+{
+    int s = imin(app->w, app->h);
+    int slop = s * APP_TAP_SLOP_PERMILLE / 1000;
+    if (in->type == IN_DOWN) {
+        app->down = true;
+        app->down_x = in->x;
+        app->down_y = in->y;
+        app->down_at = now;
+        Hit hit = app_hit(app, in->x, in->y);
+        /* Feedback on touch, not on release: the client sees at once that
+         * the kiosk heard them. */
+        app->pressed = is_button(hit.kind) ? hit : (Hit){HIT_NONE, 0};
+        app->dirty = true;
+        return;
+    }
+    if (!app->down)
+        return;
+    int dx = in->x - app->down_x, dy = in->y - app->down_y;
+    bool moved = abs(dx) > slop || abs(dy) > slop;
+    if (in->type == IN_MOVE) {
+        if (moved && app->pressed.kind != HIT_NONE) {
+            app->pressed = (Hit){HIT_NONE, 0};
+            app->dirty = true;
+        }
+        return;
+    }
+    /* IN_UP */
+    app->down = false;
+    Hit pressed = app->pressed;
+    app->pressed = (Hit){HIT_NONE, 0};
+    app->dirty = true;
+    bool swipe = app->screen == SCREEN_SLIDES &&
+                 abs(dx) >= app->w * APP_SWIPE_MIN_PERMILLE / 1000 && abs(dx) > 2 * abs(dy) &&
+                 now - app->down_at <= APP_SWIPE_MAX_MS;
+    if (swipe) {
+        navigate(app, dx < 0 ? +1 : -1, now);
+        return;
+    }
+    if (moved)
+        return;
+    /* A tap acts on what was under the finger when it went down, so a
+     * wobble never turns "Next" into the zone beside it. */
+    (void)pressed;
+    tap(app, app->down_x, app->down_y, now);
+}
+
+static void key(App *app, const Input *in, uint64_t now)
+{
+    if (app->screen == SCREEN_SLIDES) {
+        if (in->key == KEYIN_LEFT)
+            navigate(app, -1, now);
+        else if (in->key == KEYIN_RIGHT)
+            navigate(app, +1, now);
+        else if (in->key == KEYIN_HOME)
+            go_to(app, 0, -1, now);
+        return;
+    }
+    if (app->screen == SCREEN_THANKS) {
+        restart_loop(app, now);
+        return;
+    }
+    Form *f = &app->form;
+    if (in->key == KEYIN_BACKSPACE) {
+        form_backspace(f);
+    } else if (in->key == KEYIN_TAB || in->key == KEYIN_RETURN) {
+        /* To the next field that takes typing; after the last, Return
+         * submits when the form is complete. */
+        int next = -1;
+        for (int i = f->focus + 1; i < f->count; i++) {
+            FormFieldKind k = f->spec[i].kind;
+            if (k == FORM_TEXT || k == FORM_EMAIL || k == FORM_PHONE) {
+                next = i;
+                break;
+            }
+        }
+        if (next < 0 && in->key == KEYIN_RETURN && form_valid(f))
+            submit(app);
+        else
+            focus_field(app, next);
+    }
+    app->dirty = true;
+}
+
+static void timers(App *app, uint64_t now)
+{
+    const DeckTiming *t = &app->deck->timing;
+    if (transition_running(app) && now - app->trans_start >= (uint64_t)t->transition_ms) {
+        app->trans_dir = 0;
+        app->dirty = true;
+    }
+    switch (app->screen) {
+    case SCREEN_SLIDES:
+        if (app->attract) {
+            const Slide *s = &app->deck->slides[app->slide];
+            if (!app->down && now - app->slide_since >= (uint64_t)s->duration_ms)
+                go_to(app, (app->slide + 1) % (int)app->deck->slide_count, +1, now);
+        } else if (!app->down && now - app->last_input >= (uint64_t)t->inactivity_ms) {
+            restart_loop(app, now);
+        }
+        break;
+    case SCREEN_FORM:
+        if (now - app->last_input >= (uint64_t)t->form_inactivity_ms) {
+            /* The next person in the waiting room must never see this. */
+            app->forms_abandoned++;
+            close_form(app, now);
+            restart_loop(app, now);
+        }
+        break;
+    case SCREEN_THANKS:
+        if (now - app->thanks_since >= (uint64_t)t->thanks_ms)
+            restart_loop(app, now);
+        break;
+    }
+}
+
+void app_update(App *app, const Input *in, uint64_t now)
+{
+    switch (in->type) {
+    case IN_DOWN:
+    case IN_MOVE:
+    case IN_UP:
+    case IN_KEY:
+    case IN_TEXT:
+        app->last_input = now;
+        app->attract = false;
+        break;
+    default:
+        break;
+    }
+    switch (in->type) {
+    case IN_DOWN:
+    case IN_MOVE:
+    case IN_UP:
+        pointer(app, in, now);
+        break;
+    case IN_KEY:
+        key(app, in, now);
+        break;
+    case IN_TEXT:
+        if (app->screen == SCREEN_FORM && app->form.focus >= 0) {
+            form_insert_text(&app->form, in->text);
+            app->dirty = true;
+        }
+        break;
+    case IN_RESIZE:
+        if (in->x > 0 && in->y > 0) {
+            app->w = in->x;
+            app->h = in->y;
+            if (app->kb_visible)
+                relayout_keyboard(app);
+            app->dirty = true;
+        }
+        break;
+    case IN_TICK:
+    case IN_NONE:
+        break;
+    }
+    timers(app, now);
+}
+
+static int until(uint64_t deadline, uint64_t now)
+{
+    if (deadline <= now)
+        return 0;
+    uint64_t d = deadline - now;
+    return d > 24u * 3600 * 1000 ? 24 * 3600 * 1000 : (int)d;
+}
+
+int app_next_timeout(const App *app, uint64_t now)
+{
+    if (transition_running(app))
+        return APP_FRAME_MS;
+    const DeckTiming *t = &app->deck->timing;
+    switch (app->screen) {
+    case SCREEN_SLIDES:
+        if (app->down)
+            return -1;
+        if (app->attract)
+            return until(app->slide_since + (uint64_t)app->deck->slides[app->slide].duration_ms,
+                         now);
+        return until(app->last_input + (uint64_t)t->inactivity_ms, now);
+    case SCREEN_FORM:
+        return until(app->last_input + (uint64_t)t->form_inactivity_ms, now);
+    case SCREEN_THANKS:
+        return until(app->thanks_since + (uint64_t)t->thanks_ms, now);
+    }
+    return -1;
+}
+
+double app_transition(const App *app, uint64_t now)
+{
+    if (!transition_running(app))
+        return 1.0;
+    int ms = app->deck->timing.transition_ms;
+    double p = ms > 0 ? (double)(now - app->trans_start) / ms : 1.0;
+    return p < 0 ? 0 : p > 1 ? 1 : p;
+}

@@ -1,0 +1,144 @@
+/* app: the whole behaviour of the kiosk as a pure step function.
+ *
+ * app_update(&app, &input, now_ms) takes the current state, one input and the
+ * time, and moves the state on: which screen, which slide, transition
+ * progress, timers, gestures, the form. It calls no SDL, reads no clock and
+ * does no I/O; what the shell must do (store a sign-up, quit) comes out as
+ * effects. Tests drive hours of attract loop in microseconds with it. */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "deck.h"
+#include "form.h"
+#include "keyboard.h"
+#include "layout.h"
+
+typedef enum { SCREEN_SLIDES, SCREEN_FORM, SCREEN_THANKS } Screen;
+
+typedef enum {
+    IN_NONE,
+    IN_DOWN,  /* finger or mouse button down at (x, y) */
+    IN_MOVE,  /* while down */
+    IN_UP,    /* finger lifted at (x, y) */
+    IN_KEY,   /* a key, see AppKey */
+    IN_TEXT,  /* typed text from a physical keyboard (UTF-8) */
+    IN_TICK,  /* time passed; nothing else */
+    IN_RESIZE /* the screen is now x by y */
+} InputType;
+
+typedef enum {
+    KEYIN_LEFT, KEYIN_RIGHT, KEYIN_HOME, KEYIN_BACKSPACE, KEYIN_RETURN, KEYIN_TAB,
+    KEYIN_ESCAPE
+} AppKey;
+
+typedef struct {
+    InputType type;
+    int x, y;
+    AppKey key;
+    char text[32];
+} Input;
+
+/* What the pointer is over; also what a pressed button shows. */
+typedef enum {
+    HIT_NONE,
+    HIT_BACK, HIT_NEXT, HIT_SIGNUP, HIT_CTA, HIT_ZONE_BACK, HIT_ZONE_NEXT,
+    HIT_FIELD,   /* index = field */
+    HIT_CHOICE,  /* index = field * 16 + choice */
+    HIT_CONSENT, HIT_SUBMIT, HIT_CANCEL,
+    HIT_KEY,     /* index = key in the keyboard layout */
+    HIT_THANKS
+} HitKind;
+
+typedef struct {
+    HitKind kind;
+    int index;
+} Hit;
+
+enum {
+    EFFECT_STORE = 1u << 0, /* the form holds a valid sign-up: store it, then app_stored() */
+    EFFECT_QUIT = 1u << 1,
+};
+
+/* Gesture thresholds, as fractions of the screen so a swipe feels the same
+ * on 7" and 27" panels. */
+#define APP_TAP_SLOP_PERMILLE 40   /* a finger wobbles ~4 % of the short side */
+#define APP_SWIPE_MIN_PERMILLE 120 /* a deliberate swipe crosses 12 % of the width */
+#define APP_SWIPE_MAX_MS 800       /* slower than this is a drag, not a swipe */
+#define APP_FRAME_MS 16            /* transitions animate at ~60 fps */
+
+typedef struct {
+    const Deck *deck; /* borrowed; the shell keeps it alive */
+    int w, h;
+    Screen screen;
+
+    int slide;         /* the slide shown (the target of a transition) */
+    int from_slide;    /* the slide a transition leaves */
+    int trans_dir;     /* +1 forward, -1 back, 0 none running */
+    uint64_t trans_start;
+    uint64_t slide_since; /* when the current slide was reached */
+    bool attract;         /* nobody has touched since the loop last restarted */
+    uint64_t last_input;
+
+    bool down;            /* a finger is down */
+    int down_x, down_y;
+    uint64_t down_at;
+    Hit pressed;          /* what shows as pressed */
+
+    Form form;
+    FormFieldSpec specs[FORM_MAX_FIELDS];
+    int consent_field;    /* index of the consent checkbox in form */
+    KeyboardLayout kb;    /* valid while a text field has focus */
+    bool kb_visible;
+    bool store_failed;    /* thanks screen: the sign-up is kept in memory for retry */
+    uint64_t thanks_since;
+
+    unsigned effects;     /* EFFECT_* for the shell; cleared by the shell */
+    bool dirty;           /* the picture changed: draw a frame */
+    unsigned slides_viewed, forms_opened, forms_completed, forms_abandoned;
+} App;
+
+void app_init(App *app, const Deck *deck, int w, int h, uint64_t now_ms);
+
+/** One step. */
+void app_update(App *app, const Input *in, uint64_t now_ms);
+
+/** Milliseconds until app_update must run again with IN_TICK (0 = now,
+ *  -1 = only on input). The shell sleeps this long in SDL_WaitEventTimeout. */
+int app_next_timeout(const App *app, uint64_t now_ms);
+
+/** Transition progress 0..1 (1 when none is running). */
+double app_transition(const App *app, uint64_t now_ms);
+
+/** What is at (x, y) on the current screen. */
+Hit app_hit(const App *app, int x, int y);
+
+/** The shell reports how storing the sign-up went; the form is wiped. */
+void app_stored(App *app, bool saved_now, uint64_t now_ms);
+
+/** Replaces the deck (same shape guaranteed by the caller: a fresh app_init
+ *  is done if the screen is not the slides). */
+void app_set_deck(App *app, const Deck *deck, uint64_t now_ms);
+
+/** Where the form's pieces are on the current screen. */
+typedef struct {
+    LRect heading;     /* heading and intro, above the fields */
+    LRect label[FORM_MAX_FIELDS];
+    LRect box[FORM_MAX_FIELDS];   /* input box, or the row of choices */
+    LRect error[FORM_MAX_FIELDS]; /* where the field's message goes */
+    LRect choice[FORM_MAX_FIELDS][DECK_MAX_CHOICES];
+    bool visible[FORM_MAX_FIELDS];
+    LRect consent_box, consent_text;
+    LRect submit, cancel;
+    LRect keyboard;    /* h == 0 when hidden */
+    int label_px, value_px, small_px;
+} FormLayout;
+
+void app_form_layout(const App *app, FormLayout *out);
+
+/** The thank-you screen's button area (the whole screen is a target too). */
+LRect app_thanks_button(const App *app);
+
+#endif

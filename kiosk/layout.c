@@ -1,0 +1,469 @@
+/* layout: slide + screen size + text metrics -> positioned boxes.
+ *
+ * Like suckless sent, text is fitted by measuring, not guessing: a slide is
+ * laid out at its preferred size and, if it does not fit, again at smaller
+ * sizes until it does. */
+#include "layout.h"
+
+#include <math.h>
+#include <string.h>
+
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+static int short_side(int w, int h) { return imin(w, h); }
+
+/* Landscape when clearly wider than tall; a square-ish screen stacks. */
+static bool is_landscape(int w, int h) { return w * 10 >= h * 11; }
+
+int layout_margin(int w, int h)
+{
+    return imax(8, (int)lround(short_side(w, h) * 0.045));
+}
+
+LayoutSizes layout_sizes(const Deck *deck, int w, int h)
+{
+    int s = short_side(w, h);
+    int text_scale = deck ? deck->theme.text_scale : 100;
+    int title_scale = deck ? deck->theme.title_scale : 100;
+    LayoutSizes z;
+    /* 6.5 % of the short side: 31 px on the 800x480 Pi display, 70 px on a
+     * 1080p panel, readable from across a waiting room. The minimum, 5 %, is
+     * 24 px and 54 px: below that a client without glasses struggles. */
+    z.body = imax(12, (int)lround(s * 0.065 * text_scale / 100.0));
+    z.min_body = imax(12, (int)lround(s * 0.05));
+    z.title = imax(z.body, (int)lround(z.body * 1.45 * title_scale / 100.0));
+    z.hero = imax(z.title, (int)lround(z.body * 2.1 * title_scale / 100.0));
+    return z;
+}
+
+static int nav_height(int w, int h)
+{
+    /* 14 % of the short side keeps buttons >= 48 px (about 9 mm) tall on
+     * the 800x480 Raspberry Pi display. */
+    return imax(56, (int)lround(short_side(w, h) * 0.14));
+}
+
+void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out)
+{
+    int m = layout_margin(w, h);
+    int nav = nav_height(w, h);
+    int pad = imax(6, nav / 8);
+    int bh = nav - 2 * pad;
+    memset(out, 0, sizeof *out);
+    out->bar = (LRect){0, h - nav, w, nav};
+    out->progress = (LRect){0, h - nav, w, imax(4, nav / 14)};
+    int by = h - nav + pad + out->progress.h / 2;
+    bh -= out->progress.h / 2;
+    int bw = imax((int)lround(w * 0.17), bh * 2);
+    out->back = (LRect){m, by, bw, bh};
+    out->next = (LRect){w - m - bw, by, bw, bh};
+    if (!deck || deck->signup_on_every_slide) {
+        int gap = m;
+        int room = out->next.x - gap - (out->back.x + bw + gap);
+        /* Portrait screens are narrow: give the button all the room. */
+        int sw = is_landscape(w, h) ? imin(room, imax((int)lround(w * 0.34), bh * 3)) : room;
+        /* Centred between Back and Next: the thumb finds it without aiming. */
+        out->signup = (LRect){(w - sw) / 2, by, sw, bh};
+        if (sw < bh * 2)
+            out->signup.w = 0;
+    }
+    out->label_px = imax(12, (int)lround(bh * 0.46));
+}
+
+LRect layout_content(const Deck *deck, int w, int h)
+{
+    (void)deck;
+    int m = layout_margin(w, h);
+    int nav = nav_height(w, h);
+    return (LRect){m, m, w - 2 * m, h - nav - m - m / 2};
+}
+
+/* The text column of a slide with an image beside it (landscape), or the
+ * whole width (portrait / no image). */
+static void split_columns(LRect c, bool landscape, bool has_image, LRect *text, LRect *image,
+                          int title_h)
+{
+    LRect body = {c.x, c.y + title_h, c.w, c.h - title_h};
+    if (!has_image) {
+        *text = body;
+        *image = (LRect){0, 0, 0, 0};
+    } else if (landscape) {
+        int gap = c.w / 20;
+        int tw = (int)lround(c.w * 0.56);
+        *text = (LRect){body.x, body.y, tw, body.h};
+        *image = (LRect){body.x + tw + gap, body.y, c.w - tw - gap, body.h};
+    } else {
+        int ih = (int)lround(body.h * 0.38);
+        int gap = body.h / 30;
+        *image = (LRect){body.x, body.y, body.w, ih};
+        *text = (LRect){body.x, body.y + ih + gap, body.w, body.h - ih - gap};
+    }
+}
+
+LRect layout_cta_button(const Deck *deck, int w, int h)
+{
+    LRect c = layout_content(deck, w, h);
+    int bh = imax(56, (int)lround(short_side(w, h) * 0.16));
+    bool landscape = is_landscape(w, h);
+    int bw = landscape ? (int)lround(c.w * 0.56) : c.w;
+    return (LRect){c.x, c.y + c.h - bh, bw, bh};
+}
+
+bool layout_rects_overlap(LRect a, LRect b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w &&
+           a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+bool layout_rect_inside(LRect in, LRect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+bool layout_rect_contains(LRect r, int x, int y)
+{
+    return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+/* ---- wrapping --------------------------------------------------------- */
+
+static int measure(const LayoutMetrics *m, const char *s, size_t len, int px, bool bold)
+{
+    int w = 0;
+    if (len == 0 || m->measure(m->ctx, s, len, px, bold, &w) != 0)
+        return 0;
+    return w;
+}
+
+static size_t utf8_next(const char *s, size_t i, size_t len)
+{
+    i++;
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
+                int max_w, size_t *starts, size_t *lens, int max_lines)
+{
+    int lines = 0;
+    size_t i = 0;
+    while (i < len && text[i] == ' ')
+        i++;
+    while (i < len) {
+        size_t line_start = i, line_end = i; /* end of the last word that fits */
+        size_t j = i;
+        for (;;) {
+            size_t word_end = j;
+            while (word_end < len && text[word_end] != ' ')
+                word_end++;
+            if (measure(m, text + line_start, word_end - line_start, px, bold) <= max_w) {
+                line_end = word_end;
+                j = word_end;
+                while (j < len && text[j] == ' ')
+                    j++;
+                if (j >= len)
+                    break;
+                continue;
+            }
+            if (line_end == line_start) {
+                /* A single word wider than the line: break it between
+                 * characters, so nothing is ever drawn past the edge. */
+                size_t k = utf8_next(text, line_start, len);
+                line_end = k;
+                while (k < word_end) {
+                    size_t n = utf8_next(text, k, len);
+                    if (measure(m, text + line_start, n - line_start, px, bold) > max_w)
+                        break;
+                    line_end = k = n;
+                }
+                j = line_end;
+            }
+            break;
+        }
+        if (lines < max_lines) {
+            starts[lines] = line_start;
+            lens[lines] = line_end - line_start;
+        }
+        lines++;
+        i = j;
+        while (i < len && text[i] == ' ')
+            i++;
+    }
+    return lines;
+}
+
+/* ---- flowing text into boxes ----------------------------------------- */
+
+typedef struct {
+    const LayoutMetrics *m;
+    SlideLayout *out;
+    bool broke_word; /* a word had to be split: try a smaller size first */
+} Flow;
+
+static Box *push_box(Flow *f, BoxKind kind, LRect r)
+{
+    if (f->out->count >= LAYOUT_MAX_BOXES) {
+        f->out->truncated = true;
+        return NULL;
+    }
+    Box *b = &f->out->box[f->out->count++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    b->r = r;
+    return b;
+}
+
+static int line_height(int px, bool title)
+{
+    return (int)lround(px * (title ? 1.18 : 1.32));
+}
+
+enum { MAX_LINES = 64 };
+
+static bool single_word(const char *s, size_t len)
+{
+    return memchr(s, ' ', len) == NULL;
+}
+
+/* Wraps one paragraph, avoiding a lone word on the last line by trying a
+ * slightly narrower measure when that keeps the same number of lines. */
+static int wrap_balanced(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
+                         int max_w, size_t *starts, size_t *lens)
+{
+    int n = layout_wrap(m, text, len, px, bold, max_w, starts, lens, MAX_LINES);
+    if (n < 2 || n > MAX_LINES || !single_word(text + starts[n - 1], lens[n - 1]))
+        return n;
+    size_t s2[MAX_LINES], l2[MAX_LINES];
+    for (int pct = 95; pct >= 70; pct -= 5) {
+        int k = layout_wrap(m, text, len, px, bold, max_w * pct / 100, s2, l2, MAX_LINES);
+        if (k != n)
+            break;
+        if (!single_word(text + s2[k - 1], l2[k - 1])) {
+            memcpy(starts, s2, sizeof(size_t) * (size_t)k);
+            memcpy(lens, l2, sizeof(size_t) * (size_t)k);
+            return k;
+        }
+    }
+    return n;
+}
+
+/* Flows text (paragraphs split at '\n') into the column from y; returns the
+ * y after the last line. */
+static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, bool bold,
+                     bool title, BoxInk ink)
+{
+    if (!text)
+        return y;
+    int lh = line_height(px, title);
+    const char *p = text;
+    bool first = true;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > 0) {
+            if (!first)
+                y += lh / 3; /* paragraph spacing */
+            size_t starts[MAX_LINES], lens[MAX_LINES];
+            int n = wrap_balanced(f->m, p, len, px, bold, w, starts, lens);
+            for (int i = 0; i + 1 < n && i < MAX_LINES; i++) {
+                size_t end = starts[i] + lens[i];
+                if (end < len && p[end] != ' ')
+                    f->broke_word = true;
+            }
+            for (int i = 0; i < n; i++) {
+                if (i < MAX_LINES) {
+                    Box *b = push_box(f, BOX_TEXT, (LRect){x, y, w, lh});
+                    if (b) {
+                        b->text = p + starts[i];
+                        b->len = lens[i];
+                        b->px = px;
+                        b->bold = bold;
+                        b->ink = ink;
+                        b->r.w = imin(w, measure(f->m, b->text, b->len, px, bold) + 1);
+                    }
+                } else {
+                    f->out->truncated = true;
+                }
+                y += lh;
+            }
+            first = false;
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    return y;
+}
+
+static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
+{
+    bool steps = s->kind == SLIDE_STEPS;
+    int lh = line_height(px, false);
+    int marker = steps ? (int)lround(px * 1.45) : imax(6, px * 2 / 5);
+    int indent = steps ? marker + px * 3 / 4 : px + px / 4;
+    for (size_t i = 0; i < s->item_count; i++) {
+        if (i > 0)
+            y += steps ? lh / 3 : lh / 4;
+        int top = y;
+        y = flow_text(f, s->items[i], x + indent, y, w - indent, px, false, false, INK_TEXT);
+        int first_line_mid = top + lh / 2;
+        if (steps) {
+            Box *b = push_box(f, BOX_BADGE, (LRect){x, first_line_mid - marker / 2, marker,
+                                                    marker});
+            if (b) {
+                b->number = (int)i + 1;
+                b->px = px;
+                b->ink = INK_ACCENT;
+            }
+            /* A badge is taller than one line: keep the next item clear. */
+            y = imax(y, first_line_mid + marker / 2);
+        } else {
+            Box *b = push_box(f, BOX_BULLET, (LRect){x + marker / 4, first_line_mid - marker / 2,
+                                                     marker, marker});
+            if (b)
+                b->ink = INK_ACCENT;
+        }
+    }
+    return y;
+}
+
+static void shift_boxes(SlideLayout *out, int from, int dy)
+{
+    for (int i = from; i < out->count; i++)
+        out->box[i].r.y += dy;
+}
+
+static void push_image(Flow *f, const Slide *s, LRect r)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    Box *b = push_box(f, BOX_IMAGE, r);
+    if (b)
+        b->image = s->image_missing ? NULL : s->image;
+}
+
+/* One attempt at a given scale; returns true if everything fits (without
+ * splitting a word unless allow_split). */
+static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,
+                        double scale, SlideLayout *out, bool allow_split)
+{
+    LayoutSizes z = layout_sizes(deck, w, h);
+    int body = imax(8, (int)lround(z.body * scale));
+    int title = imax(8, (int)lround(z.title * scale));
+    int hero = imax(8, (int)lround(z.hero * scale));
+    out->count = 0;
+    out->truncated = false;
+    out->body_px = body;
+    out->min_px = z.min_body;
+    Flow f = {m, out, false};
+    LRect c = layout_content(deck, w, h);
+    bool landscape = is_landscape(w, h);
+    bool has_image = s->image != NULL;
+
+    if (s->kind == SLIDE_TITLE) {
+        LRect text, img;
+        split_columns(c, landscape, has_image, &text, &img, 0);
+        push_image(&f, s, img);
+        int start = out->count;
+        int y = flow_text(&f, s->title, text.x, text.y, text.w, hero, true, true, INK_TEXT);
+        if (s->subtitle)
+            y = flow_text(&f, s->subtitle, text.x, y + body / 2, text.w, (int)lround(body * 1.1),
+                          false, false, INK_MUTED);
+        if (s->text)
+            y = flow_text(&f, s->text, text.x, y + body / 2, text.w, body, false, false,
+                          INK_TEXT);
+        int used = y - text.y;
+        if (used > text.h)
+            return false;
+        shift_boxes(out, start, (text.h - used) / 2);
+        return !out->truncated && (allow_split || !f.broke_word);
+    }
+
+    /* Title across the top, then the body below. */
+    int y = c.y;
+    if (s->title)
+        y = flow_text(&f, s->title, c.x, y, c.w, title, true, true, INK_TEXT) + body / 2;
+    int title_h = y - c.y;
+    LRect text, img;
+    split_columns(c, landscape, has_image && s->kind != SLIDE_IMAGE, &text, &img, title_h);
+    if (text.h <= 0)
+        return false;
+
+    if (s->kind == SLIDE_IMAGE) {
+        int cap_start = out->count;
+        int cy = flow_text(&f, s->caption ? s->caption : s->text, c.x, 0, c.w, body, false,
+                           false, INK_MUTED);
+        int cap_h = cy;
+        if (cap_h + body > text.h)
+            return false;
+        shift_boxes(out, cap_start, c.y + c.h - cap_h);
+        push_image(&f, s, (LRect){c.x, text.y, c.w, text.h - cap_h - body / 2});
+        return !out->truncated && (allow_split || !f.broke_word);
+    }
+
+    push_image(&f, s, img);
+    LRect cta = {0, 0, 0, 0};
+    int bottom = text.y + text.h;
+    if (s->kind == SLIDE_SIGNUP) {
+        cta = layout_cta_button(deck, w, h);
+        bottom = cta.y - body / 2;
+    }
+    int start = out->count;
+    int by = text.y;
+    if (s->text)
+        by = flow_text(&f, s->text, text.x, by, text.w, body, false, false, INK_TEXT);
+    if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS))
+        by = flow_items(&f, s, text.x, s->text ? by + body / 2 : by, text.w, body);
+    if (by > bottom)
+        return false;
+    /* Centre the body in the space it has, so short slides do not cling to
+     * the title. */
+    if (s->kind != SLIDE_SIGNUP)
+        shift_boxes(out, start, (bottom - by) / 3);
+
+    if (s->kind == SLIDE_SIGNUP && s->button) {
+        Box *b = push_box(&f, BOX_BUTTON, cta);
+        if (b)
+            b->ink = INK_ACCENT;
+        int lpx = body;
+        int pad = cta.h / 4;
+        while (lpx > 10 && measure(m, s->button, strlen(s->button), lpx, true) > cta.w - 2 * pad)
+            lpx--;
+        int lw = measure(m, s->button, strlen(s->button), lpx, true);
+        int lh = line_height(lpx, true);
+        b = push_box(&f, BOX_TEXT, (LRect){cta.x + (cta.w - lw) / 2, cta.y + (cta.h - lh) / 2,
+                                            lw + 1, lh});
+        if (b) {
+            b->text = s->button;
+            b->len = strlen(s->button);
+            b->px = lpx;
+            b->bold = true;
+            b->ink = INK_ACCENT_TEXT;
+        }
+    }
+    return !out->truncated && (allow_split || !f.broke_word);
+}
+
+void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,
+                  SlideLayout *out)
+{
+    LayoutSizes z = layout_sizes(deck, w, h);
+    out->too_long = false;
+    /* From the preferred size down in 4 % steps; below the readable minimum
+     * the slide is flagged (--check reports it) but still shrinks, because
+     * clipped or overlapping text would be worse on a client's screen. */
+    for (int pass = 0; pass < 2; pass++) {
+        /* First without splitting words; only a word too long for the
+         * screen even at the smallest size gets split. */
+        for (double scale = 1.0; scale > 0.2; scale -= 0.04) {
+            if (layout_at(deck, s, w, h, m, scale, out, pass == 1)) {
+                out->too_long = out->body_px < z.min_body;
+                return;
+            }
+        }
+    }
+    out->too_long = true;
+}

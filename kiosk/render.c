@@ -1,0 +1,883 @@
+/* render: draws slides, controls, the form, the keyboard and the thank-you
+ * screen. Everything drawn is a function of the App and the time passed in;
+ * nothing here reads a clock or changes the app. */
+#include "render.h"
+
+#include <SDL_image.h>
+#include <math.h>
+#include <string.h>
+
+#include "layout.h"
+
+/* Slide textures kept: the one shown, the one a transition comes from, and
+ * one more; a 1080p slide is 8 MiB. */
+#define RENDER_SLIDE_CACHE 3
+/* Short texts (button labels, form labels, keys) kept as textures. */
+#define RENDER_LABEL_CACHE 96
+/* Images kept as textures, sized for the box they are drawn in. */
+#define RENDER_IMAGE_CACHE 24
+#define DISC_PX 256
+
+typedef struct {
+    int index, w, h;
+    SDL_Texture *tex;
+    unsigned used;
+} SlideTex;
+
+typedef struct {
+    char *text;
+    int px;
+    bool bold;
+    SDL_Color color;
+    SDL_Texture *tex;
+    int w, h;
+    unsigned used;
+} Label;
+
+typedef struct {
+    char *path;
+    int box_w, box_h;
+    SDL_Texture *tex; /* NULL: failed, draw a placeholder */
+    int w, h;
+    unsigned used;
+} Image;
+
+struct Render {
+    SDL_Renderer *r;
+    TextFonts *fonts;
+    const Deck *deck;
+    SDL_Texture *disc; /* an anti-aliased white disc, tinted for dots and corners */
+    SlideTex slides[RENDER_SLIDE_CACHE];
+    Label labels[RENDER_LABEL_CACHE];
+    Image images[RENDER_IMAGE_CACHE];
+    unsigned clock;
+    int missing_images;
+};
+
+static int imin(int a, int b) { return a < b ? a : b; }
+static int imax(int a, int b) { return a > b ? a : b; }
+
+static SDL_Color col(DeckColor c)
+{
+    return (SDL_Color){c.r, c.g, c.b, 255};
+}
+
+static SDL_Color mix(SDL_Color a, SDL_Color b, double t)
+{
+    return (SDL_Color){(Uint8)lround(a.r + (b.r - a.r) * t), (Uint8)lround(a.g + (b.g - a.g) * t),
+                       (Uint8)lround(a.b + (b.b - a.b) * t), 255};
+}
+
+static SDL_Texture *make_disc(SDL_Renderer *r)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, DISC_PX, DISC_PX, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    double c = DISC_PX / 2.0;
+    for (int y = 0; y < DISC_PX; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + y * s->pitch);
+        for (int x = 0; x < DISC_PX; x++) {
+            double d = hypot(x + 0.5 - c, y + 0.5 - c);
+            double a = c - d + 0.5; /* one pixel of anti-aliasing at the edge */
+            a = a < 0 ? 0 : a > 1 ? 1 : a;
+            row[x] = ((Uint32)lround(a * 255) << 24) | 0xFFFFFF;
+        }
+    }
+    SDL_Texture *t = SDL_CreateTextureFromSurface(r, s);
+    SDL_FreeSurface(s);
+    if (t) {
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+        /* Linear filtering keeps small scaled-down dots round. */
+        SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
+    }
+    return t;
+}
+
+Render *render_create(SDL_Renderer *renderer, TextFonts *fonts, char *err, size_t errlen)
+{
+    Render *r = SDL_calloc(1, sizeof *r);
+    if (!r) {
+        SDL_snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->r = renderer;
+    r->fonts = fonts;
+    r->disc = make_disc(renderer);
+    if (!r->disc) {
+        SDL_snprintf(err, errlen, "cannot create a texture: %s", SDL_GetError());
+        SDL_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void drop_caches(Render *r)
+{
+    for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
+        if (r->slides[i].tex)
+            SDL_DestroyTexture(r->slides[i].tex);
+        r->slides[i] = (SlideTex){0};
+    }
+    for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
+        if (r->labels[i].tex)
+            SDL_DestroyTexture(r->labels[i].tex);
+        SDL_free(r->labels[i].text);
+        r->labels[i] = (Label){0};
+    }
+    for (int i = 0; i < RENDER_IMAGE_CACHE; i++) {
+        if (r->images[i].tex)
+            SDL_DestroyTexture(r->images[i].tex);
+        SDL_free(r->images[i].path);
+        r->images[i] = (Image){0};
+    }
+}
+
+void render_set_deck(Render *r, const Deck *deck)
+{
+    drop_caches(r);
+    r->deck = deck;
+    r->missing_images = 0;
+}
+
+void render_destroy(Render *r)
+{
+    if (!r)
+        return;
+    drop_caches(r);
+    if (r->disc)
+        SDL_DestroyTexture(r->disc);
+    SDL_free(r);
+}
+
+int render_missing_images(const Render *r)
+{
+    return r->missing_images;
+}
+
+/* ---- primitives ------------------------------------------------------- */
+
+static void set_color(Render *r, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(r->r, c.r, c.g, c.b, c.a);
+}
+
+static void fill_rect(Render *r, LRect rc, SDL_Color c)
+{
+    set_color(r, c);
+    SDL_Rect s = {rc.x, rc.y, rc.w, rc.h};
+    SDL_RenderFillRect(r->r, &s);
+}
+
+static void disc(Render *r, int cx, int cy, int d, SDL_Color c)
+{
+    SDL_SetTextureColorMod(r->disc, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(r->disc, c.a);
+    SDL_Rect dst = {cx - d / 2, cy - d / 2, d, d};
+    SDL_RenderCopy(r->r, r->disc, NULL, &dst);
+}
+
+/* A rounded rectangle from four quarter discs and three rectangles. */
+static void round_rect(Render *r, LRect rc, int radius, SDL_Color c)
+{
+    radius = imin(radius, imin(rc.w, rc.h) / 2);
+    if (radius <= 1) {
+        fill_rect(r, rc, c);
+        return;
+    }
+    SDL_SetTextureColorMod(r->disc, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(r->disc, c.a);
+    int d = radius * 2, h = DISC_PX / 2;
+    SDL_Rect src[4] = {{0, 0, h, h}, {h, 0, h, h}, {0, h, h, h}, {h, h, h, h}};
+    SDL_Rect dst[4] = {{rc.x, rc.y, radius, radius},
+                       {rc.x + rc.w - radius, rc.y, radius, radius},
+                       {rc.x, rc.y + rc.h - radius, radius, radius},
+                       {rc.x + rc.w - radius, rc.y + rc.h - radius, radius, radius}};
+    for (int i = 0; i < 4; i++)
+        SDL_RenderCopy(r->r, r->disc, &src[i], &dst[i]);
+    (void)d;
+    fill_rect(r, (LRect){rc.x + radius, rc.y, rc.w - 2 * radius, rc.h}, c);
+    fill_rect(r, (LRect){rc.x, rc.y + radius, radius, rc.h - 2 * radius}, c);
+    fill_rect(r, (LRect){rc.x + rc.w - radius, rc.y + radius, radius, rc.h - 2 * radius}, c);
+}
+
+static void outlined(Render *r, LRect rc, int radius, int border, SDL_Color edge, SDL_Color fill)
+{
+    round_rect(r, rc, radius, edge);
+    LRect in = {rc.x + border, rc.y + border, rc.w - 2 * border, rc.h - 2 * border};
+    round_rect(r, in, radius - border, fill);
+}
+
+static SDL_Texture *text_texture(Render *r, const char *s, size_t len, int px, bool bold,
+                                 SDL_Color c, int *w, int *h)
+{
+    TTF_Font *font = text_font(r->fonts, px, bold);
+    if (!font || len == 0)
+        return NULL;
+    char stack[512];
+    char *buf = len < sizeof stack ? stack : SDL_malloc(len + 1);
+    if (!buf)
+        return NULL;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, buf, c);
+    if (buf != stack)
+        SDL_free(buf);
+    if (!surf)
+        return NULL;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(r->r, surf);
+    *w = surf->w;
+    *h = surf->h;
+    SDL_FreeSurface(surf);
+    return t;
+}
+
+/* Draws text once without caching (slide textures are themselves cached). */
+static void draw_text_once(Render *r, const char *s, size_t len, int px, bool bold, SDL_Color c,
+                           int x, int y)
+{
+    int w, h;
+    SDL_Texture *t = text_texture(r, s, len, px, bold, c, &w, &h);
+    if (!t)
+        return;
+    SDL_Rect dst = {x, y, w, h};
+    SDL_RenderCopy(r->r, t, NULL, &dst);
+    SDL_DestroyTexture(t);
+}
+
+static Label *label(Render *r, const char *s, int px, bool bold, SDL_Color c)
+{
+    if (!s || !*s)
+        return NULL;
+    Label *lru = &r->labels[0];
+    for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
+        Label *l = &r->labels[i];
+        if (l->text && l->px == px && l->bold == bold && l->color.r == c.r &&
+            l->color.g == c.g && l->color.b == c.b && strcmp(l->text, s) == 0) {
+            l->used = ++r->clock;
+            return l;
+        }
+        if (!l->text || (lru->text && l->used < lru->used))
+            lru = l;
+    }
+    if (lru->tex)
+        SDL_DestroyTexture(lru->tex);
+    SDL_free(lru->text);
+    *lru = (Label){0};
+    lru->tex = text_texture(r, s, strlen(s), px, bold, c, &lru->w, &lru->h);
+    if (!lru->tex)
+        return NULL;
+    lru->text = SDL_strdup(s);
+    lru->px = px;
+    lru->bold = bold;
+    lru->color = c;
+    lru->used = ++r->clock;
+    return lru;
+}
+
+enum { ALIGN_LEFT, ALIGN_CENTER };
+
+static int text_width(Render *r, const char *s, int px, bool bold)
+{
+    int w = 0;
+    if (s && text_measure(r->fonts, s, strlen(s), px, bold, &w) != 0)
+        w = 0;
+    return w;
+}
+
+/* One line in a box, shrunk until it fits the width, centred vertically. */
+static void text_in(Render *r, const char *s, int px, bool bold, SDL_Color c, LRect box,
+                    int align)
+{
+    if (!s || !*s)
+        return;
+    while (px > 10 && text_width(r, s, px, bold) > box.w)
+        px--;
+    Label *l = label(r, s, px, bold, c);
+    if (!l)
+        return;
+    int x = align == ALIGN_CENTER ? box.x + (box.w - l->w) / 2 : box.x;
+    SDL_Rect dst = {x, box.y + (box.h - l->h) / 2, l->w, l->h};
+    SDL_RenderCopy(r->r, l->tex, NULL, &dst);
+}
+
+/* Wrapped text in a box, shrinking until every line fits. */
+static void paragraph_in(Render *r, const char *s, int px, bool bold, SDL_Color c, LRect box,
+                         int align)
+{
+    if (!s || !*s)
+        return;
+    LayoutMetrics m = {text_measure, r->fonts};
+    size_t starts[16], lens[16];
+    int n = 0;
+    for (; px > 10; px--) {
+        n = layout_wrap(&m, s, strlen(s), px, bold, box.w, starts, lens, 16);
+        if (n <= 16 && n * px * 5 / 4 <= box.h)
+            break;
+    }
+    n = imin(n, 16);
+    int lh = px * 5 / 4;
+    /* Centred text is centred both ways; left-aligned text reads from the
+     * top, next to its field or box. */
+    int y = align == ALIGN_CENTER ? box.y + (box.h - n * lh) / 2 : box.y;
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        text_measure(r->fonts, s + starts[i], lens[i], px, bold, &w);
+        int x = align == ALIGN_CENTER ? box.x + (box.w - w) / 2 : box.x;
+        draw_text_once(r, s + starts[i], lens[i], px, bold, c, x, y + i * lh);
+    }
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+/* SDL_image 2.6 rasterises an SVG at the size written in its <svg> tag.
+ * To stay sharp on large screens we rewrite that size to the box's before
+ * decoding, keeping the viewBox so the drawing scales. */
+static SDL_Surface *load_svg_sized(const char *data, size_t len, int w, int h)
+{
+    const char *tag = SDL_strstr(data, "<svg");
+    if (!tag)
+        return NULL;
+    const char *end = SDL_strchr(tag, '>');
+    if (!end)
+        return NULL;
+    size_t cap = len + 64;
+    char *buf = SDL_malloc(cap + 1);
+    if (!buf)
+        return NULL;
+    size_t head = (size_t)(tag - data) + 4;
+    memcpy(buf, data, head);
+    int n = SDL_snprintf(buf + head, 64, " width=\"%d\" height=\"%d\"", w, h);
+    size_t o = head + (size_t)n;
+    /* Copy the rest of the tag with its own width/height blanked out. */
+    for (const char *p = tag + 4; p < end; p++) {
+        if ((SDL_strncmp(p, " width=", 7) == 0 || SDL_strncmp(p, " height=", 8) == 0) &&
+            (p[7] == '"' || p[8] == '"' || p[7] == '\'' || p[8] == '\'')) {
+            const char *q = SDL_strchr(p, '=') + 1;
+            char quote = *q;
+            const char *close = SDL_strchr(q + 1, quote);
+            if (close && close < end) {
+                p = close;
+                continue;
+            }
+        }
+        buf[o++] = *p;
+    }
+    size_t rest = len - (size_t)(end - data);
+    memcpy(buf + o, end, rest);
+    o += rest;
+    buf[o] = '\0';
+    SDL_RWops *rw = SDL_RWFromConstMem(buf, (int)o);
+    SDL_Surface *s = rw ? IMG_Load_RW(rw, 1) : NULL;
+    SDL_free(buf);
+    return s;
+}
+
+static void fit_inside(int iw, int ih, LRect box, LRect *out)
+{
+    double sx = (double)box.w / iw, sy = (double)box.h / ih;
+    double s = sx < sy ? sx : sy;
+    int w = imax(1, (int)lround(iw * s)), h = imax(1, (int)lround(ih * s));
+    *out = (LRect){box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h};
+}
+
+static Image *image(Render *r, const char *path, LRect box)
+{
+    Image *lru = &r->images[0];
+    for (int i = 0; i < RENDER_IMAGE_CACHE; i++) {
+        Image *im = &r->images[i];
+        if (im->path && strcmp(im->path, path) == 0 && im->box_w == box.w && im->box_h == box.h) {
+            im->used = ++r->clock;
+            return im;
+        }
+        if (!im->path || (lru->path && im->used < lru->used))
+            lru = im;
+    }
+    if (lru->tex)
+        SDL_DestroyTexture(lru->tex);
+    SDL_free(lru->path);
+    *lru = (Image){0};
+    lru->path = SDL_strdup(path);
+    lru->box_w = box.w;
+    lru->box_h = box.h;
+    lru->used = ++r->clock;
+
+    size_t len = 0;
+    char *data = SDL_LoadFile(path, &len);
+    SDL_Surface *s = NULL;
+    if (data) {
+        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+        s = rw ? IMG_Load_RW(rw, 1) : NULL;
+        SDL_RWops *probe = SDL_RWFromConstMem(data, (int)len);
+        bool svg = probe && IMG_isSVG(probe);
+        if (probe)
+            SDL_RWclose(probe);
+        if (s && svg) {
+            LRect fit;
+            fit_inside(s->w, s->h, box, &fit);
+            SDL_Surface *big = load_svg_sized(data, len, fit.w, fit.h);
+            if (big) {
+                SDL_FreeSurface(s);
+                s = big;
+            }
+        }
+        SDL_free(data);
+    }
+    if (!s) {
+        SDL_Log("warning: image %s cannot be shown (%s); drawing a placeholder", path,
+                data ? IMG_GetError() : SDL_GetError());
+        r->missing_images++;
+        return lru;
+    }
+    lru->tex = SDL_CreateTextureFromSurface(r->r, s);
+    lru->w = s->w;
+    lru->h = s->h;
+    SDL_FreeSurface(s);
+    if (lru->tex) {
+        SDL_SetTextureBlendMode(lru->tex, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureScaleMode(lru->tex, SDL_ScaleModeBest);
+    }
+    return lru;
+}
+
+/* A neutral placeholder: a soft panel with a simple picture symbol. */
+static void placeholder(Render *r, LRect box)
+{
+    const DeckTheme *t = &r->deck->theme;
+    SDL_Color bg = mix(col(t->background), col(t->muted), 0.12);
+    SDL_Color fg = mix(col(t->background), col(t->muted), 0.35);
+    LRect fit;
+    fit_inside(4, 3, box, &fit);
+    round_rect(r, fit, fit.h / 12, bg);
+    int d = fit.h / 6;
+    disc(r, fit.x + fit.w * 2 / 3, fit.y + fit.h / 3, d, fg);
+    SDL_Vertex v[3] = {
+        {{(float)(fit.x + fit.w / 5), (float)(fit.y + fit.h * 4 / 5)}, fg, {0, 0}},
+        {{(float)(fit.x + fit.w * 2 / 5), (float)(fit.y + fit.h * 2 / 5)}, fg, {0, 0}},
+        {{(float)(fit.x + fit.w * 3 / 5), (float)(fit.y + fit.h * 4 / 5)}, fg, {0, 0}},
+    };
+    SDL_RenderGeometry(r->r, NULL, v, 3, NULL, 0);
+}
+
+static void draw_image(Render *r, const char *path, LRect box)
+{
+    Image *im = path ? image(r, path, box) : NULL;
+    if (!im || !im->tex) {
+        if (!path)
+            r->missing_images++;
+        placeholder(r, box);
+        return;
+    }
+    LRect fit;
+    fit_inside(im->w, im->h, box, &fit);
+    SDL_Rect dst = {fit.x, fit.y, fit.w, fit.h};
+    SDL_RenderCopy(r->r, im->tex, NULL, &dst);
+}
+
+/* ---- slides ----------------------------------------------------------- */
+
+static SDL_Color ink(const DeckTheme *t, BoxInk k)
+{
+    switch (k) {
+    case INK_MUTED: return col(t->muted);
+    case INK_ACCENT: return col(t->accent);
+    case INK_ACCENT_TEXT: return col(t->accent_text);
+    case INK_TEXT: break;
+    }
+    return col(t->text);
+}
+
+static void draw_slide_boxes(Render *r, const Slide *s, int w, int h)
+{
+    const DeckTheme *t = &r->deck->theme;
+    SlideLayout *lay = SDL_malloc(sizeof *lay);
+    if (!lay)
+        return;
+    LayoutMetrics m = {text_measure, r->fonts};
+    layout_slide(r->deck, s, w, h, &m, lay);
+    for (int i = 0; i < lay->count; i++) {
+        const Box *b = &lay->box[i];
+        switch (b->kind) {
+        case BOX_TEXT:
+            draw_text_once(r, b->text, b->len, b->px, b->bold, ink(t, b->ink), b->r.x, b->r.y);
+            break;
+        case BOX_IMAGE:
+            draw_image(r, b->image, b->r);
+            break;
+        case BOX_BULLET:
+            disc(r, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2, b->r.w, ink(t, b->ink));
+            break;
+        case BOX_BADGE: {
+            disc(r, b->r.x + b->r.w / 2, b->r.y + b->r.h / 2, b->r.w, ink(t, b->ink));
+            char num[8];
+            SDL_snprintf(num, sizeof num, "%d", b->number);
+            int npx = b->px, tw = 0;
+            text_measure(r->fonts, num, strlen(num), npx, true, &tw);
+            TTF_Font *f = text_font(r->fonts, npx, true);
+            int th = f ? TTF_FontHeight(f) : npx;
+            draw_text_once(r, num, strlen(num), npx, true, col(t->accent_text),
+                           b->r.x + (b->r.w - tw) / 2, b->r.y + (b->r.h - th) / 2);
+            break;
+        }
+        case BOX_BUTTON:
+            round_rect(r, b->r, b->r.h / 4, col(t->accent));
+            break;
+        }
+    }
+    SDL_free(lay);
+}
+
+static SDL_Texture *slide_texture(Render *r, int index, int w, int h)
+{
+    SlideTex *lru = &r->slides[0];
+    for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
+        SlideTex *st = &r->slides[i];
+        if (st->tex && st->index == index && st->w == w && st->h == h) {
+            st->used = ++r->clock;
+            return st->tex;
+        }
+        if (!st->tex || (lru->tex && st->used < lru->used))
+            lru = st;
+    }
+    if (lru->tex)
+        SDL_DestroyTexture(lru->tex);
+    *lru = (SlideTex){0};
+    /* Opaque RGB888: a cross-fade of opaque textures costs a fifth of one
+     * with per-pixel alpha in SDL's software blitter. */
+    SDL_Texture *tex = SDL_CreateTexture(r->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET,
+                                         w, h);
+    if (!tex)
+        return NULL;
+    SDL_Texture *prev = SDL_GetRenderTarget(r->r);
+    SDL_SetRenderTarget(r->r, tex);
+    SDL_Color bg = col(r->deck->theme.background);
+    SDL_SetRenderDrawColor(r->r, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(r->r);
+    draw_slide_boxes(r, &r->deck->slides[index], w, h);
+    SDL_SetRenderTarget(r->r, prev);
+    lru->tex = tex;
+    lru->index = index;
+    lru->w = w;
+    lru->h = h;
+    lru->used = ++r->clock;
+    return tex;
+}
+
+/* ---- controls --------------------------------------------------------- */
+
+typedef enum { BTN_PRIMARY, BTN_SECONDARY, BTN_DISABLED } ButtonStyle;
+
+static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle style,
+                   bool pressed)
+{
+    const DeckTheme *t = &r->deck->theme;
+    SDL_Color accent = col(t->accent), surface = col(t->surface);
+    int radius = rc.h / 4;
+    int border = imax(2, rc.h / 22);
+    int pad = rc.h / 4;
+    LRect inner = {rc.x + pad, rc.y, rc.w - 2 * pad, rc.h};
+    if (style == BTN_PRIMARY) {
+        /* Pressed darkens the button at once: the finger covers the centre,
+         * so the whole button changes, not just an outline. */
+        SDL_Color fill = pressed ? mix(accent, (SDL_Color){0, 0, 0, 255}, 0.35) : accent;
+        round_rect(r, rc, radius, fill);
+        text_in(r, text, px, true, col(t->accent_text), inner, ALIGN_CENTER);
+    } else if (style == BTN_SECONDARY) {
+        SDL_Color fill = pressed ? mix(surface, accent, 0.25) : surface;
+        outlined(r, rc, radius, border, accent, fill);
+        text_in(r, text, px, true, col(t->text), inner, ALIGN_CENTER);
+    } else {
+        SDL_Color edge = mix(col(t->background), col(t->muted), 0.5);
+        outlined(r, rc, radius, border, edge, mix(surface, col(t->background), 0.5));
+        text_in(r, text, px, true, col(t->muted), inner, ALIGN_CENTER);
+    }
+}
+
+static void draw_chrome(Render *r, const App *app)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    ChromeLayout c;
+    layout_chrome(d, app->w, app->h, &c);
+    fill_rect(r, c.bar, mix(col(t->background), col(t->surface), 0.6));
+    /* Progress: one segment per slide, filled up to the one shown. */
+    int n = (int)d->slide_count;
+    int gap = imax(2, c.progress.h / 2);
+    for (int i = 0; i < n; i++) {
+        int x0 = c.progress.x + (c.progress.w + gap) * i / n;
+        int x1 = c.progress.x + (c.progress.w + gap) * (i + 1) / n - gap;
+        SDL_Color fill = i <= app->slide ? col(t->accent)
+                                         : mix(col(t->background), col(t->muted), 0.3);
+        fill_rect(r, (LRect){x0, c.progress.y, x1 - x0, c.progress.h}, fill);
+    }
+    if (app->slide > 0)
+        button(r, c.back, d->texts.back, c.label_px, BTN_SECONDARY,
+               app->pressed.kind == HIT_BACK);
+    bool last = app->slide == n - 1;
+    button(r, c.next, last ? d->texts.start_over : d->texts.next, c.label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_NEXT);
+    if (c.signup.w > 0)
+        button(r, c.signup, d->texts.signup_button, c.label_px, BTN_PRIMARY,
+               app->pressed.kind == HIT_SIGNUP);
+}
+
+static void copy_slide(Render *r, int index, int w, int h, int dx, Uint8 alpha)
+{
+    SDL_Texture *tex = slide_texture(r, index, w, h);
+    if (!tex)
+        return;
+    SDL_SetTextureBlendMode(tex, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetTextureAlphaMod(tex, alpha);
+    SDL_Rect dst = {dx, 0, w, h};
+    SDL_RenderCopy(r->r, tex, NULL, &dst);
+}
+
+static double ease(double p)
+{
+    return p * p * (3 - 2 * p);
+}
+
+static void draw_slides(Render *r, const App *app, uint64_t now)
+{
+    double p = app_transition(app, now);
+    int w = app->w, h = app->h;
+    if (p >= 1.0) {
+        copy_slide(r, app->slide, w, h, 0, 255);
+    } else if (r->deck->timing.transition == TRANSITION_SLIDE) {
+        int off = (int)lround(ease(p) * w) * (app->trans_dir > 0 ? 1 : -1);
+        copy_slide(r, app->from_slide, w, h, -off, 255);
+        copy_slide(r, app->slide, w, h, (app->trans_dir > 0 ? w : -w) - off, 255);
+    } else {
+        copy_slide(r, app->from_slide, w, h, 0, 255);
+        copy_slide(r, app->slide, w, h, 0, (Uint8)lround(ease(p) * 255));
+    }
+    if (app->pressed.kind == HIT_CTA) {
+        /* The call-to-action button lives in the slide texture; darken it
+         * in place while pressed. */
+        LRect b = layout_cta_button(r->deck, w, h);
+        SDL_SetRenderDrawBlendMode(r->r, SDL_BLENDMODE_BLEND);
+        round_rect(r, b, b.h / 4, (SDL_Color){0, 0, 0, 90});
+        SDL_SetRenderDrawBlendMode(r->r, SDL_BLENDMODE_NONE);
+    }
+    draw_chrome(r, app);
+}
+
+/* ---- the form --------------------------------------------------------- */
+
+static const char *error_text(const Deck *d, FormError e)
+{
+    switch (e) {
+    case FORM_ERR_REQUIRED: return d->texts.err_required;
+    case FORM_ERR_EMAIL: return d->texts.err_email;
+    case FORM_ERR_PHONE: return d->texts.err_phone;
+    case FORM_ERR_NEED_CONTACT: return d->texts.err_contact;
+    case FORM_ERR_CONSENT: return d->texts.err_consent;
+    case FORM_OK: break;
+    }
+    return NULL;
+}
+
+static void draw_check(Render *r, LRect box, SDL_Color c)
+{
+    /* A tick from two thick strokes. */
+    float x = (float)box.x, y = (float)box.y, w = (float)box.w, th = w / 9.0f;
+    SDL_FPoint p[3] = {{x + w * 0.22f, y + w * 0.52f}, {x + w * 0.42f, y + w * 0.72f},
+                       {x + w * 0.78f, y + w * 0.30f}};
+    for (int seg = 0; seg < 2; seg++) {
+        SDL_FPoint a = p[seg], b = p[seg + 1];
+        float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
+        float nx = -dy / len * th / 2, ny = dx / len * th / 2;
+        SDL_Vertex v[4] = {{{a.x + nx, a.y + ny}, c, {0, 0}}, {{a.x - nx, a.y - ny}, c, {0, 0}},
+                           {{b.x - nx, b.y - ny}, c, {0, 0}}, {{b.x + nx, b.y + ny}, c, {0, 0}}};
+        int idx[6] = {0, 1, 2, 0, 2, 3};
+        SDL_RenderGeometry(r->r, NULL, v, 4, idx, 6);
+    }
+}
+
+static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect box,
+                       bool focused, SDL_Color caret)
+{
+    int pad = box.h / 4;
+    LRect in = {box.x + pad, box.y, box.w - 2 * pad, box.h};
+    int w = 0, h = px;
+    SDL_Texture *t = value[0] ? text_texture(r, value, strlen(value), px, false, c, &w, &h)
+                              : NULL;
+    int x = in.x;
+    if (t) {
+        /* Show the end of a long value: that is where the client types. */
+        int shown = imin(w, in.w - px / 3);
+        SDL_Rect src = {w - shown, 0, shown, h};
+        SDL_Rect dst = {in.x, in.y + (in.h - h) / 2, shown, h};
+        SDL_RenderCopy(r->r, t, &src, &dst);
+        SDL_DestroyTexture(t);
+        x = in.x + shown;
+    }
+    if (focused)
+        fill_rect(r, (LRect){x + 2, box.y + box.h / 5, imax(2, px / 12), box.h * 3 / 5}, caret);
+}
+
+static void draw_keyboard(Render *r, const App *app, LRect area)
+{
+    const DeckTheme *t = &r->deck->theme;
+    fill_rect(r, area, mix(col(t->background), col(t->muted), 0.18));
+    const KeyboardLayout *kb = &app->kb;
+    for (int i = 0; i < kb->count; i++) {
+        const KeyBox *k = &kb->keys[i];
+        LRect rc = {k->x, k->y, k->w, k->h};
+        bool pressed = app->pressed.kind == HIT_KEY && app->pressed.index == i;
+        bool special = k->action.kind != KEY_INSERT;
+        SDL_Color fill = pressed ? col(t->accent)
+                         : special ? mix(col(t->surface), col(t->muted), 0.15)
+                                   : col(t->surface);
+        SDL_Color fg = pressed ? col(t->accent_text) : col(t->text);
+        round_rect(r, rc, imin(rc.w, rc.h) / 6, fill);
+        int px = imax(14, imin(rc.h * 45 / 100, rc.w * 60 / 100));
+        const char *text = k->label;
+        if (k->icon == KEY_ICON_SPACE)
+            text = NULL;
+        if (k->icon == KEY_ICON_SHIFT || k->icon == KEY_ICON_BACKSPACE ||
+            k->icon == KEY_ICON_DONE) {
+            TTF_Font *f = text_font(r->fonts, px, true);
+            Uint32 cp = k->icon == KEY_ICON_SHIFT ? 0x21E7 : k->icon == KEY_ICON_BACKSPACE
+                                                                ? 0x232B
+                                                                : 0x2713;
+            if (!f || !TTF_GlyphIsProvided32(f, cp))
+                text = k->icon == KEY_ICON_SHIFT ? "Aa" : k->icon == KEY_ICON_BACKSPACE ? "<-"
+                                                                                         : "OK";
+        }
+        if (k->icon == KEY_ICON_DONE && !pressed) {
+            round_rect(r, rc, imin(rc.w, rc.h) / 6, col(t->accent));
+            fg = col(t->accent_text);
+        }
+        if (text)
+            text_in(r, text, px, special, fg, (LRect){rc.x + 4, rc.y, rc.w - 8, rc.h},
+                    ALIGN_CENTER);
+    }
+}
+
+static void draw_form(Render *r, const App *app)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    FormLayout fl;
+    app_form_layout(app, &fl);
+    const Form *f = &app->form;
+    SDL_Color text = col(t->text), muted = col(t->muted), accent = col(t->accent);
+    SDL_Color err = col(t->error), surface = col(t->surface);
+    bool typing = fl.keyboard.h > 0;
+    LayoutSizes z = layout_sizes(d, app->w, app->h);
+
+    if (typing) {
+        text_in(r, d->texts.form_heading, fl.label_px, true, muted, fl.heading, ALIGN_LEFT);
+    } else {
+        int hpx = imin(z.title, (int)lround(imin(app->w, app->h) * 0.075));
+        LRect head = {fl.heading.x, fl.heading.y, fl.heading.w, hpx * 6 / 5};
+        text_in(r, d->texts.form_heading, hpx, true, text, head, ALIGN_LEFT);
+        if (fl.heading.h > head.h + fl.label_px)
+            text_in(r, d->texts.form_intro, fl.label_px, false, muted,
+                    (LRect){fl.heading.x, head.y + head.h, fl.heading.w, fl.label_px * 5 / 4},
+                    ALIGN_LEFT);
+    }
+
+    for (int i = 0; i < f->count; i++) {
+        if (!fl.visible[i] || i == app->consent_field)
+            continue;
+        const DeckField *df = &d->fields[i];
+        char lab[300];
+        if (!df->required && !df->contact && f->spec[i].kind != FORM_CHOICE)
+            SDL_snprintf(lab, sizeof lab, "%s (%s)", df->label, d->texts.optional);
+        else if (!df->required && f->spec[i].kind == FORM_CHOICE)
+            SDL_snprintf(lab, sizeof lab, "%s (%s)", df->label, d->texts.optional);
+        else
+            SDL_snprintf(lab, sizeof lab, "%s", df->label);
+        text_in(r, lab, fl.label_px, true, text, fl.label[i], ALIGN_LEFT);
+        bool show_err = form_should_show_error(f, i);
+        if (f->spec[i].kind == FORM_CHOICE) {
+            for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++) {
+                bool on = f->choice[i] == c;
+                bool pressed = app->pressed.kind == HIT_CHOICE && app->pressed.index == i * 16 + c;
+                LRect rc = fl.choice[i][c];
+                if (on || pressed)
+                    round_rect(r, rc, rc.h / 4, pressed && !on ? mix(surface, accent, 0.3)
+                                                               : accent);
+                else
+                    outlined(r, rc, rc.h / 4, imax(2, rc.h / 22), muted, surface);
+                text_in(r, df->choices[c], fl.value_px, on, on ? col(t->accent_text) : text,
+                        (LRect){rc.x + 6, rc.y, rc.w - 12, rc.h}, ALIGN_CENTER);
+            }
+        } else {
+            bool focused = f->focus == i;
+            SDL_Color edge = show_err ? err : focused ? accent : muted;
+            int border = imax(2, fl.box[i].h / (focused ? 14 : 22));
+            outlined(r, fl.box[i], fl.box[i].h / 6, border, edge, surface);
+            draw_value(r, f->value[i], fl.value_px, text, fl.box[i], focused, accent);
+        }
+        if (show_err)
+            paragraph_in(r, error_text(d, form_field_error(f, i)), fl.small_px, false, err,
+                         fl.error[i], ALIGN_LEFT);
+    }
+
+    int ci = app->consent_field;
+    if (fl.visible[ci] && !typing) {
+        LRect b = fl.consent_box;
+        bool on = f->checked[ci];
+        bool show_err = form_should_show_error(f, ci);
+        if (on) {
+            round_rect(r, b, b.h / 6, accent);
+            draw_check(r, b, col(t->accent_text));
+        } else {
+            outlined(r, b, b.h / 6, imax(2, b.h / 14), show_err ? err : muted, surface);
+        }
+        paragraph_in(r, d->texts.consent, fl.label_px, false, text, fl.consent_text, ALIGN_LEFT);
+        if (show_err)
+            paragraph_in(r, d->texts.err_consent, fl.small_px, false, err, fl.error[ci],
+                         ALIGN_LEFT);
+    }
+
+    int bpx = imax(14, fl.cancel.h * 42 / 100);
+    button(r, fl.cancel, d->texts.cancel, bpx, BTN_SECONDARY, app->pressed.kind == HIT_CANCEL);
+    if (fl.submit.w)
+        button(r, fl.submit, d->texts.submit, bpx, form_valid(f) ? BTN_PRIMARY : BTN_DISABLED,
+               app->pressed.kind == HIT_SUBMIT);
+    if (typing)
+        draw_keyboard(r, app, fl.keyboard);
+}
+
+static void draw_thanks(Render *r, const App *app)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    LayoutSizes z = layout_sizes(d, app->w, app->h);
+    LRect c = layout_content(d, app->w, app->h);
+    int m = layout_margin(app->w, app->h);
+    LRect title = {c.x, c.y + c.h / 6, c.w, z.hero * 5 / 4};
+    text_in(r, d->texts.thanks_title, z.hero, true, col(t->accent), title, ALIGN_CENTER);
+    const char *msg = app->store_failed ? d->texts.saved_later_text : d->texts.thanks_text;
+    LRect body = {c.x + m, title.y + title.h + m, c.w - 2 * m,
+                  c.y + c.h - (title.y + title.h + m)};
+    paragraph_in(r, msg, z.body, false, col(t->text), body, ALIGN_CENTER);
+    LayoutSizes zz = z;
+    (void)zz;
+    ChromeLayout ch;
+    layout_chrome(d, app->w, app->h, &ch);
+    button(r, app_thanks_button(app), d->texts.start_over, ch.label_px, BTN_PRIMARY,
+           app->pressed.kind == HIT_THANKS);
+}
+
+void render_frame(Render *r, const App *app, uint64_t now)
+{
+    SDL_Color bg = col(r->deck->theme.background);
+    SDL_SetRenderDrawColor(r->r, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(r->r);
+    switch (app->screen) {
+    case SCREEN_SLIDES:
+        draw_slides(r, app, now);
+        break;
+    case SCREEN_FORM:
+        draw_form(r, app);
+        break;
+    case SCREEN_THANKS:
+        draw_thanks(r, app);
+        break;
+    }
+}
