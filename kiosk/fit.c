@@ -1,9 +1,60 @@
+/* fit: --check's proof that every slide fits the smallest supported
+ * screens with the real fonts, before a client ever sees it clipped or
+ * shrunk past reading. */
 #include "fit.h"
+
+#include <SDL_ttf.h>
+#include <stdlib.h>
+
+#include "layout.h"
+#include "text.h"
+
+/* The official Raspberry Pi 7" display, landscape and portrait. */
+static const struct {
+    int w, h;
+} fit_sizes[] = {{800, 480}, {480, 800}};
 
 int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
 {
-    (void)deck;
-    (void)data_dir;
-    (void)diags;
-    return 0;
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        diag_add(diags, DIAG_WARNING, deck->path, 0, 0,
+                 "cannot check that slides fit: %s", TTF_GetError());
+        return 0;
+    }
+    char err[512];
+    TextFonts *fonts = text_open_deck(deck, data_dir, err, sizeof err);
+    if (!fonts) {
+        diag_add(diags, DIAG_ERROR, deck->path, 0, 0, "cannot check that slides fit: %s", err);
+        TTF_Quit();
+        return 1;
+    }
+    SlideLayout *lay = malloc(sizeof *lay);
+    int problems = 0;
+    LayoutMetrics m = {text_measure, fonts};
+    for (size_t i = 0; lay && i < deck->slide_count; i++) {
+        const Slide *s = &deck->slides[i];
+        for (size_t k = 0; k < sizeof fit_sizes / sizeof fit_sizes[0]; k++) {
+            layout_slide(deck, s, fit_sizes[k].w, fit_sizes[k].h, &m, lay);
+            if (lay->truncated) {
+                diag_add(diags, DIAG_ERROR, deck->path, s->line, s->col,
+                         "slide %zu is far too long for a %dx%d screen (expected text that "
+                         "fits: split it over several slides)", i + 1, fit_sizes[k].w,
+                         fit_sizes[k].h);
+                problems++;
+                break;
+            }
+            if (lay->too_long) {
+                diag_add(diags, DIAG_WARNING, deck->path, s->line, s->col,
+                         "slide %zu is too long for a %dx%d screen: its text is shrunk to "
+                         "%d px, below the readable %d px (shorten it or split the slide)",
+                         i + 1, fit_sizes[k].w, fit_sizes[k].h, lay->body_px, lay->min_px);
+                problems++;
+                break;
+            }
+        }
+    }
+    free(lay);
+    text_close(fonts);
+    TTF_Quit();
+    return problems;
 }

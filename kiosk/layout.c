@@ -228,6 +228,17 @@ static bool single_word(const char *s, size_t len)
     return memchr(s, ' ', len) == NULL;
 }
 
+static bool splits_a_word(const char *text, size_t len, const size_t *starts,
+                          const size_t *lens, int n)
+{
+    for (int i = 0; i + 1 < n && i < MAX_LINES; i++) {
+        size_t end = starts[i] + lens[i];
+        if (end < len && text[end] != ' ')
+            return true;
+    }
+    return false;
+}
+
 /* Wraps one paragraph, avoiding a lone word on the last line by trying a
  * slightly narrower measure when that keeps the same number of lines. */
 static int wrap_balanced(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
@@ -239,7 +250,7 @@ static int wrap_balanced(const LayoutMetrics *m, const char *text, size_t len, i
     size_t s2[MAX_LINES], l2[MAX_LINES];
     for (int pct = 95; pct >= 70; pct -= 5) {
         int k = layout_wrap(m, text, len, px, bold, max_w * pct / 100, s2, l2, MAX_LINES);
-        if (k != n)
+        if (k != n || splits_a_word(text, len, s2, l2, k))
             break;
         if (!single_word(text + s2[k - 1], l2[k - 1])) {
             memcpy(starts, s2, sizeof(size_t) * (size_t)k);
@@ -268,11 +279,8 @@ static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, boo
                 y += lh / 3; /* paragraph spacing */
             size_t starts[MAX_LINES], lens[MAX_LINES];
             int n = wrap_balanced(f->m, p, len, px, bold, w, starts, lens);
-            for (int i = 0; i + 1 < n && i < MAX_LINES; i++) {
-                size_t end = starts[i] + lens[i];
-                if (end < len && p[end] != ' ')
-                    f->broke_word = true;
-            }
+            if (splits_a_word(p, len, starts, lens, n))
+                f->broke_word = true;
             for (int i = 0; i < n; i++) {
                 if (i < MAX_LINES) {
                     Box *b = push_box(f, BOX_TEXT, (LRect){x, y, w, lh});
@@ -330,6 +338,19 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
     return y;
 }
 
+static int widest_word(const LayoutMetrics *m, const char *text, int px, bool bold)
+{
+    int widest = 0;
+    for (const char *p = text; p && *p;) {
+        size_t n = strcspn(p, " \n");
+        int w = measure(m, p, n, px, bold);
+        widest = w > widest ? w : widest;
+        p += n;
+        p += strspn(p, " \n");
+    }
+    return widest;
+}
+
 static void shift_boxes(SlideLayout *out, int from, int dy)
 {
     for (int i = from; i < out->count; i++)
@@ -367,6 +388,10 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
         LRect text, img;
         split_columns(c, landscape, has_image, &text, &img, 0);
         push_image(&f, s, img);
+        /* The big title gives way first, down to a normal title's size, so
+         * that one long word does not shrink the whole slide. */
+        while (hero > title && widest_word(m, s->title, hero, true) > text.w)
+            hero = hero * 24 / 25;
         int start = out->count;
         int y = flow_text(&f, s->title, text.x, text.y, text.w, hero, true, true, INK_TEXT);
         if (s->subtitle)

@@ -7,7 +7,6 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,8 +23,6 @@
 
 /* How often sign-ups that could not be written are tried again. */
 #define SHELL_STORE_RETRY_MS 10000
-#define SHELL_DEFAULT_FONT "fonts/AtkinsonHyperlegible-Regular.ttf"
-#define SHELL_DEFAULT_BOLD_FONT "fonts/AtkinsonHyperlegible-Bold.ttf"
 #define SHELL_SCREENSHOT_W 1920
 #define SHELL_SCREENSHOT_H 1080
 
@@ -36,7 +33,7 @@ static void on_stop_signal(int sig)
     shell_stop_signal = sig;
 }
 
-typedef struct {
+struct Shell {
     const ShellOptions *opts;
     Deck *deck;
     SDL_Window *win;
@@ -49,49 +46,14 @@ typedef struct {
     App app;
     InputState input;
     uint64_t next_store_retry;
-} Shell;
-
-static bool readable(const char *path)
-{
-    struct stat st;
-    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The deck's font if it can be read, else the bundled one, else any font
- * in the bundled fonts folder: text must always show. */
-static void pick_font(const Shell *sh, const char *want, const char *bundled, char *out,
-                      size_t cap)
-{
-    if (readable(want)) {
-        snprintf(out, cap, "%s", want);
-        return;
-    }
-    snprintf(out, cap, "%s/%s", sh->opts->data_dir, bundled);
-    if (readable(out))
-        return;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/fonts", sh->opts->data_dir);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n > 4 && (strcmp(e->d_name + n - 4, ".ttf") == 0 ||
-                      strcmp(e->d_name + n - 4, ".otf") == 0)) {
-            if (snprintf(out, cap, "%s/%s", dir, e->d_name) < (int)cap)
-                break;
-        }
-    }
-    if (d)
-        closedir(d);
-}
+    uint64_t now;
+    bool quit;
+};
 
 static int open_fonts(Shell *sh)
 {
-    char regular[4096], bold[4096], err[512];
-    pick_font(sh, sh->deck->theme.font, SHELL_DEFAULT_FONT, regular, sizeof regular);
-    pick_font(sh, sh->deck->theme.bold_font ? sh->deck->theme.bold_font : sh->deck->theme.font,
-              SHELL_DEFAULT_BOLD_FONT, bold, sizeof bold);
-    sh->fonts = text_open(regular, bold, err, sizeof err);
+    char err[512];
+    sh->fonts = text_open_deck(sh->deck, sh->opts->data_dir, err, sizeof err);
     if (!sh->fonts) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
@@ -538,79 +500,110 @@ static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now, bool *qui
         app_update(&sh->app, &in, now);
 }
 
-static int run_loop(Shell *sh)
+bool shell_step(Shell *sh, int max_wait_ms)
 {
-    signal(SIGTERM, on_stop_signal);
-    signal(SIGINT, on_stop_signal);
-    SDL_StartTextInput();
-    uint64_t now = SDL_GetTicks64();
-    app_init(&sh->app, sh->deck, sh->input.w, sh->input.h, now);
-    bool quit = false;
-    while (!quit && !shell_stop_signal) {
-        int timeout = app_next_timeout(&sh->app, now);
-        if (anything_pending(sh)) {
-            int retry = (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0);
-            timeout = timeout < 0 || retry < timeout ? retry : timeout;
-        }
-        /* Sleep until an event or the next timer: no polling, so a
-         * standing slide costs no CPU. Signals interrupt the wait at the
-         * latest after a second. */
-        if (timeout < 0 || timeout > 1000)
-            timeout = 1000;
-        SDL_Event ev;
-        int got = SDL_WaitEventTimeout(&ev, timeout);
-        now = SDL_GetTicks64();
-        if (got) {
-            handle_event(sh, &ev, now, &quit);
-            while (SDL_PollEvent(&ev))
-                handle_event(sh, &ev, now, &quit);
-        }
-        Input tick = {.type = IN_TICK};
-        app_update(&sh->app, &tick, now);
-        if (sh->app.effects & EFFECT_STORE) {
-            sh->app.effects &= ~(unsigned)EFFECT_STORE;
-            save_signup(sh, now);
-        }
-        if (sh->app.effects & EFFECT_QUIT)
-            quit = true;
-        if (anything_pending(sh))
-            retry_stores(sh, now);
-        if (sh->app.dirty || app_transition(&sh->app, now) < 1.0) {
-            render_frame(sh->render, &sh->app, now);
-            SDL_RenderPresent(sh->ren);
-            sh->app.dirty = false;
-        }
+    uint64_t now = sh->now;
+    int timeout = app_next_timeout(&sh->app, now);
+    if (anything_pending(sh)) {
+        int retry = (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0);
+        timeout = timeout < 0 || retry < timeout ? retry : timeout;
     }
-    if (shell_stop_signal)
+    /* Sleep until an event or the next timer: no polling, so a standing
+     * slide costs no CPU. Signals interrupt the wait at the latest after
+     * max_wait_ms. */
+    if (timeout < 0 || timeout > max_wait_ms)
+        timeout = max_wait_ms;
+    SDL_Event ev;
+    int got = SDL_WaitEventTimeout(&ev, timeout);
+    now = sh->now = SDL_GetTicks64();
+    if (got) {
+        handle_event(sh, &ev, now, &sh->quit);
+        while (SDL_PollEvent(&ev))
+            handle_event(sh, &ev, now, &sh->quit);
+    }
+    Input tick = {.type = IN_TICK};
+    app_update(&sh->app, &tick, now);
+    if (sh->app.effects & EFFECT_STORE) {
+        sh->app.effects &= ~(unsigned)EFFECT_STORE;
+        save_signup(sh, now);
+    }
+    if (sh->app.effects & EFFECT_QUIT)
+        sh->quit = true;
+    if (anything_pending(sh))
+        retry_stores(sh, now);
+    if (sh->app.dirty || app_transition(&sh->app, now) < 1.0) {
+        render_frame(sh->render, &sh->app, now);
+        SDL_RenderPresent(sh->ren);
+        sh->app.dirty = false;
+    }
+    if (shell_stop_signal) {
         log_msg(LOG_INFO, "stopping on signal %d", (int)shell_stop_signal);
-    return 0;
+        sh->quit = true;
+    }
+    return !sh->quit;
+}
+
+const App *shell_app(const Shell *sh)
+{
+    return &sh->app;
+}
+
+Shell *shell_open(const ShellOptions *opts, Deck *deck)
+{
+    Shell *sh = calloc(1, sizeof *sh);
+    if (!sh) {
+        fprintf(stderr, "kiosk: out of memory\n");
+        deck_free(deck);
+        return NULL;
+    }
+    sh->opts = opts;
+    sh->deck = deck;
+    bool headless = opts->screenshot_dir != NULL;
+    if (build_columns(sh) != 0) {
+        fprintf(stderr, "kiosk: out of memory\n");
+        goto fail;
+    }
+    if (start(sh, headless) != 0)
+        goto fail;
+    sh->now = SDL_GetTicks64();
+    app_init(&sh->app, deck, sh->input.w, sh->input.h, headless ? 0 : sh->now);
+    if (!headless) {
+        log_msg(LOG_INFO, "kiosk %s started: deck %s (%zu slides)", KIOSK_VERSION, deck->path,
+                deck->slide_count);
+        open_store(sh);
+        signal(SIGTERM, on_stop_signal);
+        signal(SIGINT, on_stop_signal);
+        SDL_StartTextInput();
+    }
+    return sh;
+fail:
+    shell_close(sh);
+    return NULL;
+}
+
+void shell_close(Shell *sh)
+{
+    if (!sh)
+        return;
+    stop(sh);
+    free(sh);
 }
 
 int shell_run(const ShellOptions *opts, Deck *deck)
 {
-    Shell sh = {.opts = opts, .deck = deck};
-    bool headless = opts->screenshot_dir != NULL;
-    if (headless) {
+    if (opts->screenshot_dir) {
         /* Screenshots need no display: SDL draws into memory. */
         SDL_setenv("SDL_VIDEODRIVER", "offscreen", 1);
     }
-    int status = 3;
-    if (build_columns(&sh) != 0) {
-        fprintf(stderr, "kiosk: out of memory\n");
-        goto done;
-    }
-    if (start(&sh, headless) != 0)
-        goto done;
-    if (headless) {
-        app_init(&sh.app, deck, sh.input.w, sh.input.h, 0);
-        status = screenshots(&sh);
-        goto done;
-    }
-    log_msg(LOG_INFO, "kiosk %s started: deck %s (%zu slides)", KIOSK_VERSION,
-            deck->path, deck->slide_count);
-    open_store(&sh);
-    status = run_loop(&sh);
-done:
-    stop(&sh);
+    Shell *sh = shell_open(opts, deck);
+    if (!sh)
+        return 3;
+    int status = 0;
+    if (opts->screenshot_dir)
+        status = screenshots(sh);
+    else
+        while (shell_step(sh, 1000)) {
+        }
+    shell_close(sh);
     return status;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "app.h"
 #include "deck.h"
 
 typedef struct {
@@ -17,6 +18,23 @@ typedef struct {
     int width, height;          /* 0: the display's size (or 1920x1080 for screenshots) */
     const char *renderer;       /* "auto", "software", or an SDL render driver name */
 } ShellOptions;
+
+typedef struct Shell Shell;
+
+/** Opens the display and everything the kiosk needs. Takes ownership of
+ *  deck (freed by shell_close, or here on failure). Returns NULL after
+ *  printing why it failed. */
+Shell *shell_open(const ShellOptions *opts, Deck *deck);
+
+/** One turn of the loop: waits up to max_wait_ms for an event or the next
+ *  timer, feeds the app, carries out its effects, draws if needed. Returns
+ *  false once the kiosk should stop. */
+bool shell_step(Shell *sh, int max_wait_ms);
+
+/** The app's state, for tests. */
+const App *shell_app(const Shell *sh);
+
+void shell_close(Shell *sh);
 
 /** Runs the kiosk until it is told to quit. Takes ownership of deck. Returns
  *  a process exit status (0 ok, 3 runtime failure) and prints why it failed. */

@@ -1,7 +1,15 @@
 #include "text.h"
 
 #include <SDL.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "deck.h"
+
+#define TEXT_DEFAULT_FONT "fonts/AtkinsonHyperlegible-Regular.ttf"
+#define TEXT_DEFAULT_BOLD_FONT "fonts/AtkinsonHyperlegible-Bold.ttf"
 
 /* Sizes in use at once: body, title, hero, button, form and keyboard sizes
  * for one screen, plus the shrunk sizes of a long slide. */
@@ -103,4 +111,46 @@ void text_close(TextFonts *t)
     SDL_free(t->data[0]);
     SDL_free(t->data[1]);
     SDL_free(t);
+}
+
+static bool readable(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void pick_font(const char *want, const char *data_dir, const char *bundled, char *out,
+                      size_t cap)
+{
+    if (readable(want)) {
+        snprintf(out, cap, "%s", want);
+        return;
+    }
+    snprintf(out, cap, "%s/%s", data_dir, bundled);
+    if (readable(out))
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/fonts", data_dir);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && (strcmp(e->d_name + n - 4, ".ttf") == 0 ||
+                      strcmp(e->d_name + n - 4, ".otf") == 0)) {
+            if (snprintf(out, cap, "%s/%s", dir, e->d_name) < (int)cap)
+                break;
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+TextFonts *text_open_deck(const Deck *deck, const char *data_dir, char *err, size_t errlen)
+{
+    char regular[4096], bold[4096];
+    const DeckTheme *t = &deck->theme;
+    pick_font(t->font, data_dir, TEXT_DEFAULT_FONT, regular, sizeof regular);
+    pick_font(t->bold_font ? t->bold_font : t->font, data_dir, TEXT_DEFAULT_BOLD_FONT, bold,
+              sizeof bold);
+    return text_open(regular, bold, err, errlen);
 }

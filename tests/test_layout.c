@@ -1,0 +1,277 @@
+/* Layout without fonts: a fixed advance per glyph stands in for the real
+ * font (test_fit checks that the two agree on the bundled deck). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "deck.h"
+#include "layout.h"
+
+/* Every UTF-8 character is 0.55 em wide, bold 0.6 em: close to a sans. */
+static int fake_measure(void *ctx, const char *s, size_t len, int px, bool bold, int *w)
+{
+    (void)ctx;
+    int chars = 0;
+    for (size_t i = 0; i < len; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    *w = chars * px * (bold ? 60 : 55) / 100;
+    return 0;
+}
+
+static const LayoutMetrics fake = {fake_measure, NULL};
+
+static const struct {
+    int w, h;
+} sizes[] = {{800, 480}, {480, 800}, {1280, 800}, {1920, 1080}, {1080, 1920}, {3840, 2160},
+             {1024, 600}};
+
+static Deck *load(const char *yaml)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/test.yaml", yaml, strlen(yaml), &opts,
+                               &diags);
+    if (!d)
+        diag_print(&diags, stderr);
+    diag_clear(&diags);
+    return d;
+}
+
+/* No box outside the screen, no two boxes overlapping (a step's badge sits
+ * beside its text, a button's label inside its button), and none over the
+ * navigation bar. */
+static void check_boxes(const Deck *d, const Slide *s, int w, int h, const SlideLayout *lay)
+{
+    LRect screen = {0, 0, w, h};
+    ChromeLayout chrome;
+    layout_chrome(d, w, h, &chrome);
+    for (int i = 0; i < lay->count; i++) {
+        const Box *a = &lay->box[i];
+        if (!layout_rect_inside(a->r, screen)) {
+            fprintf(stderr, "%dx%d slide '%s': box %d (%d,%d %dx%d) outside the screen\n", w,
+                    h, s->name, i, a->r.x, a->r.y, a->r.w, a->r.h);
+            check_failures++;
+        }
+        if (layout_rects_overlap(a->r, chrome.bar)) {
+            fprintf(stderr, "%dx%d slide '%s': box %d over the navigation bar\n", w, h,
+                    s->name, i);
+            check_failures++;
+        }
+        for (int j = i + 1; j < lay->count; j++) {
+            const Box *b = &lay->box[j];
+            bool label_in_button = (a->kind == BOX_BUTTON && b->kind == BOX_TEXT &&
+                                    layout_rect_inside(b->r, a->r));
+            if (!label_in_button && layout_rects_overlap(a->r, b->r)) {
+                fprintf(stderr, "%dx%d slide '%s': boxes %d and %d overlap\n", w, h, s->name, i,
+                        j);
+                check_failures++;
+            }
+        }
+    }
+}
+
+static void test_bundled_deck_fits_everywhere(void)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
+    diag_clear(&diags);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    SlideLayout *lay = malloc(sizeof *lay);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (size_t i = 0; i < d->slide_count; i++) {
+            layout_slide(d, &d->slides[i], sizes[k].w, sizes[k].h, &fake, lay);
+            CHECK(lay->count > 0);
+            CHECK(!lay->truncated);
+            if (lay->too_long) {
+                fprintf(stderr, "%dx%d slide %zu too long\n", sizes[k].w, sizes[k].h, i + 1);
+                check_failures++;
+            }
+            CHECK(lay->body_px >= lay->min_px);
+            check_boxes(d, &d->slides[i], sizes[k].w, sizes[k].h, lay);
+        }
+    }
+    free(lay);
+    deck_free(d);
+}
+
+static void test_sizes_scale_with_screen(void)
+{
+    LayoutSizes small = layout_sizes(NULL, 800, 480);
+    LayoutSizes hd = layout_sizes(NULL, 1920, 1080);
+    LayoutSizes portrait = layout_sizes(NULL, 1080, 1920);
+    /* Readable from across a waiting room without glasses. */
+    CHECK(small.body >= 24);
+    CHECK(small.min_body >= 24);
+    CHECK(hd.body >= 44);
+    CHECK(hd.min_body >= 44);
+    CHECK_INT(portrait.body, hd.body);
+    CHECK(hd.title > hd.body);
+    CHECK(hd.hero > hd.title);
+
+    ChromeLayout c;
+    layout_chrome(NULL, 800, 480, &c);
+    /* Buttons at least ~9 mm (48 px on the Pi's 7" display) tall. */
+    CHECK(c.back.h >= 48);
+    CHECK(c.next.h >= 48);
+    CHECK(c.signup.h >= 48);
+    CHECK(!layout_rects_overlap(c.back, c.signup));
+    CHECK(!layout_rects_overlap(c.signup, c.next));
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        layout_chrome(NULL, sizes[k].w, sizes[k].h, &c);
+        LRect screen = {0, 0, sizes[k].w, sizes[k].h};
+        CHECK(layout_rect_inside(c.back, screen));
+        CHECK(layout_rect_inside(c.next, screen));
+        CHECK(layout_rect_inside(c.signup, screen));
+        CHECK(!layout_rects_overlap(c.back, c.next));
+        CHECK(!layout_rects_overlap(c.back, c.signup));
+        CHECK(!layout_rects_overlap(c.signup, c.next));
+    }
+}
+
+static void test_wrap(void)
+{
+    /* At 20 px the fake font is 11 px a character: lines of 10. */
+    size_t st[16], ln[16];
+    const char *t = "one two three four";
+    int n = layout_wrap(&fake, t, strlen(t), 20, false, 11 * 10, st, ln, 16);
+    CHECK_INT(n, 2);
+    CHECK_INT(ln[0], 7); /* "one two" */
+    CHECK_INT(st[1], 8);
+    CHECK_INT(ln[1], 10); /* "three four" */
+
+    /* A word wider than the line is split between characters, never bytes. */
+    const char *u = "ééééé";
+    n = layout_wrap(&fake, u, strlen(u), 20, false, 11 * 2, st, ln, 16);
+    CHECK_INT(n, 3);
+    CHECK_INT(ln[0], 4);
+    CHECK_INT(ln[2], 2);
+
+    /* Leading, trailing and doubled spaces make no empty lines. */
+    const char *v = "  a   b  ";
+    n = layout_wrap(&fake, v, strlen(v), 20, false, 11 * 1, st, ln, 16);
+    CHECK_INT(n, 2);
+    CHECK_INT(ln[0], 1);
+    CHECK_INT(ln[1], 1);
+
+    CHECK_INT(layout_wrap(&fake, "", 0, 20, false, 100, st, ln, 16), 0);
+}
+
+static void test_shrinks_then_flags(void)
+{
+    /* A slide with far too much text: it shrinks below the readable minimum
+     * (flagged for --check) but still fits: nothing clipped or overlapping. */
+    char yaml[4096];
+    char text[1700];
+    size_t n = 0;
+    while (n + 40 < sizeof text) {
+        memcpy(text + n, "words that go on and on for a while ", 36);
+        n += 36;
+    }
+    text[n] = '\0';
+    snprintf(yaml, sizeof yaml, "slides:\n  - title: Long\n    text: %s\n", text);
+    Deck *d = load(yaml);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    SlideLayout *lay = malloc(sizeof *lay);
+    layout_slide(d, &d->slides[0], 800, 480, &fake, lay);
+    CHECK(lay->too_long);
+    CHECK(lay->body_px < lay->min_px);
+    check_boxes(d, &d->slides[0], 800, 480, lay);
+
+    /* A short slide keeps its preferred size. */
+    deck_free(d);
+    d = load("slides:\n  - title: Short\n    text: Just a few words.\n");
+    layout_slide(d, &d->slides[0], 800, 480, &fake, lay);
+    CHECK(!lay->too_long);
+    CHECK_INT(lay->body_px, layout_sizes(d, 800, 480).body);
+    free(lay);
+    deck_free(d);
+}
+
+static void test_no_lone_word(void)
+{
+    /* Greedy wrapping would leave "word" alone on the last line. */
+    Deck *d = load("slides:\n  - text: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii word\n");
+    SlideLayout *lay = malloc(sizeof *lay);
+    bool checked = false;
+    for (int w = 600; w <= 1400; w += 40) {
+        layout_slide(d, &d->slides[0], w, 480, &fake, lay);
+        int lines = 0;
+        const Box *last = NULL;
+        for (int i = 0; i < lay->count; i++)
+            if (lay->box[i].kind == BOX_TEXT) {
+                lines++;
+                last = &lay->box[i];
+            }
+        if (lines >= 2 && last) {
+            checked = true;
+            if (memchr(last->text, ' ', last->len) == NULL) {
+                fprintf(stderr, "width %d: lone word '%.*s' on the last line\n", w,
+                        (int)last->len, last->text);
+                check_failures++;
+            }
+        }
+    }
+    CHECK(checked);
+    free(lay);
+    deck_free(d);
+}
+
+static void test_every_kind_has_its_parts(void)
+{
+    Deck *d = load("slides:\n"
+                   "  - layout: title\n    title: Hello\n    subtitle: There\n"
+                   "  - layout: bullets\n    title: B\n    items: [one, two, three]\n"
+                   "  - layout: steps\n    title: S\n    items: [one, two]\n"
+                   "  - layout: image\n    title: I\n    image: images/missing.svg\n"
+                   "    caption: A caption\n"
+                   "  - layout: signup\n    title: Book\n    text: Now\n    button: Go\n");
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    SlideLayout *lay = malloc(sizeof *lay);
+    int expect_kind[] = {-1, BOX_BULLET, BOX_BADGE, BOX_IMAGE, BOX_BUTTON};
+    int expect_count[] = {0, 3, 2, 1, 1};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (size_t i = 0; i < d->slide_count; i++) {
+            layout_slide(d, &d->slides[i], sizes[k].w, sizes[k].h, &fake, lay);
+            check_boxes(d, &d->slides[i], sizes[k].w, sizes[k].h, lay);
+            if (expect_kind[i] < 0)
+                continue;
+            int n = 0;
+            for (int b = 0; b < lay->count; b++)
+                n += lay->box[b].kind == (BoxKind)expect_kind[i];
+            CHECK_INT(n, expect_count[i]);
+        }
+        /* The button the app hit-tests is the one drawn. */
+        layout_slide(d, &d->slides[4], sizes[k].w, sizes[k].h, &fake, lay);
+        LRect cta = layout_cta_button(d, sizes[k].w, sizes[k].h);
+        bool found = false;
+        for (int b = 0; b < lay->count; b++)
+            if (lay->box[b].kind == BOX_BUTTON)
+                found = memcmp(&lay->box[b].r, &cta, sizeof cta) == 0;
+        CHECK(found);
+    }
+    /* A missing image is laid out as a placeholder (no path). */
+    layout_slide(d, &d->slides[3], 1920, 1080, &fake, lay);
+    for (int b = 0; b < lay->count; b++)
+        if (lay->box[b].kind == BOX_IMAGE)
+            CHECK(lay->box[b].image == NULL);
+    free(lay);
+    deck_free(d);
+}
+
+int main(void)
+{
+    test_sizes_scale_with_screen();
+    test_wrap();
+    test_bundled_deck_fits_everywhere();
+    test_shrinks_then_flags();
+    test_no_lone_word();
+    test_every_kind_has_its_parts();
+    return check_report("test_layout");
+}
