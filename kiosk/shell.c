@@ -48,6 +48,8 @@ struct Shell {
     uint64_t next_store_retry;
     uint64_t now;
     bool quit;
+    unsigned long frames;
+    bool exit_after_first_frame; /* KIOSK_EXIT_AFTER_FIRST_FRAME=1, for benchmarks */
 };
 
 static int open_fonts(Shell *sh)
@@ -535,6 +537,11 @@ bool shell_step(Shell *sh, int max_wait_ms)
         render_frame(sh->render, &sh->app, now);
         SDL_RenderPresent(sh->ren);
         sh->app.dirty = false;
+        if (!sh->frames++ && sh->exit_after_first_frame) {
+            /* For the benchmark: process start to first frame presented. */
+            log_msg(LOG_INFO, "first frame presented");
+            sh->quit = true;
+        }
     }
     if (shell_stop_signal) {
         log_msg(LOG_INFO, "stopping on signal %d", (int)shell_stop_signal);
@@ -558,6 +565,8 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
     }
     sh->opts = opts;
     sh->deck = deck;
+    const char *first = SDL_getenv("KIOSK_EXIT_AFTER_FIRST_FRAME");
+    sh->exit_after_first_frame = first && strcmp(first, "1") == 0;
     bool headless = opts->screenshot_dir != NULL;
     if (build_columns(sh) != 0) {
         fprintf(stderr, "kiosk: out of memory\n");
