@@ -1,0 +1,1016 @@
+/* store: the sign-up CSV. See store.h for the contract; this file explains
+ * why each lock and fsync sits where it does.
+ *
+ * Durability model. A row is acknowledged (store_append() returns 0) only
+ * after one write() of the whole row and a successful fsync(). We write a
+ * row in one call so that, with the file opened O_APPEND and only one writer
+ * (the flock), the file is always "complete rows, then at most one torn row":
+ * exactly what torn-tail recovery at open can repair without guessing. A
+ * power cut can tear that last row (or leave zeros where the filesystem
+ * allocated blocks before the data arrived); recovery moves those bytes to
+ * "<path>.partial" instead of deleting them, because a person may still be
+ * able to read a name out of them.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<sys/random.h>)
+#include <sys/random.h>
+#define STORE_HAVE_GETRANDOM 1
+#endif
+#endif
+
+/* How many times store_open() retries when the path changes under it between
+ * open() and flock() (another kiosk archived it in that instant). Each retry
+ * needs a fresh rename by someone else, so a handful means "something keeps
+ * replacing this file", which a person must look at. */
+#define STORE_OPEN_RETRIES 8
+
+/* Archive names get "-2", "-3"... when a file was archived in the same
+ * second; this many means something is looping, so stop rather than spin. */
+#define STORE_ARCHIVE_SUFFIX_MAX 1000
+
+/* Room for the sentences store_open() reports when it reopens a replaced
+ * file from store_flush(): a path and two or three sentences about it. */
+#define STORE_NOTE_BYTES 1024
+
+typedef struct {
+    char *bytes; /* one formatted row, "\r\n" included: personal data */
+    size_t len;
+} Pending;
+
+struct Store {
+    int fd;
+    char *path;
+    char **columns;
+    size_t ncolumns;
+    dev_t dev; /* identity of the file we hold locked, to notice it being */
+    ino_t ino; /* moved or replaced behind our back */
+    off_t repair_size; /* >= 0: an undo failed; cut the file here before writing */
+    size_t rows;
+    Pending *queue;
+    size_t nqueue, capqueue;
+};
+
+/* ---- messages ---------------------------------------------------------- */
+
+static void vmsg(char *buf, size_t cap, int append, const char *fmt, va_list ap)
+{
+    if (!buf || cap == 0)
+        return;
+    size_t used = append ? strnlen(buf, cap) : 0;
+    if (used >= cap)
+        return;
+    if (used > 0 && used + 1 < cap)
+        buf[used++] = ' ';
+    vsnprintf(buf + used, cap - used, fmt, ap);
+}
+
+static void msg(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(buf, cap, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* Adds a sentence to a note; notes can collect several (recovery, rename). */
+static void note_add(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(buf, cap, 1, fmt, ap);
+    va_end(ap);
+}
+
+/* Formats fmt, then ": strerror(errno)", and leaves errno as it was, so the
+ * caller can still hand errno up after building the message. */
+static void msg_errno(char *buf, size_t cap, const char *fmt, ...)
+{
+    int e = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(buf, cap, 0, fmt, ap);
+    va_end(ap);
+    if (buf && cap > 0) {
+        size_t used = strnlen(buf, cap);
+        if (used < cap)
+            snprintf(buf + used, cap - used, ": %s", strerror(e));
+    }
+    errno = e;
+}
+
+/* Personal data must not linger in freed memory (a core dump, a later
+ * allocation handed to a logger). volatile stops the compiler from
+ * dropping the stores as dead. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+/* ---- pure helpers ------------------------------------------------------ */
+
+static int is_guard_char(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static int needs_quotes(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0)
+        return 0;
+    if (is_blank(v[0]) || is_blank(v[n - 1]))
+        return 1;
+    return strpbrk(v, ",\"\r\n") != NULL;
+}
+
+size_t store_format_row(char *buf, size_t cap, const char *const *values, size_t n)
+{
+    size_t pos = 0;
+#define PUT(ch)                                                                                    \
+    do {                                                                                           \
+        if (pos + 1 < cap)                                                                         \
+            buf[pos] = (ch);                                                                       \
+        pos++;                                                                                     \
+    } while (0)
+    for (size_t i = 0; i < n; i++) {
+        const char *v = values && values[i] ? values[i] : "";
+        int quoted = needs_quotes(v);
+        if (i > 0)
+            PUT(',');
+        if (quoted)
+            PUT('"');
+        if (is_guard_char(v[0]))
+            PUT('\'');
+        for (const char *p = v; *p; p++) {
+            if (*p == '"')
+                PUT('"');
+            PUT(*p);
+        }
+        if (quoted)
+            PUT('"');
+    }
+    PUT('\r');
+    PUT('\n');
+#undef PUT
+    if (buf && cap > 0)
+        buf[pos < cap ? pos : cap - 1] = '\0';
+    return pos;
+}
+
+/* Shared by store_scan_complete() and the row count at open, so the two can
+ * never disagree on where rows end. */
+static size_t scan_rows(const char *buf, size_t len, size_t *rows)
+{
+    size_t done = 0, n = 0;
+    int quoted = 0;
+    if (!buf)
+        len = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '"') {
+            quoted = !quoted;
+        } else if (buf[i] == '\n' && !quoted) {
+            done = i + 1;
+            n++;
+        }
+    }
+    if (rows)
+        *rows = n;
+    return done;
+}
+
+size_t store_scan_complete(const char *buf, size_t len)
+{
+    return scan_rows(buf, len, NULL);
+}
+
+int store_parse_row(const char *buf, size_t len, size_t *consumed, char **fields, int maxfields)
+{
+    size_t i = 0;
+    int nf = 0;
+    if (!buf || !fields || maxfields <= 0)
+        return -1;
+    for (;;) {
+        char *f;
+        if (nf == maxfields)
+            goto fail;
+        if (i < len && buf[i] == '"') {
+            size_t start = ++i, flen = 0;
+            for (;;) {
+                if (i >= len)
+                    goto fail; /* quote never closed */
+                if (buf[i] == '"') {
+                    if (i + 1 < len && buf[i + 1] == '"') {
+                        i += 2;
+                        flen++;
+                        continue;
+                    }
+                    break;
+                }
+                i++;
+                flen++;
+            }
+            f = malloc(flen + 1);
+            if (!f)
+                goto fail;
+            for (size_t j = start, k = 0; k < flen; k++) {
+                f[k] = buf[j];
+                j += buf[j] == '"' ? 2 : 1;
+            }
+            f[flen] = '\0';
+            i++; /* the closing quote */
+        } else {
+            size_t start = i;
+            while (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
+                if (buf[i] == '"')
+                    goto fail; /* RFC 4180: quotes only in quoted fields */
+                i++;
+            }
+            f = malloc(i - start + 1);
+            if (!f)
+                goto fail;
+            memcpy(f, buf + start, i - start);
+            f[i - start] = '\0';
+        }
+        fields[nf++] = f;
+        if (i >= len)
+            goto fail; /* no line end: not a complete row */
+        if (buf[i] == ',') {
+            i++;
+            continue;
+        }
+        if (buf[i] == '\n') {
+            i++;
+            break;
+        }
+        if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') {
+            i += 2;
+            break;
+        }
+        goto fail; /* text after a closing quote, or a bare CR */
+    }
+    if (consumed)
+        *consumed = i;
+    return nf;
+fail:
+    while (nf > 0) {
+        nf--;
+        free(fields[nf]);
+        fields[nf] = NULL;
+    }
+    return -1;
+}
+
+void store_format_time(time_t t, char *buf, size_t cap)
+{
+    struct tm tm;
+    if (!buf || cap == 0)
+        return;
+    if (!localtime_r(&t, &tm)) {
+        buf[0] = '\0';
+        return;
+    }
+    long off = tm.tm_gmtoff;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0)
+        off = -off;
+    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 3600,
+             off / 60 % 60);
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+void store_make_id(char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    static _Atomic unsigned long counter;
+    unsigned char b[8];
+    int ok = 0;
+#ifdef STORE_HAVE_GETRANDOM
+    /* GRND_NONBLOCK: at early boot the pool may not be ready, and a kiosk
+     * must not freeze on a sign-up for that; /dev/urandom never blocks. */
+    ok = getrandom(b, sizeof b, GRND_NONBLOCK) == (ssize_t)sizeof b;
+#endif
+    if (!ok) {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ok = read(fd, b, sizeof b) == (ssize_t)sizeof b;
+            close(fd);
+        }
+    }
+    if (!ok) {
+        /* Unique within this process (the counter) and across restarts (the
+         * clock, the pid); not unpredictable, which an id need not be. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = splitmix64((uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 32) ^
+                                (uint64_t)ts.tv_nsec ^ splitmix64(counter++));
+        for (size_t i = 0; i < sizeof b; i++)
+            b[i] = (unsigned char)(x >> (8 * i));
+    }
+    for (size_t i = 0; i < sizeof b; i++) {
+        out[2 * i] = hex[b[i] >> 4];
+        out[2 * i + 1] = hex[b[i] & 15];
+    }
+    out[16] = '\0';
+}
+
+/* ---- files and directories -------------------------------------------- */
+
+/* The directory part of path: "." when there is none. Caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* fsync a directory so that entries created or renamed in it survive a power
+ * cut: fsync of a file covers its data and inode, not the name that finds it.
+ * EINVAL means the filesystem cannot sync directories; nothing to do then. */
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (rc != 0 && e == EINVAL)
+        rc = 0;
+    errno = e;
+    return rc;
+}
+
+/* mkdir -p of path's directory, each new directory 0700 (the sign-ups are
+ * personal data). Existing directories are left as they are: they may be
+ * shared ones like /var/lib that we have no business changing. */
+static int make_parents(const char *path, char *err, size_t errlen)
+{
+    char *dir = dir_of(path);
+    int rc = 0;
+    if (!dir) {
+        errno = ENOMEM;
+        msg_errno(err, errlen, "%s: cannot create its directory", path);
+        return -1;
+    }
+    size_t n = strlen(dir);
+    for (size_t i = 1; i <= n; i++) {
+        if (dir[i] != '/' && dir[i] != '\0')
+            continue;
+        char saved = dir[i];
+        dir[i] = '\0';
+        if (mkdir(dir, 0700) == 0) {
+            /* The new directory's name lives in its parent; sync that so a
+             * power cut cannot take the directory, and the rows in it, away. */
+            char *parent = dir_of(dir);
+            if (!parent || fsync_dir(parent) != 0) {
+                if (!parent)
+                    errno = ENOMEM;
+                msg_errno(err, errlen, "%s: cannot sync the new directory %s", path, dir);
+                free(parent);
+                rc = -1;
+                break;
+            }
+            free(parent);
+        } else if (errno != EEXIST) {
+            /* Some systems report EACCES or EROFS for a directory that
+             * exists in a place we may not write; existing is all we need. */
+            struct stat st;
+            int e = errno;
+            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                errno = e;
+                msg_errno(err, errlen, "%s: cannot create directory %s", path, dir);
+                rc = -1;
+                break;
+            }
+        }
+        dir[i] = saved;
+    }
+    free(dir);
+    return rc;
+}
+
+/* Opens and locks path. We lock before reading anything because recovery
+ * truncates the file: doing that while another kiosk appends would cut its
+ * acknowledged row. LOCK_NB because two kiosks on one file is a setup
+ * mistake a person must fix; blocking would only freeze the second kiosk.
+ * After locking we check the path still names the file we locked: if
+ * another kiosk archived (renamed) it between our open() and flock(), we
+ * would otherwise append to the archive. */
+static int open_locked(const char *path, int *fdout, struct stat *st, char *err, size_t errlen)
+{
+    for (int attempt = 0; attempt < STORE_OPEN_RETRIES; attempt++) {
+        struct stat pst;
+        int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            msg_errno(err, errlen, "%s: cannot open", path);
+            return -1;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            if (e == EWOULDBLOCK)
+                msg_errno(err, errlen,
+                          "%s: another kiosk (or a second copy of this one) has this file "
+                          "locked; only one may write to it",
+                          path);
+            else
+                msg_errno(err, errlen, "%s: cannot lock", path);
+            return -1;
+        }
+        if (fstat(fd, st) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            msg_errno(err, errlen, "%s: cannot stat", path);
+            return -1;
+        }
+        if (stat(path, &pst) == 0 && pst.st_dev == st->st_dev && pst.st_ino == st->st_ino) {
+            *fdout = fd;
+            return 0;
+        }
+        close(fd);
+    }
+    errno = EAGAIN;
+    msg_errno(err, errlen, "%s: the file kept being replaced while opening it", path);
+    return -1;
+}
+
+/* Group/other bits on a file of personal data are a leak waiting to
+ * happen; tighten them and say so, since someone may have set them on
+ * purpose and should learn why they keep coming back. */
+static void tighten_mode(int fd, const struct stat *st, const char *path, char *note,
+                         size_t notelen)
+{
+    if ((st->st_mode & 077) == 0)
+        return;
+    if (fchmod(fd, 0600) == 0)
+        note_add(note, notelen,
+                 "%s: was readable by other users (mode %03o); set to owner-only (0600).", path,
+                 (unsigned)(st->st_mode & 0777));
+    else
+        note_add(note, notelen, "%s: is readable by other users (mode %03o) and could not be "
+                 "changed: %s.", path, (unsigned)(st->st_mode & 0777), strerror(errno));
+}
+
+/* Reads the first size bytes of fd (size <= STORE_READ_MAX_BYTES). A file
+ * shorter than its stat size (something outside the lock cut it) just
+ * gives fewer bytes. */
+static char *read_all(int fd, size_t size, size_t *got)
+{
+    char *buf = malloc(size ? size : 1);
+    size_t n = 0;
+    if (!buf)
+        return NULL;
+    while (n < size) {
+        ssize_t r = pread(fd, buf + n, size - n, (off_t)n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            wipe(buf, n);
+            free(buf);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *got = n;
+    return buf;
+}
+
+/* Writes one row with one write() and makes it durable. On any failure the
+ * file is cut back to its size before the write, so a torn row never sits in
+ * front of the next one; if even that fails, repair_size remembers where to
+ * cut before the next write. */
+static int write_row(Store *s, const char *bytes, size_t len, char *err, size_t errlen)
+{
+    struct stat st;
+    ssize_t n;
+    if (s->repair_size >= 0) {
+        if (ftruncate(s->fd, s->repair_size) != 0) {
+            msg_errno(err, errlen, "%s: cannot cut an incomplete row off the end of the file",
+                      s->path);
+            return -1;
+        }
+        s->repair_size = -1;
+    }
+    /* We hold the lock and append with O_APPEND, so the size now is exactly
+     * where our row will start, and the size to return to if it fails. */
+    if (fstat(s->fd, &st) != 0) {
+        msg_errno(err, errlen, "%s: cannot stat", s->path);
+        return -1;
+    }
+    off_t before = st.st_size;
+    do
+        n = write(s->fd, bytes, len);
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)len) {
+        /* The acknowledgement point: after this fsync the row survives a
+         * power cut, so only now may the caller tell the person "saved". */
+        if (fsync(s->fd) == 0)
+            return 0;
+        /* After a failed fsync Linux may mark the pages clean anyway
+         * (PostgreSQL's "fsyncgate", 2018), so these bytes are of unknown
+         * durability and a second fsync could lie. Cut them and rewrite them
+         * later from our own copy. */
+        msg_errno(err, errlen, "%s: could not flush a row to disk (fsync)", s->path);
+    } else if (n < 0) {
+        msg_errno(err, errlen, "%s: could not write a row", s->path);
+    } else {
+        msg(err, errlen,
+            "%s: only %zd of %zu bytes of a row could be written (disk full or file size limit)",
+            s->path, n, len);
+    }
+    int e = errno;
+    if (ftruncate(s->fd, before) != 0)
+        s->repair_size = before;
+    else
+        (void)fsync(s->fd); /* tidy, not needed: recovery at open would cut it too */
+    errno = e;
+    return -1;
+}
+
+/* Writes the header to the (empty) file. The directory sync makes the
+ * file's name durable: without it a power cut could lose a new file, and
+ * every row later acknowledged in it. It also covers a rename just done in
+ * the same directory by archive(). */
+static int write_header(Store *s, char *err, size_t errlen)
+{
+    size_t len = store_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
+    char *row = malloc(len + 1);
+    if (!row) {
+        errno = ENOMEM;
+        msg_errno(err, errlen, "%s: cannot write the header", s->path);
+        return -1;
+    }
+    store_format_row(row, len + 1, (const char *const *)s->columns, s->ncolumns);
+    int rc = write_row(s, row, len, err, errlen);
+    free(row);
+    if (rc != 0)
+        return -1;
+    char *dir = dir_of(s->path);
+    if (!dir || fsync_dir(dir) != 0) {
+        if (!dir)
+            errno = ENOMEM;
+        msg_errno(err, errlen, "%s: cannot sync its directory", s->path);
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    return 0;
+}
+
+/* "<path minus .csv>-<YYYYmmdd-HHMMSS>[-N].csv", a name not yet taken.
+ * We hold the lock on path, so no other kiosk archives it concurrently; the
+ * lstat-then-rename window is only open to programs that ignore the lock.
+ * (link()+unlink() would close it but fails on FAT USB sticks.) */
+static char *archive_name(const char *path)
+{
+    char stamp[32];
+    struct tm tm;
+    time_t now = time(NULL);
+    if (!localtime_r(&now, &tm) || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0)
+        snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+    size_t base = strlen(path);
+    if (base >= 4 && strcmp(path + base - 4, ".csv") == 0)
+        base -= 4;
+    size_t cap = base + strlen(stamp) + 32;
+    char *name = malloc(cap);
+    if (!name)
+        return NULL;
+    for (int k = 1; k <= STORE_ARCHIVE_SUFFIX_MAX; k++) {
+        struct stat st;
+        if (k == 1)
+            snprintf(name, cap, "%.*s-%s.csv", (int)base, path, stamp);
+        else
+            snprintf(name, cap, "%.*s-%s-%d.csv", (int)base, path, stamp, k);
+        if (lstat(name, &st) != 0 && errno == ENOENT)
+            return name;
+    }
+    free(name);
+    errno = EEXIST;
+    return NULL;
+}
+
+/* Renames the file aside and opens a fresh one at path. We keep the lock on
+ * the old file until the new one is locked, so no other kiosk can slip in
+ * and append to the file we are moving. */
+static int archive(Store *s, const char *why, char *note, size_t notelen, char *err,
+                   size_t errlen)
+{
+    struct stat st;
+    int fd;
+    char *name = archive_name(s->path);
+    if (!name) {
+        msg_errno(err, errlen, "%s: %s, but no free name to keep it under", s->path, why);
+        return -1;
+    }
+    if (rename(s->path, name) != 0) {
+        msg_errno(err, errlen, "%s: %s, but renaming it to %s failed", s->path, why, name);
+        free(name);
+        return -1;
+    }
+    if (open_locked(s->path, &fd, &st, err, errlen) != 0) {
+        free(name);
+        return -1;
+    }
+    close(s->fd);
+    s->fd = fd;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    s->repair_size = -1;
+    note_add(note, notelen, "%s: %s; it was kept as %s and a new file was started.", s->path,
+             why, name);
+    free(name);
+    return 0;
+}
+
+/* Appends a torn tail to "<path>.partial". It must be durable there before
+ * we cut it from the main file: a power cut between the two then leaves the
+ * bytes in both places, never in neither. */
+static int save_tail(const Store *s, const char *tail, size_t len, char *err, size_t errlen)
+{
+    size_t plen = strlen(s->path);
+    char *ppath = malloc(plen + sizeof ".partial");
+    struct stat st;
+    int fd = -1, rc = -1;
+    if (!ppath) {
+        errno = ENOMEM;
+        msg_errno(err, errlen, "%s: cannot save an incomplete last row", s->path);
+        return -1;
+    }
+    memcpy(ppath, s->path, plen);
+    memcpy(ppath + plen, ".partial", sizeof ".partial");
+    fd = open(ppath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        msg_errno(err, errlen, "%s: cannot open to save an incomplete last row", ppath);
+        goto out;
+    }
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+        (void)fchmod(fd, 0600);
+    /* Several writes are fine here: nothing parses .partial, and a retry
+     * after a failure only duplicates bytes, which loses nothing. */
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(fd, tail + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            msg_errno(err, errlen, "%s: cannot save an incomplete last row", ppath);
+            goto out;
+        }
+        off += (size_t)n;
+    }
+    if (fsync(fd) != 0) {
+        msg_errno(err, errlen, "%s: cannot sync a saved incomplete last row", ppath);
+        goto out;
+    }
+    char *dir = dir_of(s->path);
+    if (!dir || fsync_dir(dir) != 0) { /* .partial may be new: make its name durable */
+        if (!dir)
+            errno = ENOMEM;
+        msg_errno(err, errlen, "%s: cannot sync its directory", ppath);
+        free(dir);
+        goto out;
+    }
+    free(dir);
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(ppath);
+    return rc;
+}
+
+/* Compares the file's first row with the header this kiosk would write,
+ * both parsed, so a spreadsheet re-saving the file with other quoting or
+ * line ends does not count as "other columns". */
+static int header_matches(const Store *s, const char *buf, size_t len)
+{
+    int maxf = s->ncolumns + 1 > 4096 ? 4096 : (int)s->ncolumns + 1;
+    size_t hlen = store_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
+    char *want = malloc(hlen + 1);
+    char **a = calloc((size_t)maxf, sizeof *a), **b = calloc((size_t)maxf, sizeof *b);
+    int na = -1, nb = -1, same = 0;
+    if (!want || !a || !b)
+        goto out;
+    store_format_row(want, hlen + 1, (const char *const *)s->columns, s->ncolumns);
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) { /* BOM from a spreadsheet */
+        buf += 3;
+        len -= 3;
+    }
+    na = store_parse_row(want, hlen, NULL, a, maxf);
+    nb = store_parse_row(buf, len, NULL, b, maxf);
+    same = na >= 0 && na == nb;
+    for (int i = 0; same && i < na; i++)
+        same = strcmp(a[i], b[i]) == 0;
+out:
+    for (int i = 0; a && i < na; i++)
+        free(a[i]);
+    for (int i = 0; b && i < nb; i++)
+        free(b[i]);
+    free(a);
+    free(b);
+    free(want);
+    return same;
+}
+
+/* Brings the locked file at s->fd into a state where rows can be appended:
+ * recovered, with our header, and counts its rows. */
+static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errlen)
+{
+    for (;;) {
+        struct stat st;
+        size_t size, got, complete, rows;
+        char *buf;
+        if (fstat(s->fd, &st) != 0) {
+            msg_errno(err, errlen, "%s: cannot stat", s->path);
+            return -1;
+        }
+        if (st.st_size == 0) {
+            s->rows = 0;
+            return write_header(s, err, errlen);
+        }
+        if ((uintmax_t)st.st_size > STORE_READ_MAX_BYTES) {
+            if (archive(s, "is larger than the 64 MiB read at start", note, notelen, err,
+                        errlen) != 0)
+                return -1;
+            continue;
+        }
+        size = (size_t)st.st_size;
+        buf = read_all(s->fd, size, &got);
+        if (!buf) {
+            msg_errno(err, errlen, "%s: cannot read", s->path);
+            return -1;
+        }
+        complete = scan_rows(buf, got, &rows);
+        if (complete < got) {
+            if (save_tail(s, buf + complete, got - complete, err, errlen) != 0)
+                goto fail;
+            /* fsync so the file we describe in the note is the file on disk;
+             * safety does not hinge on it (the next row's fsync carries the
+             * new size), but a report that is not yet true is a poor report. */
+            if (ftruncate(s->fd, (off_t)complete) != 0 || fsync(s->fd) != 0) {
+                msg_errno(err, errlen, "%s: saved its incomplete last row to %s.partial but "
+                          "cannot cut it from the file", s->path, s->path);
+                goto fail;
+            }
+            note_add(note, notelen,
+                     "%s: the last row was incomplete (power cut while writing?); its %zu "
+                     "bytes were moved to %s.partial.",
+                     s->path, got - complete, s->path);
+        }
+        if (complete == 0) {
+            wipe(buf, got);
+            free(buf);
+            continue; /* now empty: start with the header */
+        }
+        if (!header_matches(s, buf, complete)) {
+            wipe(buf, got);
+            free(buf);
+            if (archive(s, "has other columns than this kiosk's form", note, notelen, err,
+                        errlen) != 0)
+                return -1;
+            continue;
+        }
+        wipe(buf, got);
+        free(buf);
+        s->rows = rows - 1;
+        return 0;
+    fail:
+        wipe(buf, got);
+        free(buf);
+        return -1;
+    }
+}
+
+static void store_free(Store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nqueue; i++) {
+        wipe(s->queue[i].bytes, s->queue[i].len);
+        free(s->queue[i].bytes);
+    }
+    free(s->queue);
+    if (s->fd >= 0)
+        close(s->fd); /* releases the flock */
+    for (size_t i = 0; s->columns && i < s->ncolumns; i++)
+        free(s->columns[i]);
+    free(s->columns);
+    free(s->path);
+    free(s);
+}
+
+int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
+               char *note, size_t notelen, char *err, size_t errlen)
+{
+    Store *s = NULL;
+    struct stat st;
+    int e;
+    msg(note, notelen, "%s", "");
+    msg(err, errlen, "%s", "");
+    if (out)
+        *out = NULL;
+    if (!out || !path || !*path || !columns || ncolumns == 0) {
+        errno = EINVAL;
+        msg_errno(err, errlen, "%s: store_open needs a path and at least one column",
+                  path ? path : "(null)");
+        return -1;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s)
+        goto nomem;
+    s->fd = -1;
+    s->repair_size = -1;
+    s->path = strdup(path);
+    s->columns = calloc(ncolumns, sizeof *s->columns);
+    if (!s->path || !s->columns)
+        goto nomem;
+    s->ncolumns = ncolumns;
+    for (size_t i = 0; i < ncolumns; i++) {
+        s->columns[i] = strdup(columns[i] ? columns[i] : "");
+        if (!s->columns[i])
+            goto nomem;
+    }
+    if (make_parents(path, err, errlen) != 0)
+        goto fail;
+    if (open_locked(path, &s->fd, &st, err, errlen) != 0)
+        goto fail;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    tighten_mode(s->fd, &st, path, note, notelen);
+    if (prepare(s, note, notelen, err, errlen) != 0)
+        goto fail;
+    *out = s;
+    return 0;
+nomem:
+    errno = ENOMEM;
+    msg_errno(err, errlen, "%s: cannot open", path);
+fail:
+    e = errno;
+    store_free(s);
+    errno = e ? e : EIO;
+    return -1;
+}
+
+/* True when path no longer names the file we have open: moved away by a
+ * person, or replaced by a program that saves by writing a new file and
+ * renaming it over (most spreadsheets). Rows written to our fd would then go
+ * to an archive or, worse, an unlinked file that vanishes when we close it. */
+static int file_was_replaced(const Store *s)
+{
+    struct stat st;
+    if (stat(s->path, &st) != 0)
+        return errno == ENOENT;
+    return st.st_dev != s->dev || st.st_ino != s->ino;
+}
+
+static int reopen(Store *s, char *err, size_t errlen)
+{
+    char note[STORE_NOTE_BYTES] = "";
+    struct stat st;
+    int oldfd = s->fd, fd;
+    dev_t olddev = s->dev;
+    ino_t oldino = s->ino;
+    size_t oldrows = s->rows;
+    if (make_parents(s->path, err, errlen) != 0 ||
+        open_locked(s->path, &fd, &st, err, errlen) != 0)
+        return -1;
+    s->fd = fd;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    s->repair_size = -1;
+    tighten_mode(fd, &st, s->path, note, sizeof note);
+    if (prepare(s, note, sizeof note, err, errlen) != 0) {
+        close(s->fd);
+        s->fd = oldfd;
+        s->dev = olddev;
+        s->ino = oldino;
+        s->rows = oldrows;
+        return -1;
+    }
+    close(oldfd);
+    msg(err, errlen, "%s: the file was moved or replaced by another program; reopened it.%s%s",
+        s->path, note[0] ? " " : "", note);
+    return 0;
+}
+
+size_t store_flush(Store *s, char *err, size_t errlen)
+{
+    size_t done = 0;
+    msg(err, errlen, "%s", "");
+    if (!s || s->nqueue == 0)
+        return 0;
+    if (file_was_replaced(s) && reopen(s, err, errlen) != 0) {
+        note_add(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
+        return s->nqueue;
+    }
+    while (done < s->nqueue) {
+        Pending *p = &s->queue[done];
+        if (write_row(s, p->bytes, p->len, err, errlen) != 0)
+            break;
+        wipe(p->bytes, p->len);
+        free(p->bytes);
+        s->rows++;
+        done++;
+    }
+    memmove(s->queue, s->queue + done, (s->nqueue - done) * sizeof *s->queue);
+    s->nqueue -= done;
+    if (s->nqueue > 0)
+        note_add(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
+    return s->nqueue;
+}
+
+int store_append(Store *s, const char *const *values, size_t nvalues, char *err, size_t errlen)
+{
+    msg(err, errlen, "%s", "");
+    if (!s)
+        return -1;
+    if (nvalues != s->ncolumns) {
+        msg(err, errlen, "%s: a sign-up has %zu values but the file has %zu columns; not saved",
+            s->path, nvalues, s->ncolumns);
+        return -1;
+    }
+    if (s->nqueue >= STORE_PENDING_MAX) {
+        msg(err, errlen, "%s: %d sign-ups are already waiting for the disk; not saved", s->path,
+            STORE_PENDING_MAX);
+        return -1;
+    }
+    if (s->nqueue == s->capqueue) {
+        size_t cap = s->capqueue ? s->capqueue * 2 : 4;
+        Pending *q = realloc(s->queue, cap * sizeof *q);
+        if (!q)
+            goto nomem;
+        s->queue = q;
+        s->capqueue = cap;
+    }
+    size_t len = store_format_row(NULL, 0, values, nvalues);
+    char *row = malloc(len + 1);
+    if (!row)
+        goto nomem;
+    store_format_row(row, len + 1, values, nvalues);
+    s->queue[s->nqueue].bytes = row;
+    s->queue[s->nqueue].len = len;
+    s->nqueue++;
+    return store_flush(s, err, errlen) == 0 ? 0 : 1;
+nomem:
+    msg(err, errlen, "%s: out of memory; sign-up not saved", s->path);
+    return -1;
+}
+
+size_t store_pending(const Store *s)
+{
+    return s ? s->nqueue : 0;
+}
+
+size_t store_row_count(const Store *s)
+{
+    return s ? s->rows : 0;
+}
+
+void store_close(Store *s)
+{
+    if (!s)
+        return;
+    if (s->nqueue > 0)
+        (void)store_flush(s, NULL, 0);
+    store_free(s);
+}
