@@ -181,22 +181,112 @@ static bool node_add_kid(Ctx *c, YNode *parent, YNode *kid)
     return true;
 }
 
+static bool has_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+}
+
 /* libyaml reports reader errors (bad UTF-8, control bytes) by byte offset
- * only; people need a line and column. */
+ * only; people need a line and column. Counted as libyaml counts its marks:
+ * a byte-order mark is no column, and "\r\n" or a lone '\r' ends a line. */
 static void offset_to_mark(const char *text, size_t len, size_t offset, int *line, int *col)
 {
     *line = 1;
     *col = 1;
     if (offset > len)
         offset = len;
-    for (size_t i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
+    for (size_t i = has_bom(text, len) ? 3 : 0; i < offset; i++) {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
             (*line)++;
             *col = 1;
-        } else if ((text[i] & 0xC0) != 0x80) {
+        } else if (text[i] != '\r' && (text[i] & 0xC0) != 0x80) {
             (*col)++;
         }
     }
+}
+
+/* The reverse: the byte offset of a parser mark (0-based line, column in
+ * characters), or len when it is past the end. */
+static size_t mark_to_offset(const char *text, size_t len, yaml_mark_t m)
+{
+    size_t i = has_bom(text, len) ? 3 : 0;
+    for (size_t line = 0; i < len && line < m.line; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+            line++;
+    for (size_t col = 0; i < len && col < m.column; col++)
+        for (i++; i < len && (text[i] & 0xC0) == 0x80; i++)
+            ;
+    return i;
+}
+
+static bool starts_its_line(const char *text, size_t offset)
+{
+    while (offset > 0 && (text[offset - 1] == ' ' || text[offset - 1] == '\t'))
+        offset--;
+    return offset == 0 || text[offset - 1] == '\n' || text[offset - 1] == '\r' ||
+           (offset == 3 && has_bom(text, 3));
+}
+
+/* libyaml's problems are worded for YAML experts ("while parsing a block
+ * collection did not find expected '-' indicator"); decks are edited by
+ * clinic staff, so the common ones are said in plain words, at the place a
+ * person has to look (the opening quote of a quote that is never closed, not
+ * the end of the file). */
+static void report_syntax_error(Ctx *c, yaml_parser_t *p, const char *text, size_t len)
+{
+    const char *problem = p->problem ? p->problem : "could not be read";
+    const char *context = p->context ? p->context : "";
+    yaml_mark_t at = p->problem_mark, ctx = p->context_mark;
+    size_t off = mark_to_offset(text, len, at);
+    size_t ctx_off = mark_to_offset(text, len, ctx);
+    int ch = off < len ? (unsigned char)text[off] : -1;
+    int open = ctx_off < len ? (unsigned char)text[ctx_off] : '"';
+    int line = (int)at.line + 1, col = (int)at.column + 1;
+    int ctx_line = (int)ctx.line + 1, ctx_col = (int)ctx.column + 1;
+
+    if (ch == '\t' || strstr(problem, "tab character"))
+        err_at(c, line, col, "YAML syntax: a tab character here (expected spaces: YAML does not "
+                             "allow tabs for indenting)");
+    else if (strstr(context, "quoted scalar") &&
+             (strstr(problem, "end of stream") || strstr(problem, "document indicator")))
+        err_at(c, ctx_line, ctx_col, "YAML syntax: the quote that starts here is never closed "
+                                     "(expected a closing %c at the end of the text)", open);
+    else if (strstr(problem, "mapping values are not allowed"))
+        err_at(c, line, col, "YAML syntax: unexpected ':' (expected text that contains ': ' in "
+                             "quotes, or this key lined up with the keys above it)");
+    else if (strstr(context, "simple key") && strstr(problem, "expected ':'"))
+        err_at(c, ctx_line, ctx_col, "YAML syntax: this line has no ': ' (expected 'key: value' "
+                                     "with a space after the ':', or more indentation if it "
+                                     "continues the text above)");
+    else if (strstr(problem, "expected '-' indicator"))
+        err_at(c, line, col, "YAML syntax: this line is not lined up with the list above it "
+                             "(expected '- ' in the same column as the other items, or a key "
+                             "lined up with the keys of the item above)");
+    else if (strstr(problem, "expected key") && starts_its_line(text, off))
+        err_at(c, line, col, "YAML syntax: this line is not lined up with the keys above it "
+                             "(expected the same indentation as the other keys of its section)");
+    else if (strstr(problem, "expected key"))
+        err_at(c, line, col, "YAML syntax: more text after the closing quote (expected the "
+                             "whole text inside the quotes; write a quote inside \"...\" as "
+                             "\\\" and inside '...' as '')");
+    else if (strstr(problem, "block sequence entries are not allowed"))
+        err_at(c, line, col, "YAML syntax: a '- ' item cannot start here (expected each item "
+                             "on its own line, below its key and indented)");
+    else if (strstr(context, "flow sequence") && strstr(problem, "expected ','"))
+        err_at(c, ctx_line, ctx_col, "YAML syntax: the list opened by this '[' is not closed "
+                                     "(expected ', ' between the items and a ']' at the end)");
+    else if (strstr(context, "flow mapping") && strstr(problem, "expected ','"))
+        err_at(c, ctx_line, ctx_col, "YAML syntax: the mapping opened by this '{' is not closed "
+                                     "(expected ', ' between the entries and a '}' at the end)");
+    else if (strstr(problem, "cannot start any token") && (ch == '@' || ch == '`'))
+        err_at(c, line, col, "YAML syntax: text cannot start with '%c' (expected the text in "
+                             "quotes)", ch);
+    else if (p->context)
+        err_at(c, line, col, "YAML syntax: %s %s (check the indentation and the ':' after "
+                             "each key near line %d)", context, problem, ctx_line);
+    else
+        err_at(c, line, col, "YAML syntax: %s (check the indentation and the ':' after each "
+                             "key)", problem);
 }
 
 static void report_parser_error(Ctx *c, yaml_parser_t *p, const char *text, size_t len)
@@ -216,15 +306,7 @@ static void report_parser_error(Ctx *c, yaml_parser_t *p, const char *text, size
             err_at(c, line, col, "%s (expected text saved as UTF-8)", problem);
         return;
     default:
-        line = (int)p->problem_mark.line + 1;
-        col = (int)p->problem_mark.column + 1;
-        if (p->context)
-            err_at(c, line, col, "YAML syntax: %s %s (check the indentation and the ':' "
-                                 "after each key near line %d)",
-                   p->context, problem, (int)p->context_mark.line + 1);
-        else
-            err_at(c, line, col, "YAML syntax: %s (check the indentation and the ':' after "
-                                 "each key)", problem);
+        report_syntax_error(c, p, text, len);
     }
 }
 
@@ -432,6 +514,19 @@ static const YNode *map_get(const YNode *map, const char *key)
     return NULL;
 }
 
+/* The key node itself, for reporting at the key rather than its value. */
+static const YNode *map_key(const YNode *map, const char *key)
+{
+    if (!map || map->type != YN_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const YNode *k = map->kids[i];
+        if (k->type == YN_SCALAR && strcmp(k->str, key) == 0)
+            return k;
+    }
+    return NULL;
+}
+
 static bool is_null(const YNode *n)
 {
     return n && n->type == YN_SCALAR && n->plain &&
@@ -499,7 +594,7 @@ static bool get_number(Ctx *c, const YNode *map, const char *key, double min, do
         return false;
     }
     if (d < min || d > max) {
-        err(c, v, "'%s' is %g %s (expected from %g to %g)", key, d, unit, min, max);
+        err(c, v, "'%s' is %g (expected a number of %s from %g to %g)", key, d, unit, min, max);
         return false;
     }
     *out = d;
@@ -573,8 +668,17 @@ static int hexval(char ch)
 static void get_color(Ctx *c, const YNode *map, const char *key, DeckColor *out)
 {
     const YNode *v = map_get(map, key);
-    if (!v || is_null(v))
+    if (!v)
         return;
+    if (is_null(v)) {
+        /* "background: #F7F3EE" without quotes is a key with a comment: the
+         * colour would be dropped without a word. */
+        if (v->len == 0)
+            err(c, map_key(map, key), "'%s' has no colour (expected a colour like "
+                                      "\"#1F5F5B\" in quotes: without them '#' starts a "
+                                      "comment)", key);
+        return;
+    }
     if (v->type == YN_SCALAR && v->str[0] == '#' && (v->len == 7 || v->len == 4)) {
         int digits[6];
         bool ok = true;
@@ -661,8 +765,12 @@ static const YNode *get_map(Ctx *c, const YNode *map, const char *key)
     if (!v || is_null(v))
         return NULL;
     if (v->type != YN_MAP) {
-        err(c, v, "'%s' is %s (expected a mapping of 'key: value' lines indented below it)",
-            key, describe(v));
+        if (v->type == YN_SCALAR)
+            err(c, v, "'%s' is '%.40s' (expected a mapping of 'key: value' lines indented "
+                      "below it)", key, v->str);
+        else
+            err(c, v, "'%s' is %s (expected a mapping of 'key: value' lines indented below it)",
+                key, describe(v));
         return NULL;
     }
     return v;
@@ -675,8 +783,8 @@ static const char **get_text_list(Ctx *c, const YNode *seq, size_t max, const ch
     if (!seq)
         return NULL;
     if (seq->n > max) {
-        err(c, seq->kids[max], "too many %s: %zu (expected at most %zu on one slide)", what,
-            seq->n, max);
+        err(c, seq->kids[max], "too many %s: %zu (expected at most %zu %s)", what, seq->n, max,
+            strcmp(what, "items") == 0 ? "on one slide" : "in one field");
         return NULL;
     }
     const char **out = arena_alloc(c->arena, (seq->n + 1) * sizeof *out);
@@ -691,6 +799,10 @@ static const char **get_text_list(Ctx *c, const YNode *seq, size_t max, const ch
         if (v->len > DECK_MAX_TEXT_BYTES) {
             err(c, v, "an entry of %s is %zu characters long (expected at most %d)", what,
                 v->len, DECK_MAX_TEXT_BYTES);
+            continue;
+        }
+        if (!valid_utf8_text(v->str, v->len)) {
+            err(c, v, "an entry of %s contains control characters (expected plain text)", what);
             continue;
         }
         out[(*count)++] = arena_strndup(c->arena, v->str, v->len);
@@ -791,8 +903,9 @@ static void load_theme(Ctx *c, Deck *d, const YNode *root)
                                        "muted", "surface", "error", "font", "bold_font",
                                        "text_size", "title_size", NULL};
     check_keys(c, t, keys, "the theme");
-    d->theme.line = t->line;
-    d->theme.col = t->col;
+    const YNode *key = map_key(root, "theme");
+    d->theme.line = key->line;
+    d->theme.col = key->col;
     get_color(c, t, "background", &d->theme.background);
     get_color(c, t, "text", &d->theme.text);
     get_color(c, t, "accent", &d->theme.accent);
@@ -800,11 +913,15 @@ static void load_theme(Ctx *c, Deck *d, const YNode *root)
     get_color(c, t, "muted", &d->theme.muted);
     get_color(c, t, "surface", &d->theme.surface);
     get_color(c, t, "error", &d->theme.error);
-    const char *f = get_path(c, t, "font", "font", NULL);
-    if (f)
+    /* A missing font is reported and the bundled one (NULL) kept: the
+     * renderer cannot open an unresolved relative path. */
+    bool missing = false;
+    const char *f = get_path(c, t, "font", "font", &missing);
+    if (f && !missing)
         d->theme.font = f;
-    f = get_path(c, t, "bold_font", "font", NULL);
-    if (f)
+    missing = false;
+    f = get_path(c, t, "bold_font", "font", &missing);
+    if (f && !missing)
         d->theme.bold_font = f;
     double pct;
     if (get_number(c, t, "text_size", 50, 200, "percent", &pct))
@@ -889,8 +1006,8 @@ static void load_fields(Ctx *c, Deck *d, const YNode *seq)
         }
         check_keys(c, m, keys, "a sign-up field");
         DeckField *f = &fields[n];
-        f->id = get_text(c, m, "id", true, "this field");
-        f->label = get_text(c, m, "label", true, "this field");
+        f->id = get_text(c, m, "id", true, "a sign-up field");
+        f->label = get_text(c, m, "label", true, "a sign-up field");
         f->type = (DeckFieldType)get_enum(c, m, "type", types, FIELD_TEXT);
         f->contact = f->type == FIELD_EMAIL || f->type == FIELD_PHONE;
         get_bool(c, m, "required", &f->required);
@@ -914,8 +1031,8 @@ static void load_fields(Ctx *c, Deck *d, const YNode *seq)
         const YNode *ch = get_seq(c, m, "choices");
         if (f->type == FIELD_CHOICE) {
             if (!ch || ch->n < 2) {
-                err(c, ch ? ch : m, "choice field '%s' needs 'choices:' (expected a list of "
-                                    "2 to %d options)", f->id, DECK_MAX_CHOICES);
+                err(c, ch ? ch : m, "choice field '%s' needs at least 2 'choices' (expected a "
+                                    "list of 2 to %d options)", f->id, DECK_MAX_CHOICES);
                 continue;
             }
             f->choices = get_text_list(c, ch, DECK_MAX_CHOICES, "choices", &f->choice_count);
@@ -1032,6 +1149,7 @@ static void load_slide(Ctx *c, Deck *d, const YNode *m, Slide *s, size_t index)
 {
     static const char *const keys[] = {"layout", "name", "title", "subtitle", "text", "items",
                                        "image", "caption", "button", "duration", NULL};
+    size_t errors_before = diag_count(c->diags, DIAG_ERROR);
     check_keys(c, m, keys, "a slide");
     s->line = m->line;
     s->col = m->col;
@@ -1044,8 +1162,11 @@ static void load_slide(Ctx *c, Deck *d, const YNode *m, Slide *s, size_t index)
     s->items = get_text_list(c, items, DECK_MAX_ITEMS, "items", &s->item_count);
     s->image = get_path(c, m, "image", "image", &s->image_missing);
 
-    /* The layout can be left out: it follows from what the slide has. */
-    SlideKind inferred = items ? SLIDE_BULLETS
+    /* The layout can be left out: it follows from what the slide has. An
+     * 'items' that is not a list (already reported) still means bullets. */
+    const YNode *items_v = map_get(m, "items");
+    bool has_items = items_v && !is_null(items_v);
+    SlideKind inferred = has_items ? SLIDE_BULLETS
                          : (s->image && !s->text && s->caption) ? SLIDE_IMAGE
                                                                 : SLIDE_TEXT;
     s->kind = (SlideKind)get_enum(c, m, "layout", slide_kinds, (int)inferred);
@@ -1074,12 +1195,17 @@ static void load_slide(Ctx *c, Deck *d, const YNode *m, Slide *s, size_t index)
                  : strcmp(extras[i].key, "caption") == 0 ? "image"
                                                          : "signup");
     }
-    if ((s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS) && s->item_count == 0 && !items)
+    if ((s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS) && !has_items)
         err(c, m, "a %s slide has no 'items' (expected a list of %s)", kind,
             s->kind == SLIDE_STEPS ? "steps" : "bullets");
+    if (items && items->n == 0)
+        err(c, items, "'items' is empty (expected at least one entry, each on its own line "
+                      "starting with '- ')");
     if (s->kind == SLIDE_IMAGE && !s->image && !map_get(m, "image"))
         err(c, m, "an image slide has no 'image' (expected 'image: images/name.svg')");
-    if (!s->title && !s->text && !s->item_count && !map_get(m, "image") && !s->subtitle)
+    /* Not after an error in this slide: a misspelt 'titel' already says why. */
+    if (!s->title && !s->text && !s->item_count && !map_get(m, "image") && !s->subtitle &&
+        diag_count(c->diags, DIAG_ERROR) == errors_before)
         warn(c, m, "this slide has nothing to show (expected at least a title or text)");
 
     size_t words = count_words(s->title) + count_words(s->subtitle) + count_words(s->text) +
@@ -1104,6 +1230,10 @@ static void load_slides(Ctx *c, Deck *d, const YNode *root)
     const YNode *v = map_get(root, "slides");
     if (!v) {
         err(c, root, "the deck has no 'slides:' (expected a list of slides)");
+        return;
+    }
+    if (is_null(v)) {
+        err(c, map_key(root, "slides"), "'slides' is empty (expected at least one slide)");
         return;
     }
     const YNode *seq = get_seq(c, root, "slides");
@@ -1185,9 +1315,15 @@ static void check_contrast(Ctx *c, const Deck *d)
 static Deck *load_root(Ctx *c, const YNode *root)
 {
     Deck *d = arena_alloc(c->arena, sizeof *d);
-    if (!d)
+    if (!d) {
+        err_at(c, 1, 1, "out of memory while reading the deck");
         return NULL;
+    }
     set_defaults(d);
+    if (is_null(root)) {
+        err_at(c, 1, 1, "the deck is empty (expected a mapping with a 'slides:' list)");
+        return NULL;
+    }
     if (root->type != YN_MAP) {
         err(c, root, "the top of a deck is %s (expected a mapping with 'slides:' and, "
                      "optionally, 'title:', 'theme:' and 'signup:')", describe(root));
@@ -1247,6 +1383,9 @@ Deck *deck_load_string(const char *name, const char *text, size_t len,
     const YNode *root = build_tree(&c, text, len);
     if (root)
         d = load_root(&c, root);
+    if (d && !c.fatal && d->slide_count == 0)
+        err_at(&c, 1, 1, "the deck has no slides (expected a 'slides:' list)");
+    /* Callers (kiosk --check) rely on it: NULL comes with at least one error. */
     if (d && (c.fatal || d->slide_count == 0))
         d = NULL;
     if (d) {

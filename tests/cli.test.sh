@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Command-line tests of kiosk: exit statuses (0 ok, 1 invalid deck, 2 usage
+# error) and the messages a person sees. Run by CTest as
+#   bash tests/cli.test.sh <kiosk-binary> <source-dir>
+# with KIOSK_DATA_DIR=<source-dir>. Prints "N passed, M failed"; the exit
+# status is 1 when anything failed.
+set -u
+
+KIOSK=${1:?usage: cli.test.sh KIOSK-BINARY SOURCE-DIR}
+SRC=${2:?usage: cli.test.sh KIOSK-BINARY SOURCE-DIR}
+export KIOSK_DATA_DIR=${KIOSK_DATA_DIR:-$SRC}
+# Nothing here should open a window; if an option were wrongly accepted the
+# kiosk would start, so every run is bounded and needs no display.
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
+TIMEOUT_S=60
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-cli.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+
+passed=0
+failed=0
+status=0
+
+# run ARGS...: runs kiosk, keeping stdout, stderr and the exit status.
+run() {
+    timeout "$TIMEOUT_S" "$KIOSK" "$@" >"$OUT" 2>"$ERR"
+    status=$?
+}
+
+ok() {
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$1"
+}
+
+not_ok() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$1"
+    shift
+    for line in "$@"; do
+        printf '     %s\n' "$line"
+    done
+    printf '     stdout: %s\n' "$(head -c 2000 "$OUT")"
+    printf '     stderr: %s\n' "$(head -c 2000 "$ERR")"
+}
+
+# expect NAME STATUS [--out TEXT] [--err TEXT] [--err-line LINE] -- ARGS...
+#   --out/--err: the stream contains TEXT; --err-line: stderr has exactly
+#   this line.
+expect() {
+    local name=$1 want=$2
+    shift 2
+    local checks=()
+    while [ "$1" != "--" ]; do
+        checks+=("$1" "$2")
+        shift 2
+    done
+    shift
+    run "$@"
+    local why=()
+    if [ "$status" -ne "$want" ]; then
+        why+=("exit status $status, expected $want (kiosk $*)")
+    fi
+    local i
+    for ((i = 0; i < ${#checks[@]}; i += 2)); do
+        local kind=${checks[i]} text=${checks[i + 1]}
+        case $kind in
+        --out) grep -qF -- "$text" "$OUT" || why+=("stdout lacks: $text") ;;
+        --err) grep -qF -- "$text" "$ERR" || why+=("stderr lacks: $text") ;;
+        --err-line) grep -qxF -- "$text" "$ERR" || why+=("stderr lacks the line: $text") ;;
+        esac
+    done
+    if [ ${#why[@]} -eq 0 ]; then
+        ok "$name"
+    else
+        not_ok "$name" "${why[@]}"
+    fi
+}
+
+# --- help, version, usage errors (exit 2, nothing loaded) -----------------
+expect "--help prints the usage" 0 --out "usage: kiosk" --out "--check" -- --help
+expect "-h prints the usage" 0 --out "usage: kiosk" -- -h
+expect "--version" 0 --out "kiosk " -- --version
+expect "unknown option" 2 --err "unknown option '--bogus'" --err "kiosk --help" -- --bogus
+for size in abc 10x10 800x x480 800x480x2 -800x480 100000x480; do
+    expect "--size $size is refused" 2 --err "bad --size '$size'" -- --size "$size" --check \
+        "$SRC/tests/decks/warnings.yaml"
+done
+expect "--size without a value" 2 --err "option '--size' needs a value" -- --size
+expect "--screenshot without a value" 2 --err "option '--screenshot' needs a value" \
+    -- --check --screenshot
+expect "--signups with an empty value" 2 --err "option '--signups' needs a value" -- --signups ""
+expect "two decks" 2 --err "more than one deck given" \
+    -- --check "$SRC/tests/decks/warnings.yaml" "$SRC/tests/decks/broken.yaml"
+
+# --- --check: every deck in slides/ passes --------------------------------
+shopt -s nullglob
+decks=("$SRC"/slides/*.yaml)
+if [ ${#decks[@]} -eq 0 ]; then
+    run --version
+    not_ok "every deck in slides/ passes --check" "no decks in $SRC/slides"
+fi
+for deck in "${decks[@]}"; do
+    expect "--check ${deck#"$SRC"/}" 0 --out "$deck: ok, " -- --check "$deck"
+done
+
+# --- --check: the complete example in slides/README.md is a valid deck -----
+example=$TMP/readme-example.yaml
+awk '/<!-- example deck: checked by tests\/cli.test.sh -->/ { found = 1; next }
+     found == 1 && /^```yaml/ { found = 2; next }
+     found == 2 && /^```/ { exit }
+     found == 2 { print }' "$SRC/slides/README.md" >"$example"
+if [ -s "$example" ]; then
+    expect "--check the example deck in slides/README.md" 0 --out "$example: ok, " \
+        --out ", 0 warnings" -- --check "$example"
+else
+    run --version
+    not_ok "--check the example deck in slides/README.md" "no example deck found in it"
+fi
+
+# --- --check: broken, missing and odd files --------------------------------
+broken=$SRC/tests/decks/broken.yaml
+expect "--check a broken deck" 1 \
+    --err-line "$broken:7:5: error: unknown key 'titel' in a slide (did you mean 'title'?)" \
+    --err-line "$broken: 1 error, 0 warnings" -- --check "$broken"
+expect "a broken deck is not shown" 1 --err "$broken:7:5: error:" \
+    --err "cannot be shown" -- --windowed "$broken"
+expect "--check a missing file" 1 \
+    --err-line "$TMP/nope.yaml: error: cannot open the deck: No such file or directory (expected a readable YAML file)" \
+    -- --check "$TMP/nope.yaml"
+expect "--check a directory" 1 --err-line "$TMP: error: is a directory (expected a YAML file)" \
+    -- --check "$TMP"
+: >"$TMP/empty.yaml"
+expect "--check an empty file" 1 \
+    --err-line "$TMP/empty.yaml:1:1: error: the deck is empty (expected a mapping with a 'slides:' list)" \
+    -- --check "$TMP/empty.yaml"
+printf 'title: No slides yet\nslides:\n' >"$TMP/no-slides.yaml"
+expect "--check a deck whose slides: is empty" 1 \
+    --err-line "$TMP/no-slides.yaml:2:1: error: 'slides' is empty (expected at least one slide)" \
+    -- --check "$TMP/no-slides.yaml"
+printf '\xEF\xBB\xBFslides:\r\n  - titel: A\r\n' >"$TMP/notepad.yaml"
+expect "--check a Notepad deck (BOM, CRLF)" 1 \
+    --err-line "$TMP/notepad.yaml:2:5: error: unknown key 'titel' in a slide (did you mean 'title'?)" \
+    -- --check "$TMP/notepad.yaml"
+
+# --- --check: warnings alone do not fail -----------------------------------
+warnings=$SRC/tests/decks/warnings.yaml
+expect "--check a deck with only warnings" 0 \
+    --err-line "$warnings:9:15: warning: duration 3 s is short for 29 words (about 14 s are needed to read them)" \
+    --out "$warnings: ok, " --out ", 1 warning" -- --check "$warnings"
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
