@@ -8,6 +8,43 @@ static int to_px(float v, int size)
     return p < 0 ? 0 : p >= size ? size - 1 : p;
 }
 
+void input_panel_size(int rotation, int w, int h, int *pw, int *ph)
+{
+    bool turned = rotation == 90 || rotation == 270;
+    *pw = turned ? h : w;
+    *ph = turned ? w : h;
+}
+
+/* The renderer turns the UI clockwise by `rotation` onto the panel; a touch
+ * on the panel is turned back the same way, so it lands on what is drawn
+ * under the finger. */
+void input_unrotate(int rotation, int w, int h, int px, int py, int *x, int *y)
+{
+    switch (rotation) {
+    case 90:
+        *x = py;
+        *y = h - 1 - px;
+        break;
+    case 180:
+        *x = w - 1 - px;
+        *y = h - 1 - py;
+        break;
+    case 270:
+        *x = w - 1 - py;
+        *y = px;
+        break;
+    default:
+        *x = px;
+        *y = py;
+        break;
+    }
+}
+
+static void place(const InputState *st, int px, int py, Input *out)
+{
+    input_unrotate(st->rotation, st->w, st->h, px, py, &out->x, &out->y);
+}
+
 static bool key_input(SDL_Keycode k, Input *out)
 {
     switch (k) {
@@ -78,15 +115,13 @@ bool input_translate(InputState *st, const SDL_Event *ev, Input *out)
             st->mouse_down = false;
             out->type = IN_UP;
         }
-        out->x = ev->button.x;
-        out->y = ev->button.y;
+        place(st, ev->button.x, ev->button.y, out);
         return true;
     case SDL_MOUSEMOTION:
         if (ev->motion.which == SDL_TOUCH_MOUSEID || !st->mouse_down)
             return false;
         out->type = IN_MOVE;
-        out->x = ev->motion.x;
-        out->y = ev->motion.y;
+        place(st, ev->motion.x, ev->motion.y, out);
         return true;
     case SDL_KEYDOWN:
         return key_input(ev->key.keysym.sym, out);
@@ -97,7 +132,9 @@ bool input_translate(InputState *st, const SDL_Event *ev, Input *out)
     default:
         return false;
     }
-    out->x = to_px(ev->tfinger.x, st->w);
-    out->y = to_px(ev->tfinger.y, st->h);
+    /* Fingers come normalized 0..1 over the panel. */
+    int pw, ph;
+    input_panel_size(st->rotation, st->w, st->h, &pw, &ph);
+    place(st, to_px(ev->tfinger.x, pw), to_px(ev->tfinger.y, ph), out);
     return true;
 }

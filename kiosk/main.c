@@ -29,6 +29,7 @@ static const char usage_text[] =
     "                   $XDG_DATA_HOME/kiosk/signups.csv, else ~/.local/share/kiosk/)\n"
     "  --kiosk-id ID    name of this screen, written with every sign-up (default: host name)\n"
     "  --renderer NAME  auto, software, or an SDL render driver such as opengles2\n"
+    "  --rotation DEG   0, 90, 180 or 270: turn the UI for a panel mounted turned\n"
     "  --help, --version\n"
     "exit status: 0 ok, 1 invalid deck or input, 2 usage error (unknown option, bad value),\n"
     "             3 runtime failure\n"
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
             opts.windowed = true;
         } else if (strcmp(a, "--size") == 0 || strcmp(a, "--screenshot") == 0 ||
                    strcmp(a, "--signups") == 0 || strcmp(a, "--kiosk-id") == 0 ||
-                   strcmp(a, "--renderer") == 0) {
+                   strcmp(a, "--renderer") == 0 || strcmp(a, "--rotation") == 0) {
             if (!next || !*next)
                 return usage_error("option '%s' needs a value", a);
             i++;
@@ -145,6 +146,12 @@ int main(int argc, char **argv)
                 opts.signups_path = next;
             } else if (strcmp(a, "--kiosk-id") == 0) {
                 opts.kiosk_id = next;
+            } else if (strcmp(a, "--rotation") == 0) {
+                char *end;
+                long deg = strtol(next, &end, 10);
+                if (*end || (deg != 0 && deg != 90 && deg != 180 && deg != 270))
+                    return usage_error("bad --rotation '%s' (expected 0, 90, 180 or 270)", next);
+                opts.rotation = (int)deg;
             } else {
                 opts.renderer = next;
             }

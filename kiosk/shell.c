@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "input.h"
@@ -49,6 +50,8 @@ struct Shell {
     uint64_t now;
     bool quit;
     unsigned long frames;
+    int rotation;       /* 0, 90, 180, 270 */
+    SDL_Texture *ui;    /* the UI before it is turned onto the panel */
     bool exit_after_first_frame; /* KIOSK_EXIT_AFTER_FIRST_FRAME=1, for benchmarks */
 };
 
@@ -252,6 +255,87 @@ static void save_signup(Shell *sh, uint64_t now)
 
 /* ---- display ---------------------------------------------------------- */
 
+/* Says which of the usual installation problems stopped SDL from opening
+ * the screen, and how to fix it, so the service log tells the installer. */
+static void display_diagnosis(const char *sdl_error, char *out, size_t cap)
+{
+    const char *driver = SDL_getenv("SDL_VIDEODRIVER");
+    bool kms = driver && strcmp(driver, "kmsdrm") == 0;
+    if (!kms && !SDL_getenv("DISPLAY") && !SDL_getenv("WAYLAND_DISPLAY")) {
+        snprintf(out, cap, "No desktop session found (DISPLAY and WAYLAND_DISPLAY are unset). "
+                           "On Raspberry Pi OS Lite run with SDL_VIDEODRIVER=kmsdrm (the "
+                           "kiosk.service does); from SSH, preview with --screenshot DIR.");
+        return;
+    }
+    if (kms) {
+        if (access("/dev/dri/card0", R_OK | W_OK) != 0 && access("/dev/dri/card1", R_OK | W_OK)
+                                                               != 0) {
+            snprintf(out, cap, "No permission on /dev/dri/card*: add the user to the 'video' "
+                               "and 'render' groups (sudo usermod -aG video,render USER) and "
+                               "log in again.");
+            return;
+        }
+        if (access("/dev/input/event0", R_OK) != 0) {
+            snprintf(out, cap, "Cannot read /dev/input/event*: touches will not work; add the "
+                               "user to the 'input' group (sudo usermod -aG input USER).");
+            return;
+        }
+        snprintf(out, cap, "The screen may be held by a desktop session (%s). Stop it (sudo "
+                           "systemctl disable --now lightdm) or use the desktop autostart "
+                           "instead of kiosk.service.",
+                 sdl_error);
+        return;
+    }
+    snprintf(out, cap, "Check that the desktop session is running and that this user may use "
+                       "it.");
+}
+
+/* The app sees the screen as the client does: turned by the rotation
+ * setting. A panel of pw x ph shows a UI of ph x pw at 90 or 270. */
+static int set_panel_size(Shell *sh, int pw, int ph)
+{
+    int w = pw, h = ph;
+    if (sh->rotation == 90 || sh->rotation == 270) {
+        w = ph;
+        h = pw;
+    }
+    sh->input.w = w;
+    sh->input.h = h;
+    sh->input.rotation = sh->rotation;
+    if (sh->rotation) {
+        if (sh->ui)
+            SDL_DestroyTexture(sh->ui);
+        sh->ui = SDL_CreateTexture(sh->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
+                                   h);
+        if (!sh->ui) {
+            fprintf(stderr, "kiosk: cannot create the rotated screen: %s\n", SDL_GetError());
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Draws the app's screen, through the rotation when the panel is mounted
+ * turned (KMS ignores the desktop's rotation, so the kiosk turns itself). */
+static void present(Shell *sh, uint64_t now)
+{
+    if (!sh->ui) {
+        render_frame(sh->render, &sh->app, now);
+        SDL_RenderPresent(sh->ren);
+        return;
+    }
+    SDL_SetRenderTarget(sh->ren, sh->ui);
+    render_frame(sh->render, &sh->app, now);
+    SDL_SetRenderTarget(sh->ren, NULL);
+    SDL_SetRenderDrawColor(sh->ren, 0, 0, 0, 255);
+    SDL_RenderClear(sh->ren);
+    int pw, ph;
+    SDL_GetRendererOutputSize(sh->ren, &pw, &ph);
+    SDL_Rect dst = {(pw - sh->input.w) / 2, (ph - sh->input.h) / 2, sh->input.w, sh->input.h};
+    SDL_RenderCopyEx(sh->ren, sh->ui, NULL, &dst, sh->rotation, NULL, SDL_FLIP_NONE);
+    SDL_RenderPresent(sh->ren);
+}
+
 static int open_display(Shell *sh, bool headless)
 {
     const ShellOptions *o = sh->opts;
@@ -264,8 +348,17 @@ static int open_display(Shell *sh, bool headless)
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    if (o->display > 0 && !SDL_getenv("SDL_KMSDRM_DEVICE_INDEX")) {
+        /* On KMS the display is a /dev/dri/cardN device (a Pi 5 with a DSI
+         * panel has several); elsewhere it is SDL's display index. */
+        char index[16];
+        SDL_snprintf(index, sizeof index, "%d", o->display);
+        SDL_setenv("SDL_KMSDRM_DEVICE_INDEX", index, 1);
+    }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "kiosk: cannot open the display: %s\n", SDL_GetError());
+        char why[600];
+        display_diagnosis(SDL_GetError(), why, sizeof why);
+        fprintf(stderr, "kiosk: cannot open the display: %s\n%s\n", SDL_GetError(), why);
         return -1;
     }
     int w = o->width, h = o->height;
@@ -290,10 +383,12 @@ static int open_display(Shell *sh, bool headless)
         }
     }
     const char *title = sh->deck->title ? sh->deck->title : "kiosk";
-    sh->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                               flags);
+    int pos = (int)SDL_WINDOWPOS_CENTERED_DISPLAY(o->display);
+    sh->win = SDL_CreateWindow(title, pos, pos, w, h, flags);
     if (!sh->win) {
-        fprintf(stderr, "kiosk: cannot open a window: %s\n", SDL_GetError());
+        char why[600];
+        display_diagnosis(SDL_GetError(), why, sizeof why);
+        fprintf(stderr, "kiosk: cannot open a window: %s\n%s\n", SDL_GetError(), why);
         return -1;
     }
     int index = -1;
@@ -321,11 +416,13 @@ static int open_display(Shell *sh, bool headless)
     SDL_RendererInfo info;
     SDL_GetRendererInfo(sh->ren, &info);
     SDL_GetRendererOutputSize(sh->ren, &w, &h);
-    log_msg(LOG_INFO, "video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(),
-            info.name, w, h);
-    sh->input.w = w;
-    sh->input.h = h;
-    return 0;
+    SDL_DisplayMode mode;
+    if (SDL_GetCurrentDisplayMode(SDL_GetWindowDisplayIndex(sh->win), &mode) != 0)
+        mode.refresh_rate = 0;
+    log_msg(LOG_INFO, "video driver %s, renderer %s, output %dx%d, display %d at %d Hz, "
+                      "rotation %d", SDL_GetCurrentVideoDriver(), info.name, w, h,
+            SDL_GetWindowDisplayIndex(sh->win), mode.refresh_rate, sh->rotation);
+    return set_panel_size(sh, w, h);
 }
 
 static int start(Shell *sh, bool headless)
@@ -353,6 +450,8 @@ static void stop(Shell *sh)
 {
     render_destroy(sh->render);
     text_close(sh->fonts);
+    if (sh->ui)
+        SDL_DestroyTexture(sh->ui);
     if (sh->ren)
         SDL_DestroyRenderer(sh->ren);
     if (sh->win)
@@ -490,9 +589,8 @@ static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now, bool *qui
                                         ev->window.event == SDL_WINDOWEVENT_EXPOSED)) {
         int w, h;
         SDL_GetRendererOutputSize(sh->ren, &w, &h);
-        sh->input.w = w;
-        sh->input.h = h;
-        Input in = {.type = IN_RESIZE, .x = w, .y = h};
+        set_panel_size(sh, w, h);
+        Input in = {.type = IN_RESIZE, .x = sh->input.w, .y = sh->input.h};
         app_update(&sh->app, &in, now);
         sh->app.dirty = true;
         return;
@@ -534,8 +632,7 @@ bool shell_step(Shell *sh, int max_wait_ms)
     if (anything_pending(sh))
         retry_stores(sh, now);
     if (sh->app.dirty || app_transition(&sh->app, now) < 1.0) {
-        render_frame(sh->render, &sh->app, now);
-        SDL_RenderPresent(sh->ren);
+        present(sh, now);
         sh->app.dirty = false;
         if (!sh->frames++ && sh->exit_after_first_frame) {
             /* For the benchmark: process start to first frame presented. */
@@ -555,6 +652,19 @@ const App *shell_app(const Shell *sh)
     return &sh->app;
 }
 
+SDL_Surface *shell_read_panel(Shell *sh)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(sh->ren, &w, &h);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (s && SDL_RenderReadPixels(sh->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels,
+                                  s->pitch) != 0) {
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    return s;
+}
+
 Shell *shell_open(const ShellOptions *opts, Deck *deck)
 {
     Shell *sh = calloc(1, sizeof *sh);
@@ -565,6 +675,8 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
     }
     sh->opts = opts;
     sh->deck = deck;
+    /* Screenshots show the UI as designed, unturned. */
+    sh->rotation = opts->screenshot_dir ? 0 : opts->rotation;
     const char *first = SDL_getenv("KIOSK_EXIT_AFTER_FIRST_FRAME");
     sh->exit_after_first_frame = first && strcmp(first, "1") == 0;
     bool headless = opts->screenshot_dir != NULL;

@@ -17,6 +17,8 @@ typedef struct {
     bool windowed;
     int width, height;          /* 0: the display's size (or 1920x1080 for screenshots) */
     const char *renderer;       /* "auto", "software", or an SDL render driver name */
+    int rotation;               /* 0, 90, 180, 270: the UI turned clockwise on the panel */
+    int display;                /* SDL display index / KMS card number */
 } ShellOptions;
 
 typedef struct Shell Shell;
@@ -33,6 +35,11 @@ bool shell_step(Shell *sh, int max_wait_ms);
 
 /** The app's state, for tests. */
 const App *shell_app(const Shell *sh);
+
+/** Reads back the panel as last presented (ARGB8888), for tests. Returns a
+ *  surface the caller frees, or NULL. */
+struct SDL_Surface;
+struct SDL_Surface *shell_read_panel(Shell *sh);
 
 void shell_close(Shell *sh);
 
