@@ -852,10 +852,10 @@ static void set_defaults(Deck *d)
     t->saved_later_text = "Thank you! Please also tell the front desk, so we can be sure "
                           "to reach you.";
     t->err_required = "Please fill this in.";
-    t->err_email = "This does not look like an email address.";
-    t->err_phone = "Please use digits only (a + at the start is fine).";
-    t->err_contact = "Please give a phone number or an email address.";
-    t->err_consent = "Please tick the box so we may contact you.";
+    t->err_email = "Please check this email address.";
+    t->err_phone = "Digits only, please (+ is fine).";
+    t->err_contact = "Please give a phone or an email.";
+    t->err_consent = "Please tick the box to continue.";
     t->optional = "optional";
 }
 

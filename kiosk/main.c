@@ -187,8 +187,8 @@ int main(int argc, char **argv)
 
     if (check) {
         if (errors == 0)
-            printf("%s: ok, %zu slides, %zu warning%s\n", deck_arg, deck->slide_count, warnings,
-                   warnings == 1 ? "" : "s");
+            printf("%s: ok, %zu slide%s, %zu warning%s\n", deck_arg, deck->slide_count,
+                   deck->slide_count == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         else
             fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", deck_arg, errors,
                     errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");

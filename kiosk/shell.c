@@ -152,22 +152,8 @@ static void free_row(PendingRow *row)
     free(row);
 }
 
-/* Returns true when the row is durably on disk. */
-static bool store_row(Shell *sh, char **values, size_t n, const char *id)
+static void keep_in_memory(char **values, size_t n)
 {
-    char err[512] = "";
-    if (!sh->store)
-        open_store(sh);
-    if (sh->store) {
-        int rc = store_append(sh->store, (const char *const *)values, n, err, sizeof err);
-        if (rc == 0) {
-            log_msg(LOG_INFO, "sign-up %s stored", id);
-            return true;
-        }
-        log_msg(LOG_ERROR, "sign-up %s not written yet: %s (kept in memory, will retry)", id,
-                err);
-        return false; /* queued inside the store */
-    }
     PendingRow *row = calloc(1, sizeof *row);
     if (row) {
         row->n = n;
@@ -177,7 +163,33 @@ static bool store_row(Shell *sh, char **values, size_t n, const char *id)
         row->next = shell_pending;
         shell_pending = row;
     }
-    log_msg(LOG_ERROR, "sign-up %s kept in memory until the sign-up file can be opened", id);
+}
+
+/* Returns true when the row is durably on disk. Otherwise it is kept in
+ * memory (by the store, or here when the store cannot take it) and
+ * retried: a sign-up is never silently dropped. */
+static bool store_row(Shell *sh, char **values, size_t n, const char *id)
+{
+    char err[512] = "";
+    if (!sh->store)
+        open_store(sh);
+    if (sh->store) {
+        int rc = store_append(sh->store, (const char *const *)values, n, err, sizeof err);
+        if (rc == 0) {
+            if (err[0])
+                log_msg(LOG_WARN, "%s", err);
+            log_msg(LOG_INFO, "sign-up %s stored", id);
+            return true;
+        }
+        if (rc == 1) {
+            log_msg(LOG_ERROR, "sign-up %s not written yet: %s (kept in memory, will retry)", id,
+                    err);
+            return false;
+        }
+        log_msg(LOG_ERROR, "the sign-up file's queue is full: %s", err);
+    }
+    keep_in_memory(values, n);
+    log_msg(LOG_ERROR, "sign-up %s kept in memory until the sign-up file can take it", id);
     return false;
 }
 
@@ -193,7 +205,7 @@ static void retry_stores(Shell *sh, uint64_t now)
         PendingRow *row = shell_pending;
         if (store_append(sh->store, (const char *const *)row->values, row->n, err,
                          sizeof err) < 0)
-            break;
+            break; /* the store's own queue is full: keep it here */
         shell_pending = row->next;
         log_msg(LOG_INFO, "sign-up %s stored after a retry", row->values[0]);
         free_row(row);
