@@ -132,7 +132,8 @@ phase_time "tests" "$t"
 # `sudo apt install ./kiosk_<version>_arm64.deb` (docs/raspberry-pi.md).
 t=$SECONDS
 rm -f "$BUILD_DIR"/kiosk_*_arm64.deb
-(cd "$BUILD_DIR" && cpack -G DEB >/dev/null)
+(cd "$BUILD_DIR" && cpack -G DEB >/dev/null) ||
+    die "cpack could not pack the arm64 build (the messages above say why)"
 debs=("$BUILD_DIR"/kiosk_*_arm64.deb)
 [[ -f ${debs[0]} ]] || die "cpack made no kiosk_*_arm64.deb in $BUILD_DIR"
 [[ $(dpkg-deb -f "${debs[0]}" Architecture) == arm64 ]] || die "${debs[0]} is not Architecture: arm64"

@@ -46,7 +46,7 @@ cmake -S "$SRC" -B "$BUILD_DIR" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=R
     -DBUILD_TESTING=OFF "$@"
 cmake --build "$BUILD_DIR" -j"$JOBS"
 rm -f "$BUILD_DIR"/kiosk_*.deb
-(cd "$BUILD_DIR" && cpack -G DEB)
+(cd "$BUILD_DIR" && cpack -G DEB) || die "cpack could not build the package (the messages above say why)"
 
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD_DIR/CMakeCache.txt")
 [[ -n $version ]] || die "no CMAKE_PROJECT_VERSION in $BUILD_DIR/CMakeCache.txt"
