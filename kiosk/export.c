@@ -1,0 +1,676 @@
+/* export: copying the sign-ups CSV to a USB stick. See export.h for the
+ * contract; this file says why each step is where it is.
+ *
+ * The people who use this are front-desk staff: they press "Export to USB",
+ * wait for "Saved", and pull the stick out, usually without ejecting it.
+ * Everything below serves that: the file must be complete and on the stick
+ * (not in the page cache) by the time we say "Saved", an earlier export on
+ * the same stick must never be replaced, and a failure must be a sentence
+ * they can act on ("the USB stick is read-only").
+ */
+#include "export.h"
+
+#include "store.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* "-2", "-3"... for exports in the same second; this many means something
+ * is wrong with the folder (or we are looping), so stop rather than spin. */
+#define EXPORT_SUFFIX_MAX 1000
+
+/* Name parts are cut to this: a kiosk id is at most 64 characters in the
+ * settings (SETTINGS_MAX_ID_CHARS), and FAT allows 255 per name in total. */
+#define EXPORT_NAME_PART_MAX_CHARS 64
+
+static const char EXPORT_NO_DRIVE[] = "No USB stick found: plug one in and wait a few seconds";
+
+/* ---- messages ---------------------------------------------------------- */
+
+static void msg(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    if (!buf || cap == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* Personal data must not linger in freed memory (a core dump, a later
+ * allocation handed to a logger); volatile keeps the stores from being
+ * dropped as dead. Same rule as the store's. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+/* ---- finding the stick ------------------------------------------------- */
+
+typedef struct {
+    char *dev, *dir; /* unescaped; point into line */
+    char *line;      /* owns the storage */
+    int ro;
+} Mount;
+
+/* The kernel writes space, tab, newline and backslash in /proc/mounts as
+ * "\040", "\011", "\012", "\134" (a stick labelled "MY STICK" is mounted
+ * at "/media/pi/MY\040STICK"). Any other backslash is kept as it is. */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+            r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+/* Splits off the next field separated by spaces or tabs (the kernel escapes
+ * them inside fields). NULL when the line has no more fields. */
+static char *next_field(char **cursor)
+{
+    char *p = *cursor;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0' || *p == '\n')
+        return NULL;
+    char *start = p;
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        p++;
+    if (*p)
+        *p++ = '\0';
+    *cursor = p;
+    return start;
+}
+
+static int has_option(const char *opts, const char *want)
+{
+    size_t n = strlen(want);
+    for (const char *p = opts; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, want, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static void free_mounts(Mount *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(m[i].line);
+    free(m);
+}
+
+/* Reads the whole mount table first: the root device may be listed after
+ * the stick (bind mounts, a late remount of "/"), and we must know it to
+ * skip its partitions. Lines with fewer than four fields are ignored: the
+ * table is the kernel's, a short line is one we do not understand. */
+static int read_mounts(const char *path, Mount **out, size_t *nout, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    Mount *m = NULL;
+    size_t n = 0, cap = 0;
+    char *line = NULL;
+    size_t linecap = 0;
+    if (!f) {
+        msg(err, errlen, "Cannot look for a USB stick: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (getline(&line, &linecap, f) >= 0) {
+        char *cur = line, *dev = next_field(&cur), *dir = next_field(&cur);
+        char *type = next_field(&cur), *opts = next_field(&cur);
+        if (!dev || !dir || !type || !opts)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            Mount *nm = realloc(m, ncap * sizeof *nm);
+            if (!nm)
+                goto oom;
+            m = nm;
+            cap = ncap;
+        }
+        unescape(dev);
+        unescape(dir);
+        m[n].line = line;
+        m[n].dev = dev;
+        m[n].dir = dir;
+        m[n].ro = has_option(opts, "ro");
+        n++;
+        line = NULL; /* now owned by m[n - 1] */
+        linecap = 0;
+    }
+    free(line);
+    fclose(f);
+    *out = m;
+    *nout = n;
+    return 0;
+oom:
+    free(line);
+    fclose(f);
+    free_mounts(m, n);
+    msg(err, errlen, "Cannot look for a USB stick: out of memory");
+    return -1;
+}
+
+static int path_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The disk a device node belongs to, as named under /sys/block: "/dev/sda1"
+ * -> "sda", "/dev/mmcblk1p1" -> "mmcblk1", "/dev/nvme0n1p2" -> "nvme0n1";
+ * a whole disk ("/dev/sdb", "/dev/mmcblk1") is its own. Disks whose names
+ * end in a digit number their partitions "p1", "p2" (the kernel's rule), so
+ * only the letter-named families (sd, hd, vd, xvd) lose bare trailing
+ * digits. Where sysfs is given and has the name itself as a disk, that wins.
+ * Returns 0, or -1 for a device that is not a plain /dev node. */
+static int disk_of(const char *dev, const char *sysfs, char *out, size_t cap)
+{
+    if (strncmp(dev, "/dev/", 5) != 0)
+        return -1;
+    const char *name = dev + 5;
+    size_t n = strlen(name), k = n;
+    if (n == 0 || strchr(name, '/') || n >= cap)
+        return -1;
+    memcpy(out, name, n + 1);
+    if (sysfs) {
+        char p[4096];
+        if ((size_t)snprintf(p, sizeof p, "%s/block/%s", sysfs, name) < sizeof p &&
+            path_exists(p))
+            return 0;
+    }
+    while (k > 0 && isdigit((unsigned char)name[k - 1]))
+        k--;
+    if (k == n || k == 0)
+        return 0;
+    if (k >= 2 && name[k - 1] == 'p' && isdigit((unsigned char)name[k - 2]))
+        out[k - 1] = '\0';
+    else if (strncmp(name, "sd", 2) == 0 || strncmp(name, "hd", 2) == 0 ||
+             strncmp(name, "vd", 2) == 0 || strncmp(name, "xvd", 3) == 0)
+        out[k] = '\0';
+    return 0;
+}
+
+enum { CLASS_FIXED = -1, CLASS_UNKNOWN = 0, CLASS_USB = 1 };
+
+/* A sysfs device path through a USB controller has a component "usb<N>"
+ * (".../0000:01:00.0/usb2/2-2/2-2:1.0/host0/.../block/sda"). This catches
+ * the many sticks and USB SSDs that report removable=0. */
+static int on_usb(const char *sysfs, const char *disk)
+{
+    char p[4096];
+    int usb = 0;
+    if ((size_t)snprintf(p, sizeof p, "%s/block/%s", sysfs, disk) >= sizeof p)
+        return 0;
+    char *real = realpath(p, NULL);
+    if (!real)
+        return 0;
+    for (const char *s = strstr(real, "/usb"); s; s = strstr(s + 1, "/usb"))
+        if (isdigit((unsigned char)s[4])) {
+            usb = 1;
+            break;
+        }
+    free(real);
+    return usb;
+}
+
+static int classify(const char *sysfs, const char *disk)
+{
+    char p[4096], v[8] = "";
+    if (!sysfs)
+        return CLASS_UNKNOWN;
+    if ((size_t)snprintf(p, sizeof p, "%s/block/%s", sysfs, disk) >= sizeof p || !path_exists(p))
+        return CLASS_UNKNOWN;
+    snprintf(p, sizeof p, "%s/block/%s/removable", sysfs, disk);
+    FILE *f = fopen(p, "r");
+    if (f) {
+        if (!fgets(v, sizeof v, f))
+            v[0] = '\0';
+        fclose(f);
+    }
+    if (v[0] == '1')
+        return CLASS_USB;
+    return on_usb(sysfs, disk) ? CLASS_USB : CLASS_FIXED;
+}
+
+/* dir is root or below it. Trailing slashes on root are ignored, so
+ * "/media/" matches "/media/pi/STICK" but "/med" does not. */
+static int is_under(const char *dir, const char *root)
+{
+    size_t n = strlen(root);
+    while (n > 0 && root[n - 1] == '/')
+        n--;
+    return strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+}
+
+int export_find_drive(const char *mounts_path, const char *sysfs_root, const char *const *roots,
+                      size_t nroots, char *out, size_t cap, char *err, size_t errlen)
+{
+    Mount *m = NULL;
+    size_t n = 0, best = 0;
+    int best_score = -1;
+    char rootdisk[256] = "", disk[256];
+    const char *rootdev = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    if (out && cap)
+        out[0] = '\0';
+    if (!mounts_path || !out || cap == 0) {
+        msg(err, errlen, "Cannot look for a USB stick: no mount table given");
+        return -1;
+    }
+    if (read_mounts(mounts_path, &m, &n, err, errlen) != 0)
+        return -1;
+    /* The last mount on "/" is the one in effect ("rootfs" may come first). */
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i].dir, "/") == 0)
+            rootdev = m[i].dev;
+    if (rootdev && disk_of(rootdev, sysfs_root, rootdisk, sizeof rootdisk) != 0)
+        rootdisk[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int under = 0;
+        for (size_t r = 0; r < nroots && !under; r++)
+            under = roots && roots[r] && roots[r][0] && is_under(m[i].dir, roots[r]);
+        if (!under)
+            continue;
+        /* Only block devices are drives: tmpfs, network shares and the like
+         * under /media are not something staff can carry away. One we cannot
+         * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
+         * of an unknown kind. */
+        if (strncmp(m[i].dev, "/dev/", 5) != 0)
+            continue;
+        if (disk_of(m[i].dev, sysfs_root, disk, sizeof disk) != 0)
+            disk[0] = '\0';
+        /* The OS's own disk: its other partitions (/boot/firmware) must
+         * never receive personal data meant for a stick. */
+        if ((rootdev && strcmp(m[i].dev, rootdev) == 0) ||
+            (rootdisk[0] && strcmp(disk, rootdisk) == 0))
+            continue;
+        int cls = disk[0] ? classify(sysfs_root, disk) : CLASS_UNKNOWN;
+        if (cls == CLASS_FIXED)
+            continue;
+        /* USB beats unknown; then a writable mount beats a read-only one
+         * (a stick with its lock switch on is still reported by
+         * export_copy() if it is the only one); then table order. */
+        int score = cls * 2 + !m[i].ro;
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+        }
+    }
+    int rc = -1;
+    if (best_score < 0) {
+        msg(err, errlen, "%s", EXPORT_NO_DRIVE);
+    } else if (strlen(m[best].dir) >= cap) {
+        msg(err, errlen, "Cannot use the USB stick: its folder name is too long");
+    } else {
+        memcpy(out, m[best].dir, strlen(m[best].dir) + 1);
+        rc = 0;
+    }
+    free_mounts(m, n);
+    return rc;
+}
+
+/* ---- copying ------------------------------------------------------------ */
+
+long long export_free_bytes(const char *path)
+{
+    struct statvfs v;
+    if (!path || statvfs(path, &v) != 0)
+        return -1;
+    /* f_bavail, not f_bfree: the blocks reserved for root are not ours. */
+    unsigned long long b = (unsigned long long)v.f_bavail * (unsigned long long)v.f_frsize;
+    return b > (unsigned long long)9223372036854775807LL ? 9223372036854775807LL : (long long)b;
+}
+
+/* Copies at most max characters of s into out, each outside [A-Za-z0-9_-]
+ * replaced by '_': FAT refuses : * ? " < > | \ in names, and a name staff
+ * may type into a shell should need no quoting. */
+static void sanitize(char *out, const char *s, size_t len, size_t max)
+{
+    size_t i;
+    for (i = 0; i < len && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = (char)(((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '_' || c == '-')
+                            ? c
+                            : '_');
+    }
+    out[i] = '\0';
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    /* Some filesystems cannot sync a directory; nothing more to do there. */
+    if (rc != 0 && e == EINVAL)
+        rc = 0;
+    errno = e;
+    return rc;
+}
+
+/* Turns a write-side errno into what staff can do about it. */
+static void say_write_error(char *err, size_t errlen, int e, const char *dir,
+                            unsigned long long need)
+{
+    if (e == EROFS)
+        msg(err, errlen, "Cannot export: the USB stick is read-only (is its lock switch on?)");
+    else if (e == ENOSPC
+#ifdef EDQUOT
+             || e == EDQUOT
+#endif
+    )
+        msg(err, errlen, "Cannot export: the USB stick is full (needs %llu KB)",
+            (need + 1023) / 1024);
+    else if (e == EACCES || e == EPERM)
+        msg(err, errlen, "Cannot export: the kiosk may not write to %s: %s", dir, strerror(e));
+    else if (e == ENOENT || e == ENODEV || e == EIO || e == ENXIO)
+        msg(err, errlen, "Cannot export: writing to %s failed (%s); was the USB stick removed?",
+            dir, strerror(e));
+    else
+        msg(err, errlen, "Cannot export: writing to %s failed: %s", dir, strerror(e));
+}
+
+/* Reads up to size bytes of fd (size <= EXPORT_MAX_BYTES); a file cut
+ * meanwhile just gives fewer. NULL with errno on error. */
+static char *read_prefix(int fd, size_t size, size_t *got)
+{
+    char *buf = malloc(size ? size : 1);
+    size_t n = 0;
+    if (!buf)
+        return NULL;
+    while (n < size) {
+        ssize_t r = pread(fd, buf + n, size - n, (off_t)n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            wipe(buf, n);
+            free(buf);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *got = n;
+    return buf;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        if (w == 0) {
+            errno = ENOSPC; /* a regular file that takes nothing is full */
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* "<dir>/<base>.csv" or "<dir>/<base>-<k>.csv" into name. Returns 0 when it
+ * is not taken, 1 when it is, -1 (errno) when we cannot tell. */
+static int candidate(char *name, size_t cap, const char *dir, const char *base, int k)
+{
+    struct stat st;
+    if (k == 1)
+        snprintf(name, cap, "%s/%s.csv", dir, base);
+    else
+        snprintf(name, cap, "%s/%s-%d.csv", dir, base, k);
+    if (lstat(name, &st) == 0)
+        return 1;
+    return errno == ENOENT ? 0 : -1;
+}
+
+/* "<stem>-<id>-<YYYYmmdd-HHMMSS>" for src, kiosk_id and now; the caller
+ * frees it. NULL when out of memory. */
+static char *export_base_name(const char *src, const char *kiosk_id, time_t now)
+{
+    char stem[EXPORT_NAME_PART_MAX_CHARS + 1], id[EXPORT_NAME_PART_MAX_CHARS + 1], stamp[32];
+    const char *b = strrchr(src, '/');
+    struct tm tm;
+    b = b ? b + 1 : src;
+    size_t blen = strlen(b);
+    if (blen >= 4 && strcasecmp(b + blen - 4, ".csv") == 0)
+        blen -= 4;
+    sanitize(stem, b, blen, EXPORT_NAME_PART_MAX_CHARS);
+    if (!stem[0])
+        snprintf(stem, sizeof stem, "signups");
+    if (!kiosk_id)
+        kiosk_id = "";
+    sanitize(id, kiosk_id, strlen(kiosk_id), EXPORT_NAME_PART_MAX_CHARS);
+    if (!id[0])
+        snprintf(id, sizeof id, "kiosk");
+    if (!localtime_r(&now, &tm) || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm) == 0)
+        snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+    size_t n = strlen(stem) + strlen(id) + strlen(stamp) + 3;
+    char *base = malloc(n);
+    if (base)
+        snprintf(base, n, "%s-%s-%s", stem, id, stamp);
+    return base;
+}
+
+int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t now, char *dest,
+                size_t destcap, char *err, size_t errlen)
+{
+    int rc = -1, in = -1, out = -1, k = 1, made_tmp = 0, c;
+    char *buf = NULL, *base = NULL, *final = NULL, *tmp = NULL;
+    size_t got = 0, len = 0, cap = 0;
+    unsigned long long need = 0;
+    struct stat st;
+    struct statvfs vfs;
+
+    if (dest && destcap)
+        dest[0] = '\0';
+    if (err && errlen)
+        err[0] = '\0';
+    if (!src || !dir) {
+        msg(err, errlen, "Cannot export: no sign-ups file or no USB stick given");
+        return -1;
+    }
+
+    /* The folder first: "stick removed" is the commonest failure, and
+     * saying so beats any message about the file. */
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            msg(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)", dir);
+        else
+            msg(err, errlen, "Cannot export: %s: %s", dir, strerror(errno));
+        goto done;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        msg(err, errlen, "Cannot export: %s is not a folder", dir);
+        goto done;
+    }
+
+    /* No flock here: the store holds LOCK_EX on its own open file
+     * description in this same process, and flock() locks conflict between
+     * descriptions even within one process, so LOCK_SH would block the
+     * event loop. The store writes each row with one write(), so what we
+     * read is complete rows plus at most part of one; store_scan_complete()
+     * tells us where the complete ones end. */
+    in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        if (errno == ENOENT)
+            msg(err, errlen, "Nothing to export yet: there are no sign-ups (%s does not exist)",
+                src);
+        else
+            msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        goto done;
+    }
+    if (fstat(in, &st) != 0) {
+        msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        goto done;
+    }
+    /* Refuse rather than cut: a copy missing its last rows would look
+     * complete to whoever opens it. (The store sets such a file aside at its
+     * next start, so this can only happen to a file that grew past the limit
+     * while the kiosk ran: decades of sign-ups, or something else writing.) */
+    if (st.st_size < 0 || (unsigned long long)st.st_size > EXPORT_MAX_BYTES) {
+        msg(err, errlen, "Cannot export: %s is larger than %zu MiB; copy it off the kiosk by hand",
+            src, EXPORT_MAX_BYTES / (1024 * 1024));
+        goto done;
+    }
+    buf = read_prefix(in, (size_t)st.st_size, &got);
+    if (!buf) {
+        msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        goto done;
+    }
+    close(in);
+    in = -1;
+    len = store_scan_complete(buf, got);
+    if (len == 0) {
+        msg(err, errlen, "Nothing to export yet: %s has no complete rows", src);
+        goto done;
+    }
+
+    /* Checked before writing so a full stick is said plainly and leaves no
+     * half-written file behind; ENOSPC while writing is still handled, as
+     * statvfs() on FAT is only an estimate. */
+    need = (unsigned long long)len + EXPORT_SLACK_BYTES;
+    if (statvfs(dir, &vfs) == 0) {
+        unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+        if (avail < need) {
+            msg(err, errlen,
+                "Cannot export: the USB stick is full (needs %llu KB, has %llu KB free)",
+                (need + 1023) / 1024, avail / 1024);
+            goto done;
+        }
+    }
+
+    base = export_base_name(src, kiosk_id, now);
+    cap = strlen(dir) + (base ? strlen(base) : 0) + 32;
+    final = malloc(cap);
+    tmp = malloc(cap + 4);
+    if (!base || !final || !tmp) {
+        msg(err, errlen, "Cannot export: out of memory");
+        goto done;
+    }
+
+    /* The temp file is named after the first free final name and created
+     * with O_EXCL, so two exports never share it; 0600 because this is
+     * personal data (on FAT the mount options decide, which is why it is
+     * only asked for, not checked). */
+    for (; k <= EXPORT_SUFFIX_MAX; k++) {
+        int taken = candidate(final, cap, dir, base, k);
+        if (taken < 0) {
+            say_write_error(err, errlen, errno, dir, need);
+            goto done;
+        }
+        if (taken)
+            continue;
+        snprintf(tmp, cap + 4, "%s.tmp", final);
+        out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (out >= 0)
+            break;
+        if (errno != EEXIST) {
+            say_write_error(err, errlen, errno, dir, need);
+            goto done;
+        }
+    }
+    if (out < 0) {
+        msg(err, errlen, "Cannot export: %s already holds %d exports from this second", dir,
+            EXPORT_SUFFIX_MAX);
+        goto done;
+    }
+    made_tmp = 1;
+
+    /* fsync before rename: otherwise a stick pulled out after "Saved" can
+     * hold the new name over missing data. close() is checked because some
+     * filesystems report a failed write-back only there. */
+    if (write_all(out, buf, len) != 0 || fsync(out) != 0) {
+        say_write_error(err, errlen, errno, dir, need);
+        goto done;
+    }
+    c = close(out);
+    out = -1;
+    if (c != 0) {
+        say_write_error(err, errlen, errno, dir, need);
+        goto done;
+    }
+
+    /* rename() replaces an existing file, so look again just before:
+     * another export may have taken the name meanwhile. The window between
+     * lstat() and rename() is open only to other programs writing this
+     * exact name; link() would close it, but FAT (what sticks use) has no
+     * hard links. */
+    for (;; k++) {
+        int taken = -1;
+        errno = EEXIST;
+        if (k <= EXPORT_SUFFIX_MAX)
+            taken = candidate(final, cap, dir, base, k);
+        if (taken < 0) {
+            say_write_error(err, errlen, errno, dir, need);
+            goto done;
+        }
+        if (!taken)
+            break;
+    }
+    if (rename(tmp, final) != 0) {
+        say_write_error(err, errlen, errno, dir, need);
+        goto done;
+    }
+    made_tmp = 0;
+    /* The new name lives in the folder: sync it too, or a power cut or a
+     * pulled stick can lose the whole file despite the data being there. */
+    if (fsync_dir(dir) != 0) {
+        msg(err, errlen,
+            "The copy %s was written but the USB stick did not confirm it (%s); export again "
+            "before removing the stick",
+            final, strerror(errno));
+        goto done;
+    }
+    if (dest && destcap)
+        snprintf(dest, destcap, "%s", final);
+    rc = 0;
+done:
+    if (out >= 0)
+        close(out);
+    if (in >= 0)
+        close(in);
+    /* A half-written copy of personal data on a stick helps nobody. */
+    if (made_tmp)
+        unlink(tmp);
+    if (buf) {
+        wipe(buf, got);
+        free(buf);
+    }
+    free(base);
+    free(final);
+    free(tmp);
+    return rc;
+}
