@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,45 @@ LRect app_thanks_button(const App *app)
     return (LRect){(app->w - bw) / 2, chrome.next.y, bw, chrome.next.h};
 }
 
+LRect app_staff_corner(const App *app)
+{
+    int side = imax(56, imin(app->w, app->h) * 12 / 100);
+    return (LRect){0, 0, side, side};
+}
+
+void app_staff_layout(const App *app, StaffLayout *out)
+{
+    memset(out, 0, sizeof *out);
+    int w = app->w, h = app->h, m = layout_margin(w, h);
+    ChromeLayout c;
+    layout_chrome(app->deck, w, h, &c);
+    int bh = c.next.h;
+    int line = imax(20, imin(w, h) * 6 / 100);
+    out->title = (LRect){m, m / 2, w / 2, bh};
+    out->cancel = (LRect){w - m - c.next.w, m / 2, c.next.w, bh};
+    out->close = out->cancel;
+    if (app->screen == SCREEN_PIN) {
+        out->message = (LRect){m, m / 2 + bh, w - 2 * m, line};
+        out->entry = (LRect){m, out->message.y + line, w - 2 * m, bh};
+        int top = out->entry.y + bh + m / 2;
+        int kh = h - top - m / 2;
+        /* A keypad no wider than it needs: digits are easier to hit in a
+         * compact grid than stretched across a wide screen. */
+        int kw = imin(w - 2 * m, kh * 3 / 2);
+        out->keypad = (LRect){(w - kw) / 2, top, kw, kh};
+        return;
+    }
+    int y = m / 2 + bh + m / 3;
+    for (int i = 0; i < 5; i++)
+        out->info[i] = (LRect){m, y + i * line * 5 / 4, w - 2 * m, line};
+    int by = h - m / 2 - bh;
+    out->message = (LRect){m, by - line * 3 / 2, w - 2 * m, line};
+    int gap = m / 2, bw = (w - 2 * m - 2 * gap) / 3;
+    out->export_btn = (LRect){m, by, bw, bh};
+    out->restart = (LRect){m + bw + gap, by, bw, bh};
+    out->exit_btn = (LRect){m + 2 * (bw + gap), by, bw, bh};
+}
+
 static bool slide_is_cta(const App *app)
 {
     return app->deck->slides[app->slide].kind == SLIDE_SIGNUP &&
@@ -215,6 +255,25 @@ Hit app_hit(const App *app, int x, int y)
     }
     if (app->screen == SCREEN_THANKS) {
         hit.kind = HIT_THANKS;
+        return hit;
+    }
+    if (app->screen == SCREEN_PIN || app->screen == SCREEN_STAFF) {
+        StaffLayout sl;
+        app_staff_layout(app, &sl);
+        if (app->screen == SCREEN_PIN) {
+            if (layout_rect_contains(sl.cancel, x, y))
+                return (Hit){HIT_PIN_CANCEL, 0};
+            int k = layout_rect_contains(sl.keypad, x, y) ? keyboard_hit(&app->kb, x, y) : -1;
+            return k >= 0 ? (Hit){HIT_KEY, k} : hit;
+        }
+        if (layout_rect_contains(sl.close, x, y))
+            return (Hit){HIT_STAFF_CLOSE, 0};
+        if (layout_rect_contains(sl.export_btn, x, y))
+            return (Hit){HIT_STAFF_EXPORT, 0};
+        if (layout_rect_contains(sl.restart, x, y))
+            return (Hit){HIT_STAFF_RESTART, 0};
+        if (layout_rect_contains(sl.exit_btn, x, y))
+            return (Hit){HIT_STAFF_EXIT, 0};
         return hit;
     }
     FormLayout fl;
@@ -287,8 +346,11 @@ static void navigate(App *app, int dir, uint64_t now)
     go_to(app, target, dir, now);
 }
 
+static void wipe_pin(App *app);
+
 static void restart_loop(App *app, uint64_t now)
 {
+    wipe_pin(app);
     app->screen = SCREEN_SLIDES;
     app->attract = true;
     app->kb_visible = false;
@@ -306,6 +368,76 @@ static void open_form(App *app, uint64_t now)
     app->trans_dir = 0;
     app->kb_visible = false;
     app->forms_opened++;
+    app->dirty = true;
+}
+
+static void wipe_pin(App *app)
+{
+    volatile char *p = app->pin;
+    for (size_t i = 0; i < sizeof app->pin; i++)
+        p[i] = 0;
+}
+
+static void open_pin(App *app)
+{
+    app->screen = SCREEN_PIN;
+    app->trans_dir = 0;
+    app->pin_wrong = false;
+    wipe_pin(app);
+    StaffLayout sl;
+    app_staff_layout(app, &sl);
+    keyboard_layout(&app->kb, KB_MODE_PHONE, KB_PAGE_PHONE, sl.keypad.x, sl.keypad.y,
+                    sl.keypad.w, sl.keypad.h);
+    app->dirty = true;
+}
+
+void app_pin_result(App *app, bool ok, uint64_t now)
+{
+    pin_guard_result(&app->pin_guard, ok, now);
+    wipe_pin(app);
+    app->pin_wrong = !ok;
+    if (ok) {
+        app->screen = SCREEN_STAFF;
+        app->staff.message[0] = '\0';
+        app->effects |= EFFECT_STAFF_INFO;
+    }
+    app->dirty = true;
+}
+
+void app_staff_message(App *app, const char *text)
+{
+    snprintf(app->staff.message, sizeof app->staff.message, "%s", text);
+    app->dirty = true;
+}
+
+static void pin_key(App *app, const KeyAction *a, uint64_t now)
+{
+    if (pin_guard_locked(&app->pin_guard, now))
+        return;
+    size_t n = strlen(app->pin);
+    if (a->kind == KEY_BACKSPACE && n > 0) {
+        app->pin[n - 1] = '\0';
+    } else if (a->kind == KEY_INSERT && a->text && a->text[0] >= '0' && a->text[0] <= '9' &&
+               !a->text[1] && n < APP_PIN_MAX) {
+        app->pin[n] = a->text[0];
+        app->pin[n + 1] = '\0';
+        app->pin_wrong = false;
+    } else if (a->kind == KEY_DONE && n >= PIN_MIN_DIGITS) {
+        app->effects |= EFFECT_CHECK_PIN;
+    }
+    app->dirty = true;
+}
+
+void app_sleep(App *app, bool asleep, uint64_t now)
+{
+    if (asleep == app->asleep)
+        return;
+    /* Never darken a screen a client is using. */
+    if (asleep && (app->screen != SCREEN_SLIDES || !app->attract))
+        return;
+    app->asleep = asleep;
+    if (!asleep)
+        app->slide_since = now;
     app->dirty = true;
 }
 
@@ -399,9 +531,28 @@ static void tap(App *app, int x, int y, uint64_t now)
     case HIT_KEY:
         if (hit.index >= 0 && hit.index < app->kb.count) {
             KeyAction a = app->kb.keys[hit.index].action;
+            if (app->screen == SCREEN_PIN) {
+                pin_key(app, &a, now);
+                break;
+            }
             form_apply_key(f, &a);
             relayout_keyboard(app);
         }
+        break;
+    case HIT_PIN_CANCEL:
+    case HIT_STAFF_CLOSE:
+        wipe_pin(app);
+        app->screen = SCREEN_SLIDES;
+        app->slide_since = now;
+        break;
+    case HIT_STAFF_EXPORT:
+        app->effects |= EFFECT_EXPORT;
+        break;
+    case HIT_STAFF_RESTART:
+        restart_loop(app, now);
+        break;
+    case HIT_STAFF_EXIT:
+        app->effects |= EFFECT_QUIT;
         break;
     case HIT_THANKS:
         restart_loop(app, now);
@@ -421,8 +572,23 @@ static void pointer(App *app, const Input *in, uint64_t now)
 {
     int s = imin(app->w, app->h);
     int slop = s * APP_TAP_SLOP_PERMILLE / 1000;
+    if (app->asleep || app->waking) {
+        /* The first touch only wakes the screen: it must not also press
+         * whatever is under the finger. */
+        if (in->type == IN_DOWN && app->asleep) {
+            app->asleep = false;
+            app->waking = true;
+            app->slide_since = now;
+            app->dirty = true;
+        } else if (in->type == IN_UP) {
+            app->waking = false;
+        }
+        return;
+    }
     if (in->type == IN_DOWN) {
         app->down = true;
+        app->corner_hold = app->screen == SCREEN_SLIDES &&
+                           layout_rect_contains(app_staff_corner(app), in->x, in->y);
         app->down_x = in->x;
         app->down_y = in->y;
         app->down_at = now;
@@ -437,6 +603,8 @@ static void pointer(App *app, const Input *in, uint64_t now)
         return;
     int dx = in->x - app->down_x, dy = in->y - app->down_y;
     bool moved = abs(dx) > slop || abs(dy) > slop;
+    if (moved)
+        app->corner_hold = false;
     if (in->type == IN_MOVE) {
         if (moved && app->pressed.kind != HIT_NONE) {
             app->pressed = (Hit){HIT_NONE, 0};
@@ -446,6 +614,11 @@ static void pointer(App *app, const Input *in, uint64_t now)
     }
     /* IN_UP */
     app->down = false;
+    app->corner_hold = false;
+    if (app->hold_fired) {
+        app->hold_fired = false; /* the hold opened the PIN screen; its release is done */
+        return;
+    }
     Hit pressed = app->pressed;
     app->pressed = (Hit){HIT_NONE, 0};
     app->dirty = true;
@@ -479,6 +652,14 @@ static void key(App *app, const Input *in, uint64_t now)
         restart_loop(app, now);
         return;
     }
+    if (app->screen == SCREEN_PIN) {
+        KeyAction a = {in->key == KEYIN_BACKSPACE ? KEY_BACKSPACE : KEY_DONE, NULL};
+        if (in->key == KEYIN_BACKSPACE || in->key == KEYIN_RETURN)
+            pin_key(app, &a, now);
+        return;
+    }
+    if (app->screen == SCREEN_STAFF)
+        return;
     Form *f = &app->form;
     if (in->key == KEYIN_BACKSPACE) {
         form_backspace(f);
@@ -508,7 +689,22 @@ static void timers(App *app, uint64_t now)
         app->trans_dir = 0;
         app->dirty = true;
     }
+    if (app->down && app->corner_hold && !app->hold_fired &&
+        now - app->down_at >= APP_STAFF_HOLD_MS) {
+        app->hold_fired = true;
+        app->corner_hold = false;
+        app->pressed = (Hit){HIT_NONE, 0};
+        open_pin(app);
+        return;
+    }
+    if (app->asleep)
+        return;
     switch (app->screen) {
+    case SCREEN_PIN:
+    case SCREEN_STAFF:
+        if (!app->down && now - app->last_input >= (uint64_t)t->form_inactivity_ms)
+            restart_loop(app, now);
+        break;
     case SCREEN_SLIDES:
         if (app->attract) {
             const Slide *s = &app->deck->slides[app->slide];
@@ -557,7 +753,13 @@ void app_update(App *app, const Input *in, uint64_t now)
         key(app, in, now);
         break;
     case IN_TEXT:
-        if (app->screen == SCREEN_FORM && app->form.focus >= 0) {
+        if (app->screen == SCREEN_PIN) {
+            for (const char *p = in->text; *p; p++) {
+                char digit[2] = {*p, 0};
+                KeyAction a = {KEY_INSERT, digit};
+                pin_key(app, &a, now);
+            }
+        } else if (app->screen == SCREEN_FORM && app->form.focus >= 0) {
             form_insert_text(&app->form, in->text);
             app->dirty = true;
         }
@@ -590,8 +792,19 @@ int app_next_timeout(const App *app, uint64_t now)
 {
     if (transition_running(app))
         return APP_FRAME_MS;
+    if (app->down && app->corner_hold)
+        return until(app->down_at + APP_STAFF_HOLD_MS, now);
+    if (app->asleep)
+        return -1;
     const DeckTiming *t = &app->deck->timing;
     switch (app->screen) {
+    case SCREEN_PIN:
+    case SCREEN_STAFF: {
+        int left = until(app->last_input + (uint64_t)t->form_inactivity_ms, now);
+        int wait = pin_guard_wait_s(&app->pin_guard, now);
+        /* Wake each second while a lockout counts down on screen. */
+        return wait > 0 && left > 1000 ? 1000 : left;
+    }
     case SCREEN_SLIDES:
         if (app->down)
             return -1;

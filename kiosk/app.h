@@ -15,8 +15,9 @@
 #include "form.h"
 #include "keyboard.h"
 #include "layout.h"
+#include "pin.h"
 
-typedef enum { SCREEN_SLIDES, SCREEN_FORM, SCREEN_THANKS } Screen;
+typedef enum { SCREEN_SLIDES, SCREEN_FORM, SCREEN_THANKS, SCREEN_PIN, SCREEN_STAFF } Screen;
 
 typedef enum {
     IN_NONE,
@@ -49,7 +50,9 @@ typedef enum {
     HIT_CHOICE,  /* index = field * 16 + choice */
     HIT_CONSENT, HIT_SUBMIT, HIT_CANCEL,
     HIT_KEY,     /* index = key in the keyboard layout */
-    HIT_THANKS
+    HIT_THANKS,
+    HIT_PIN_CANCEL,
+    HIT_STAFF_EXPORT, HIT_STAFF_RESTART, HIT_STAFF_EXIT, HIT_STAFF_CLOSE
 } HitKind;
 
 typedef struct {
@@ -60,7 +63,25 @@ typedef struct {
 enum {
     EFFECT_STORE = 1u << 0, /* the form holds a valid sign-up: store it, then app_stored() */
     EFFECT_QUIT = 1u << 1,
+    EFFECT_CHECK_PIN = 1u << 2, /* verify app->pin against the hash, then app_pin_result() */
+    EFFECT_EXPORT = 1u << 3,    /* copy the sign-ups to a USB stick, then app_staff_message() */
+    EFFECT_STAFF_INFO = 1u << 4 /* the staff screen opened: fill app->staff */
 };
+
+/* Press and hold a top corner this long to reach the staff PIN: longer
+ * than any client's tap, short enough for staff who know. */
+#define APP_STAFF_HOLD_MS 3000
+#define APP_PIN_MAX 8
+
+/* What the staff screen shows, filled in by the shell (it owns the files). */
+typedef struct {
+    char deck[160];       /* deck name and when it was loaded */
+    char reload[240];     /* last reload: ok, or why it failed */
+    char signups[120];    /* today / total / waiting to be written */
+    char disk[80];        /* free space */
+    char version[60];
+    char message[240];    /* the result of the last action (export) */
+} StaffInfo;
 
 /* Gesture thresholds, as fractions of the screen so a swipe feels the same
  * on 7" and 27" panels. */
@@ -95,6 +116,15 @@ typedef struct {
     bool store_failed;    /* thanks screen: the sign-up is kept in memory for retry */
     uint64_t thanks_since;
 
+    bool corner_hold;     /* a finger rests on the staff corner, unmoved */
+    bool hold_fired;      /* the corner hold opened the PIN screen: ignore its release */
+    bool asleep;          /* outside opening hours: screen dark */
+    bool waking;          /* the touch that woke the screen: it presses nothing */
+    char pin[APP_PIN_MAX + 1];
+    bool pin_wrong;       /* the last PIN entered was wrong */
+    PinGuard pin_guard;
+    StaffInfo staff;
+
     unsigned effects;     /* EFFECT_* for the shell; cleared by the shell */
     bool dirty;           /* the picture changed: draw a frame */
     unsigned slides_viewed, forms_opened, forms_completed, forms_abandoned;
@@ -121,6 +151,28 @@ void app_stored(App *app, bool saved_now, uint64_t now_ms);
 /** Replaces the deck (same shape guaranteed by the caller: a fresh app_init
  *  is done if the screen is not the slides). */
 void app_set_deck(App *app, const Deck *deck, uint64_t now_ms);
+
+/** The shell verified app->pin: opens the staff screen or counts a miss. */
+void app_pin_result(App *app, bool ok, uint64_t now_ms);
+
+/** Text for the staff screen's message line (the export result). */
+void app_staff_message(App *app, const char *text);
+
+/** Outside opening hours the screen goes dark; only on the slides, never
+ *  in the middle of a client's form. */
+void app_sleep(App *app, bool asleep, uint64_t now_ms);
+
+/** The corner a staff member holds to open the PIN screen. */
+LRect app_staff_corner(const App *app);
+
+/** The PIN screen's and staff screen's buttons. */
+typedef struct {
+    LRect title, message, entry, cancel, keypad;
+    LRect info[5];
+    LRect export_btn, restart, exit_btn, close;
+} StaffLayout;
+
+void app_staff_layout(const App *app, StaffLayout *out);
 
 /** Where the form's pieces are on the current screen. */
 typedef struct {

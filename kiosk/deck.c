@@ -152,6 +152,14 @@ static void set_defaults(Deck *d)
     t->err_contact = "Please give a phone or an email.";
     t->err_consent = "Please tick the box to continue.";
     t->optional = "optional";
+    t->staff_title = "Staff";
+    t->pin_prompt = "Enter the staff PIN";
+    t->pin_wrong = "Wrong PIN. Try again.";
+    t->pin_locked = "Too many tries. Wait {s} seconds.";
+    t->staff_export = "Export to USB";
+    t->staff_restart = "Restart slides";
+    t->staff_exit = "Exit kiosk";
+    t->staff_close = "Close";
 }
 
 static const char *const default_times[] = {"Morning", "Afternoon", "Evening"};
@@ -256,8 +264,19 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     const YNode *l = yt_map(c, root, "labels");
     if (!l)
         return;
-    static const char *const keys[] = {"next", "back", "signup", "start_over", NULL};
+    static const char *const keys[] = {"next", "back", "signup", "start_over", "staff_title",
+                                       "pin_prompt", "pin_wrong", "pin_locked",
+                                       "staff_export", "staff_restart", "staff_exit",
+                                       "staff_close", NULL};
     yt_check_keys(c, l, keys, "the labels");
+    set_text(c, l, "staff_title", &d->texts.staff_title);
+    set_text(c, l, "pin_prompt", &d->texts.pin_prompt);
+    set_text(c, l, "pin_wrong", &d->texts.pin_wrong);
+    set_text(c, l, "pin_locked", &d->texts.pin_locked);
+    set_text(c, l, "staff_export", &d->texts.staff_export);
+    set_text(c, l, "staff_restart", &d->texts.staff_restart);
+    set_text(c, l, "staff_exit", &d->texts.staff_exit);
+    set_text(c, l, "staff_close", &d->texts.staff_close);
     set_text(c, l, "next", &d->texts.next);
     set_text(c, l, "back", &d->texts.back);
     set_text(c, l, "signup", &d->texts.signup_button);

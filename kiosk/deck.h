@@ -94,6 +94,9 @@ typedef struct {
     const char *thanks_title, *thanks_text, *saved_later_text;
     const char *err_required, *err_email, *err_phone, *err_contact, *err_consent;
     const char *optional;
+    /* The staff screen (front-desk staff, behind the PIN). */
+    const char *staff_title, *pin_prompt, *pin_wrong, *pin_locked;
+    const char *staff_export, *staff_restart, *staff_exit, *staff_close;
 } DeckTexts;
 
 typedef struct {

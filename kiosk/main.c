@@ -13,7 +13,12 @@
 #include "deck.h"
 #include "diag.h"
 #include "fit.h"
+#include "log.h"
+#include "pin.h"
+#include "settings.h"
 #include "shell.h"
+
+#define DEFAULT_CONFIG "/etc/kiosk/kiosk.yaml"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
@@ -30,6 +35,9 @@ static const char usage_text[] =
     "  --kiosk-id ID    name of this screen, written with every sign-up (default: host name)\n"
     "  --renderer NAME  auto, software, or an SDL render driver such as opengles2\n"
     "  --rotation DEG   0, 90, 180 or 270: turn the UI for a panel mounted turned\n"
+    "  --config FILE    settings for this screen (default /etc/kiosk/kiosk.yaml, if it\n"
+    "                   exists); --check validates it too\n"
+    "  --set-pin        ask for a new staff PIN and store its hash in the settings file\n"
     "  --help, --version\n"
     "exit status: 0 ok, 1 invalid deck or input, 2 usage error (unknown option, bad value),\n"
     "             3 runtime failure\n"
@@ -112,9 +120,9 @@ static int usage_error(const char *fmt, const char *arg)
 
 int main(int argc, char **argv)
 {
-    ShellOptions opts = {.renderer = "auto"};
-    bool check = false;
-    const char *deck_arg = NULL;
+    ShellOptions opts = {.renderer = NULL, .rotation = -1};
+    bool check = false, set_pin = false;
+    const char *deck_arg = NULL, *config = NULL;
     char host[256] = "kiosk";
 
     for (int i = 1; i < argc; i++) {
@@ -128,11 +136,14 @@ int main(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "--check") == 0) {
             check = true;
+        } else if (strcmp(a, "--set-pin") == 0) {
+            set_pin = true;
         } else if (strcmp(a, "--windowed") == 0) {
             opts.windowed = true;
         } else if (strcmp(a, "--size") == 0 || strcmp(a, "--screenshot") == 0 ||
                    strcmp(a, "--signups") == 0 || strcmp(a, "--kiosk-id") == 0 ||
-                   strcmp(a, "--renderer") == 0 || strcmp(a, "--rotation") == 0) {
+                   strcmp(a, "--renderer") == 0 || strcmp(a, "--rotation") == 0 ||
+                   strcmp(a, "--config") == 0) {
             if (!next || !*next)
                 return usage_error("option '%s' needs a value", a);
             i++;
@@ -146,6 +157,8 @@ int main(int argc, char **argv)
                 opts.signups_path = next;
             } else if (strcmp(a, "--kiosk-id") == 0) {
                 opts.kiosk_id = next;
+            } else if (strcmp(a, "--config") == 0) {
+                config = next;
             } else if (strcmp(a, "--rotation") == 0) {
                 char *end;
                 long deg = strtol(next, &end, 10);
@@ -164,18 +177,61 @@ int main(int argc, char **argv)
         }
     }
 
+    if (set_pin) {
+        char err[512];
+        const char *path = config ? config : DEFAULT_CONFIG;
+        if (pin_prompt_and_write(path, stdin, stdout, err, sizeof err) != 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            return EXIT_INVALID;
+        }
+        printf("The staff PIN is set in %s. Restart the kiosk to use it.\n", path);
+        return EXIT_OK;
+    }
+
+    /* Settings: --config, else the system file when there is one. Options
+     * on the command line win over settings. */
+    DiagList diags = DIAG_LIST_INIT;
+    Settings defaults;
+    settings_defaults(&defaults);
+    Settings *settings = NULL;
+    struct stat st;
+    if (config || stat(DEFAULT_CONFIG, &st) == 0) {
+        settings = settings_load(config ? config : DEFAULT_CONFIG, &diags);
+        if (!settings && !check) {
+            diag_print(&diags, stderr);
+            fprintf(stderr, "kiosk: the settings file cannot be used; fix the errors above\n");
+            diag_clear(&diags);
+            return EXIT_INVALID;
+        }
+    }
+    const Settings *set = settings ? settings : &defaults;
+    opts.settings = set;
+    log_set_level((LogLevel)set->log_level);
+    if (opts.rotation < 0)
+        opts.rotation = set->rotation;
+    if (!opts.renderer)
+        opts.renderer = set->renderer ? set->renderer : "auto";
+    opts.display = set->display;
+    if (!opts.kiosk_id)
+        opts.kiosk_id = set->kiosk_id;
+    if (!opts.signups_path)
+        opts.signups_path = set->signups;
+    if (!deck_arg)
+        deck_arg = set->deck;
+
     char data_buf[PATH_MAX];
     opts.data_dir = find_data_dir(data_buf, sizeof data_buf);
     char deck_buf[PATH_MAX];
     if (!deck_arg) {
         if (snprintf(deck_buf, sizeof deck_buf, "%s/slides/microneedling.yaml", opts.data_dir) >=
-            (int)sizeof deck_buf)
+            (int)sizeof deck_buf) {
+            settings_free(settings);
             return usage_error("the data directory path is too long: %s", opts.data_dir);
+        }
         deck_arg = deck_buf;
     }
     opts.deck_path = deck_arg;
 
-    DiagList diags = DIAG_LIST_INIT;
     DeckLoadOptions load = {.data_dir = opts.data_dir};
     Deck *deck = deck_load(deck_arg, &load, &diags);
     if (check && deck)
@@ -193,10 +249,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", deck_arg, errors,
                     errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         deck_free(deck);
+        settings_free(settings);
         return errors ? EXIT_INVALID : EXIT_OK;
     }
     if (!deck) {
         fprintf(stderr, "kiosk: the deck %s cannot be shown; fix the errors above\n", deck_arg);
+        settings_free(settings);
         return EXIT_INVALID;
     }
 
@@ -204,6 +262,16 @@ int main(int argc, char **argv)
     if (!opts.signups_path) {
         signups = default_signups_path();
         opts.signups_path = signups;
+    }
+    /* Usage counts live next to the sign-ups unless the settings say. */
+    char stats_buf[PATH_MAX];
+    opts.stats_path = set->stats;
+    if (!opts.stats_path) {
+        const char *slash = strrchr(opts.signups_path, '/');
+        int dir_len = slash ? (int)(slash - opts.signups_path) : 1;
+        if (snprintf(stats_buf, sizeof stats_buf, "%.*s/stats.csv", dir_len,
+                     slash ? opts.signups_path : ".") < (int)sizeof stats_buf)
+            opts.stats_path = stats_buf;
     }
     if (!opts.kiosk_id) {
         if (gethostname(host, sizeof host) != 0)
@@ -213,5 +281,6 @@ int main(int argc, char **argv)
     }
     int status = shell_run(&opts, deck);
     free(signups);
+    settings_free(settings);
     return status;
 }

@@ -694,6 +694,40 @@ static void draw_check(Render *r, LRect box, SDL_Color c)
     }
 }
 
+static void triangles(Render *r, const SDL_FPoint *p, int n, SDL_Color c)
+{
+    SDL_Vertex v[8];
+    int idx[18], k = 0;
+    for (int i = 0; i < n && i < 8; i++)
+        v[i] = (SDL_Vertex){p[i], c, {0, 0}};
+    for (int i = 1; i + 1 < n && k + 3 <= 18; i++) {
+        idx[k++] = 0;
+        idx[k++] = i;
+        idx[k++] = i + 1;
+    }
+    SDL_RenderGeometry(r->r, NULL, v, n, idx, k);
+}
+
+/* Shift: an upward arrow; backspace: a left-pointing tag; done: a tick. */
+static void draw_icon(Render *r, KeyIcon icon, LRect rc, SDL_Color c)
+{
+    float s = (float)imin(rc.w, rc.h) * 0.5f;
+    float cx = rc.x + rc.w / 2.0f, cy = rc.y + rc.h / 2.0f;
+    if (icon == KEY_ICON_SHIFT) {
+        SDL_FPoint head[3] = {{cx, cy - s * 0.55f}, {cx + s * 0.5f, cy}, {cx - s * 0.5f, cy}};
+        triangles(r, head, 3, c);
+        fill_rect(r, (LRect){(int)(cx - s * 0.2f), (int)cy, (int)(s * 0.4f), (int)(s * 0.5f)}, c);
+    } else if (icon == KEY_ICON_BACKSPACE) {
+        SDL_FPoint tag[5] = {{cx - s * 0.7f, cy}, {cx - s * 0.3f, cy - s * 0.4f},
+                             {cx + s * 0.7f, cy - s * 0.4f}, {cx + s * 0.7f, cy + s * 0.4f},
+                             {cx - s * 0.3f, cy + s * 0.4f}};
+        triangles(r, tag, 5, c);
+    } else if (icon == KEY_ICON_DONE) {
+        draw_check(r, (LRect){(int)(cx - s * 0.6f), (int)(cy - s * 0.6f), (int)(s * 1.2f),
+                              (int)(s * 1.2f)}, c);
+    }
+}
+
 static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect box,
                        bool focused, SDL_Color caret)
 {
@@ -733,21 +767,18 @@ static void draw_keyboard(Render *r, const App *app, LRect area)
         round_rect(r, rc, imin(rc.w, rc.h) / 6, fill);
         int px = imax(14, imin(rc.h * 45 / 100, rc.w * 60 / 100));
         const char *text = k->label;
-        if (k->icon == KEY_ICON_SPACE)
-            text = NULL;
-        if (k->icon == KEY_ICON_SHIFT || k->icon == KEY_ICON_BACKSPACE ||
-            k->icon == KEY_ICON_DONE) {
-            TTF_Font *f = text_font(r->fonts, px, true);
-            Uint32 cp = k->icon == KEY_ICON_SHIFT ? 0x21E7 : k->icon == KEY_ICON_BACKSPACE
-                                                                ? 0x232B
-                                                                : 0x2713;
-            if (!f || !TTF_GlyphIsProvided32(f, cp))
-                text = k->icon == KEY_ICON_SHIFT ? "Aa" : k->icon == KEY_ICON_BACKSPACE ? "<-"
-                                                                                         : "OK";
-        }
         if (k->icon == KEY_ICON_DONE && !pressed) {
             round_rect(r, rc, imin(rc.w, rc.h) / 6, col(t->accent));
             fg = col(t->accent_text);
+        }
+        if (k->icon != KEY_ICON_NONE) {
+            /* Icons are drawn, not typed: the reading font has no arrows. */
+            bool shifted = kb->page == KB_PAGE_UPPER || kb->page == KB_PAGE_ACCENTS_UPPER;
+            if (k->icon == KEY_ICON_SHIFT && shifted && !pressed) {
+                round_rect(r, rc, imin(rc.w, rc.h) / 6, mix(col(t->surface), col(t->accent), 0.3));
+            }
+            draw_icon(r, k->icon, rc, fg);
+            text = NULL;
         }
         if (text)
             text_in(r, text, px, special, fg, (LRect){rc.x + 4, rc.y, rc.w - 8, rc.h},
@@ -864,8 +895,112 @@ static void draw_thanks(Render *r, const App *app)
            app->pressed.kind == HIT_THANKS);
 }
 
+static void draw_keypad(Render *r, const App *app, bool enabled)
+{
+    const DeckTheme *t = &r->deck->theme;
+    const KeyboardLayout *kb = &app->kb;
+    for (int i = 0; i < kb->count; i++) {
+        const KeyBox *k = &kb->keys[i];
+        const KeyAction *a = &k->action;
+        /* Only digits, backspace and OK mean anything for a PIN. */
+        bool digit = a->kind == KEY_INSERT && a->text && a->text[0] >= '0' &&
+                     a->text[0] <= '9' && !a->text[1];
+        if (!digit && a->kind != KEY_BACKSPACE && a->kind != KEY_DONE)
+            continue;
+        LRect rc = {k->x, k->y, k->w, k->h};
+        bool pressed = app->pressed.kind == HIT_KEY && app->pressed.index == i;
+        SDL_Color fill = !enabled  ? mix(col(t->surface), col(t->background), 0.6)
+                         : pressed ? col(t->accent)
+                                   : col(t->surface);
+        if (a->kind == KEY_DONE && enabled && !pressed)
+            fill = col(t->accent);
+        round_rect(r, rc, imin(rc.w, rc.h) / 6, fill);
+        SDL_Color fg = pressed || (a->kind == KEY_DONE && enabled) ? col(t->accent_text)
+                       : enabled                                   ? col(t->text)
+                                                                   : col(t->muted);
+        if (digit)
+            text_in(r, k->label, imax(14, rc.h * 45 / 100), true, fg,
+                    (LRect){rc.x + 4, rc.y, rc.w - 8, rc.h}, ALIGN_CENTER);
+        else
+            draw_icon(r, a->kind == KEY_DONE ? KEY_ICON_DONE : KEY_ICON_BACKSPACE, rc, fg);
+    }
+}
+
+static void draw_pin(Render *r, const App *app, uint64_t now)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    StaffLayout sl;
+    app_staff_layout(app, &sl);
+    ChromeLayout c;
+    layout_chrome(d, app->w, app->h, &c);
+    text_in(r, d->texts.staff_title, c.label_px * 3 / 2, true, col(t->text), sl.title,
+            ALIGN_LEFT);
+    button(r, sl.cancel, d->texts.staff_close, c.label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_PIN_CANCEL);
+    int wait = pin_guard_wait_s(&app->pin_guard, now);
+    char msg[300];
+    SDL_Color mc = col(t->muted);
+    if (wait > 0) {
+        /* "{s}" in the deck's text stands for the seconds left. */
+        const char *tpl = d->texts.pin_locked, *at = SDL_strstr(tpl, "{s}");
+        if (at)
+            SDL_snprintf(msg, sizeof msg, "%.*s%d%s", (int)(at - tpl), tpl, wait, at + 3);
+        else
+            SDL_snprintf(msg, sizeof msg, "%s", tpl);
+        mc = col(t->error);
+    } else if (app->pin_wrong) {
+        SDL_snprintf(msg, sizeof msg, "%s", d->texts.pin_wrong);
+        mc = col(t->error);
+    } else {
+        SDL_snprintf(msg, sizeof msg, "%s", d->texts.pin_prompt);
+    }
+    text_in(r, msg, sl.message.h * 4 / 5, false, mc, sl.message, ALIGN_LEFT);
+    char dots[APP_PIN_MAX * 2 + 1] = "";
+    size_t n = SDL_strlen(app->pin);
+    for (size_t i = 0; i < n; i++)
+        SDL_strlcat(dots, "* ", sizeof dots);
+    outlined(r, sl.entry, sl.entry.h / 6, 2, col(t->muted), col(t->surface));
+    text_in(r, dots, sl.entry.h * 3 / 5, true, col(t->text),
+            (LRect){sl.entry.x + sl.entry.h / 3, sl.entry.y, sl.entry.w, sl.entry.h},
+            ALIGN_LEFT);
+    draw_keypad(r, app, wait == 0);
+}
+
+static void draw_staff(Render *r, const App *app)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    StaffLayout sl;
+    app_staff_layout(app, &sl);
+    ChromeLayout c;
+    layout_chrome(d, app->w, app->h, &c);
+    text_in(r, d->texts.staff_title, c.label_px * 3 / 2, true, col(t->text), sl.title,
+            ALIGN_LEFT);
+    button(r, sl.close, d->texts.staff_close, c.label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_STAFF_CLOSE);
+    const char *lines[5] = {app->staff.deck, app->staff.reload, app->staff.signups,
+                            app->staff.disk, app->staff.version};
+    for (int i = 0; i < 5; i++)
+        text_in(r, lines[i], sl.info[i].h * 4 / 5, false, col(t->text), sl.info[i], ALIGN_LEFT);
+    text_in(r, app->staff.message, sl.message.h * 4 / 5, true, col(t->accent), sl.message,
+            ALIGN_LEFT);
+    button(r, sl.export_btn, d->texts.staff_export, c.label_px, BTN_PRIMARY,
+           app->pressed.kind == HIT_STAFF_EXPORT);
+    button(r, sl.restart, d->texts.staff_restart, c.label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_STAFF_RESTART);
+    button(r, sl.exit_btn, d->texts.staff_exit, c.label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_STAFF_EXIT);
+}
+
 void render_frame(Render *r, const App *app, uint64_t now)
 {
+    if (app->asleep) {
+        /* Outside opening hours: black, so the panel idles. */
+        SDL_SetRenderDrawColor(r->r, 0, 0, 0, 255);
+        SDL_RenderClear(r->r);
+        return;
+    }
     SDL_Color bg = col(r->deck->theme.background);
     SDL_SetRenderDrawColor(r->r, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(r->r);
@@ -878,6 +1013,12 @@ void render_frame(Render *r, const App *app, uint64_t now)
         break;
     case SCREEN_THANKS:
         draw_thanks(r, app);
+        break;
+    case SCREEN_PIN:
+        draw_pin(r, app, now);
+        break;
+    case SCREEN_STAFF:
+        draw_staff(r, app);
         break;
     }
 }

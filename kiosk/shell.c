@@ -8,7 +8,9 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +23,11 @@
 #include "render.h"
 #include "store.h"
 #include "text.h"
+#include "export.h"
+#include "pin.h"
+#include "settings.h"
+#include "stats.h"
+#include "watch.h"
 
 /* How often sign-ups that could not be written are tried again. */
 #define SHELL_STORE_RETRY_MS 10000
@@ -53,7 +60,27 @@ struct Shell {
     int rotation;       /* 0, 90, 180, 270 */
     SDL_Texture *ui;    /* the UI before it is turned onto the panel */
     bool exit_after_first_frame; /* KIOSK_EXIT_AFTER_FIRST_FRAME=1, for benchmarks */
+
+    /* Live reload. */
+    Watch *watch;
+    Uint32 watch_event;
+    uint64_t reload_due;      /* 0: none; else when to read the deck again */
+    Deck *pending;            /* a good new deck waiting for a slide boundary */
+    uint64_t boundary_seen;   /* app.slide_since when we last looked */
+    time_t deck_loaded_at;
+    char reload_status[240];
+
+    /* Usage counts already written to the stats file. */
+    unsigned stats_slides, stats_opened, stats_completed, stats_abandoned;
+    uint64_t stats_due;
 };
+
+/* After the last change to the deck's files, wait this long before reading
+ * them: an editor saving a large file, or a copy over SSH, is done by then,
+ * so a half-written deck is not read. */
+#define SHELL_RELOAD_DEBOUNCE_MS 500
+/* Usage counts reach the stats file at most this often (and at exit). */
+#define SHELL_STATS_EVERY_MS (5 * 60 * 1000)
 
 static int open_fonts(Shell *sh)
 {
@@ -458,8 +485,16 @@ static int start(Shell *sh, bool headless)
     return 0;
 }
 
+static void flush_stats(Shell *sh, bool force);
+
 static void stop(Shell *sh)
 {
+    watch_stop(sh->watch);
+    sh->watch = NULL;
+    if (!sh->opts->screenshot_dir)
+        flush_stats(sh, true);
+    deck_free(sh->pending);
+    sh->pending = NULL;
     render_destroy(sh->render);
     text_close(sh->fonts);
     if (sh->ui)
@@ -537,6 +572,8 @@ static void fill_example(Form *f, const Deck *d)
     form_focus(f, -1);
 }
 
+static void fill_staff_info(Shell *sh);
+
 static int screenshots(Shell *sh)
 {
     const char *dir = sh->opts->screenshot_dir;
@@ -580,6 +617,19 @@ static int screenshots(Shell *sh)
     rc |= shot(sh, dir, &n, "thanks");
     app->store_failed = true;
     rc |= shot(sh, dir, &n, "thanks-saved-later");
+    /* Staff screens, for the docs: the PIN pad and the staff screen. */
+    app->screen = SCREEN_SLIDES;
+    Input down = {.type = IN_DOWN, .x = 1, .y = 1};
+    app_update(app, &down, 0);
+    Input tick = {.type = IN_TICK};
+    app_update(app, &tick, APP_STAFF_HOLD_MS);
+    snprintf(app->pin, sizeof app->pin, "12");
+    rc |= shot(sh, dir, &n, "staff-pin");
+    app_pin_result(app, true, APP_STAFF_HOLD_MS);
+    app->effects = 0;
+    fill_staff_info(sh);
+    app_staff_message(app, "Saved to the USB stick as signups-kiosk-20261202-103900.csv");
+    rc |= shot(sh, dir, &n, "staff");
     if (rc)
         return 3;
     printf("%d screens written to %s\n", n, dir);
@@ -588,8 +638,270 @@ static int screenshots(Shell *sh)
 
 /* ---- the loop --------------------------------------------------------- */
 
+/* ---- settings applied to a deck, live reload ------------------------- */
+
+/* Timeouts belong to the screen (settings) more than to the deck: where
+ * the settings give one, it wins. */
+static void apply_settings(const Shell *sh, Deck *d)
+{
+    const Settings *st = sh->opts->settings;
+    if (!st)
+        return;
+    if (st->inactivity_ms > 0)
+        d->timing.inactivity_ms = st->inactivity_ms;
+    if (st->form_inactivity_ms > 0)
+        d->timing.form_inactivity_ms = st->form_inactivity_ms;
+    if (st->thanks_ms > 0)
+        d->timing.thanks_ms = st->thanks_ms;
+}
+
+static void watch_deck_files(Shell *sh, const Deck *d)
+{
+    if (!sh->watch)
+        return;
+    watch_clear(sh->watch);
+    watch_add(sh->watch, sh->opts->deck_path);
+    if (d->theme.font)
+        watch_add(sh->watch, d->theme.font);
+    if (d->theme.bold_font)
+        watch_add(sh->watch, d->theme.bold_font);
+    for (size_t i = 0; i < d->slide_count; i++)
+        if (d->slides[i].image)
+            watch_add(sh->watch, d->slides[i].image);
+}
+
+static void stamp(char *out, size_t cap, time_t t)
+{
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(out, cap, "%H:%M", &tm);
+    else
+        snprintf(out, cap, "?");
+}
+
+static void reload_now(Shell *sh)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions lo = {.data_dir = sh->opts->data_dir};
+    Deck *d = deck_load(sh->opts->deck_path, &lo, &diags);
+    char when[16];
+    stamp(when, sizeof when, time(NULL));
+    char buf[1024];
+    for (size_t i = 0; i < diags.count; i++) {
+        diag_format(&diags.items[i], buf, sizeof buf);
+        log_msg(diags.items[i].level == DIAG_ERROR ? LOG_ERROR : LOG_WARN, "%s", buf);
+    }
+    if (!d) {
+        /* Keep the last good deck on screen; say why on the staff screen. */
+        const char *why = "unknown error";
+        for (size_t i = 0; i < diags.count; i++)
+            if (diags.items[i].level == DIAG_ERROR) {
+                diag_format(&diags.items[i], buf, sizeof buf);
+                why = buf;
+                break;
+            }
+        snprintf(sh->reload_status, sizeof sh->reload_status, "failed at %s: %s", when, why);
+        log_msg(LOG_ERROR, "deck reload failed; still showing the previous deck");
+    } else {
+        apply_settings(sh, d);
+        deck_free(sh->pending);
+        sh->pending = d;
+        snprintf(sh->reload_status, sizeof sh->reload_status, "ok at %s (%zu slides)", when,
+                 d->slide_count);
+        log_msg(LOG_INFO, "deck reloaded: %s (%zu slides); shown from the next slide",
+                d->path, d->slide_count);
+    }
+    diag_clear(&diags);
+}
+
+/* A good new deck replaces the old one at a slide boundary, never in the
+ * middle of a client's sign-up or on the staff screen. */
+static void maybe_swap_deck(Shell *sh)
+{
+    bool boundary = sh->app.slide_since != sh->boundary_seen;
+    sh->boundary_seen = sh->app.slide_since;
+    if (!sh->pending || sh->app.screen != SCREEN_SLIDES || !boundary)
+        return;
+    Deck *old = sh->deck;
+    sh->deck = sh->pending;
+    sh->pending = NULL;
+    render_set_deck(sh->render, sh->deck);
+    app_set_deck(&sh->app, sh->deck, sh->now);
+    sh->deck_loaded_at = time(NULL);
+    watch_deck_files(sh, sh->deck);
+    /* The form's columns follow the deck's fields: reopen the store so a
+     * changed form starts a new file instead of misaligning columns. */
+    if (anything_pending(sh) == false) {
+        free_columns(sh);
+        if (build_columns(sh) == 0) {
+            store_close(sh->store);
+            sh->store = NULL;
+            open_store(sh);
+        }
+    }
+    deck_free(old);
+    sh->boundary_seen = sh->app.slide_since;
+}
+
+/* ---- staff -------------------------------------------------------------- */
+
+/* Rows of today in the sign-up file, by their timestamp column. */
+static size_t count_today(const char *path)
+{
+    char today[11];
+    stats_date(time(NULL), today);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        /* id,timestamp,...: the id is 16 hex digits, so the date starts at
+         * a known column for rows the kiosk wrote. */
+        if (strlen(line) > 28 && line[16] == ',' && strncmp(line + 17, today, 10) == 0)
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static void fill_staff_info(Shell *sh)
+{
+    StaffInfo *si = &sh->app.staff;
+    char when[16];
+    stamp(when, sizeof when, sh->deck_loaded_at);
+    snprintf(si->deck, sizeof si->deck, "Deck: %s, %zu slides, loaded at %s", sh->deck->name,
+             sh->deck->slide_count, when);
+    snprintf(si->reload, sizeof si->reload, "Last reload: %s",
+             sh->reload_status[0] ? sh->reload_status : "none since start");
+    size_t waiting = sh->store ? store_pending(sh->store) : 0;
+    for (PendingRow *r = shell_pending; r; r = r->next)
+        waiting++;
+    snprintf(si->signups, sizeof si->signups, "Sign-ups: %zu today, %zu in total%s",
+             count_today(sh->opts->signups_path), sh->store ? store_row_count(sh->store) : 0,
+             waiting ? ", some waiting to be written" : "");
+    /* The file may not exist yet: ask its nearest existing folder. */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", sh->opts->signups_path);
+    long long free_bytes = export_free_bytes(dir);
+    for (char *slash; free_bytes < 0 && (slash = strrchr(dir, '/')) && slash != dir;) {
+        *slash = '\0';
+        free_bytes = export_free_bytes(dir);
+    }
+    snprintf(si->disk, sizeof si->disk, "Free disk space: %lld MB", free_bytes / 1000000);
+    snprintf(si->version, sizeof si->version, "kiosk %s, screen '%s'", KIOSK_VERSION,
+             sh->opts->kiosk_id);
+    sh->app.dirty = true;
+}
+
+static void export_signups(Shell *sh)
+{
+    char err[512], drive[4096], dest[4096], msg[600];
+    char errbuf[256];
+    if (sh->store)
+        store_flush(sh->store, errbuf, sizeof errbuf);
+    const Settings *st = sh->opts->settings;
+    const char *roots[] = {st && st->export_dir ? st->export_dir : "/media", "/media",
+                           "/run/media", "/mnt"};
+    const char *usb = SDL_getenv("KIOSK_USB_ROOT"); /* tests: a folder standing in */
+    if (usb && *usb)
+        snprintf(drive, sizeof drive, "%s", usb);
+    if (!(usb && *usb) &&
+        export_find_drive("/proc/mounts", "/sys", roots, 4, drive, sizeof drive, err,
+                          sizeof err) != 0) {
+        app_staff_message(&sh->app, err);
+        log_msg(LOG_WARN, "export: %s", err);
+        return;
+    }
+    if (export_copy(sh->opts->signups_path, drive, sh->opts->kiosk_id, time(NULL), dest,
+                    sizeof dest, err, sizeof err) != 0) {
+        app_staff_message(&sh->app, err);
+        log_msg(LOG_ERROR, "export failed: %s", err);
+        return;
+    }
+    const char *base = strrchr(dest, '/');
+    snprintf(msg, sizeof msg, "Saved to the USB stick as %s", base ? base + 1 : dest);
+    app_staff_message(&sh->app, msg);
+    log_msg(LOG_INFO, "export done: %s", dest);
+    fill_staff_info(sh);
+}
+
+static void check_pin(Shell *sh)
+{
+    const Settings *st = sh->opts->settings;
+    const char *hash = st ? st->staff_pin : NULL;
+    bool ok = hash && pin_verify(sh->app.pin, hash);
+    if (!hash)
+        log_msg(LOG_WARN, "staff screen refused: no staff PIN is set (run kiosk --set-pin)");
+    app_pin_result(&sh->app, ok, sh->now);
+    if (ok)
+        log_msg(LOG_INFO, "staff screen opened");
+    else
+        log_msg(LOG_WARN, "wrong staff PIN entered");
+}
+
+static void flush_stats(Shell *sh, bool force)
+{
+    const App *a = &sh->app;
+    StatsCounts d = {a->slides_viewed - sh->stats_slides, a->forms_opened - sh->stats_opened,
+                     a->forms_completed - sh->stats_completed,
+                     a->forms_abandoned - sh->stats_abandoned};
+    if (!d.slides_viewed && !d.forms_opened && !d.forms_completed && !d.forms_abandoned)
+        return;
+    if (!force && sh->now < sh->stats_due)
+        return;
+    sh->stats_due = sh->now + SHELL_STATS_EVERY_MS;
+    if (!sh->opts->stats_path)
+        return;
+    char date[11], err[256];
+    stats_date(time(NULL), date);
+    if (stats_add(sh->opts->stats_path, date, &d, err, sizeof err) != 0) {
+        log_msg(LOG_WARN, "usage counts not written: %s", err);
+        return;
+    }
+    sh->stats_slides = a->slides_viewed;
+    sh->stats_opened = a->forms_opened;
+    sh->stats_completed = a->forms_completed;
+    sh->stats_abandoned = a->forms_abandoned;
+}
+
+/* Minutes to the next whole minute, for the opening-hours check. */
+static int sleep_check(Shell *sh)
+{
+    const Settings *st = sh->opts->settings;
+    if (!st || !st->sleep_enabled)
+        return -1;
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return -1;
+    bool asleep = settings_asleep(st, tm.tm_hour * 60 + tm.tm_min);
+    if (asleep != sh->app.asleep) {
+        app_sleep(&sh->app, asleep, sh->now);
+        if (sh->app.asleep == asleep)
+            log_msg(LOG_INFO, asleep ? "outside opening hours: screen dark"
+                                     : "opening hours: screen on");
+    }
+    return (60 - tm.tm_sec) * 1000;
+}
+
 static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now, bool *quit)
 {
+    if (sh->watch && ev->type == sh->watch_event) {
+        if (ev->user.code == WATCH_FILE_CHANGED) {
+            sh->reload_due = now + SHELL_RELOAD_DEBOUNCE_MS;
+        } else if (ev->user.code == WATCH_SIGNAL) {
+            int sig = (int)(intptr_t)ev->user.data1;
+            if (sig == SIGHUP) {
+                log_msg(LOG_INFO, "SIGHUP: reloading the deck");
+                sh->reload_due = now;
+            } else {
+                log_msg(LOG_INFO, "stopping on signal %d", sig);
+                *quit = true;
+            }
+        }
+        return;
+    }
     if (ev->type == SDL_QUIT) {
         /* In fullscreen only staff (or the service manager) may stop the
          * kiosk; a window manager's close is for the windowed preview. */
@@ -612,14 +924,21 @@ static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now, bool *qui
         app_update(&sh->app, &in, now);
 }
 
+static int sooner(int a, int b)
+{
+    return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 bool shell_step(Shell *sh, int max_wait_ms)
 {
     uint64_t now = sh->now;
     int timeout = app_next_timeout(&sh->app, now);
-    if (anything_pending(sh)) {
-        int retry = (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0);
-        timeout = timeout < 0 || retry < timeout ? retry : timeout;
-    }
+    if (anything_pending(sh))
+        timeout = sooner(timeout, (int)(sh->next_store_retry > now ? sh->next_store_retry - now
+                                                                    : 0));
+    if (sh->reload_due)
+        timeout = sooner(timeout, (int)(sh->reload_due > now ? sh->reload_due - now : 0));
+    timeout = sooner(timeout, sleep_check(sh));
     /* Sleep until an event or the next timer: no polling, so a standing
      * slide costs no CPU. Signals interrupt the wait at the latest after
      * max_wait_ms. */
@@ -639,10 +958,30 @@ bool shell_step(Shell *sh, int max_wait_ms)
         sh->app.effects &= ~(unsigned)EFFECT_STORE;
         save_signup(sh, now);
     }
-    if (sh->app.effects & EFFECT_QUIT)
+    if (sh->app.effects & EFFECT_CHECK_PIN) {
+        sh->app.effects &= ~(unsigned)EFFECT_CHECK_PIN;
+        check_pin(sh);
+    }
+    if (sh->app.effects & EFFECT_STAFF_INFO) {
+        sh->app.effects &= ~(unsigned)EFFECT_STAFF_INFO;
+        fill_staff_info(sh);
+    }
+    if (sh->app.effects & EFFECT_EXPORT) {
+        sh->app.effects &= ~(unsigned)EFFECT_EXPORT;
+        export_signups(sh);
+    }
+    if (sh->app.effects & EFFECT_QUIT) {
+        log_msg(LOG_INFO, "staff chose to exit the kiosk");
         sh->quit = true;
+    }
     if (anything_pending(sh))
         retry_stores(sh, now);
+    if (sh->reload_due && now >= sh->reload_due) {
+        sh->reload_due = 0;
+        reload_now(sh);
+    }
+    maybe_swap_deck(sh);
+    flush_stats(sh, false);
     if (sh->app.dirty || app_transition(&sh->app, now) < 1.0) {
         present(sh, now);
         sh->app.dirty = false;
@@ -657,6 +996,11 @@ bool shell_step(Shell *sh, int max_wait_ms)
         sh->quit = true;
     }
     return !sh->quit;
+}
+
+const char *shell_reload_status(const Shell *sh)
+{
+    return sh->reload_status;
 }
 
 const App *shell_app(const Shell *sh)
@@ -687,6 +1031,9 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
     }
     sh->opts = opts;
     sh->deck = deck;
+    apply_settings(sh, deck);
+    if (!opts->screenshot_dir)
+        watch_block_signals(); /* before SDL starts threads: signals go to the watcher */
     /* Screenshots show the UI as designed, unturned. */
     sh->rotation = opts->screenshot_dir ? 0 : opts->rotation;
     const char *first = SDL_getenv("KIOSK_EXIT_AFTER_FIRST_FRAME");
@@ -700,12 +1047,30 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
         goto fail;
     sh->now = SDL_GetTicks64();
     app_init(&sh->app, deck, sh->input.w, sh->input.h, headless ? 0 : sh->now);
+    sh->boundary_seen = sh->app.slide_since;
+    sh->deck_loaded_at = time(NULL);
     if (!headless) {
         log_msg(LOG_INFO, "kiosk %s started: deck %s (%zu slides)", KIOSK_VERSION, deck->path,
                 deck->slide_count);
         open_store(sh);
-        signal(SIGTERM, on_stop_signal);
-        signal(SIGINT, on_stop_signal);
+        char err[256];
+        sh->watch_event = SDL_RegisterEvents(1);
+        sh->watch = sh->watch_event != (Uint32)-1 ? watch_start(sh->watch_event, err, sizeof err)
+                                                  : NULL;
+        if (sh->watch) {
+            watch_deck_files(sh, deck);
+        } else {
+            /* No live reload; signals end the kiosk through a flag. */
+            log_msg(LOG_WARN, "live reload is off: %s", err);
+            sigset_t set;
+            sigemptyset(&set);
+            sigaddset(&set, SIGTERM);
+            sigaddset(&set, SIGINT);
+            sigaddset(&set, SIGHUP);
+            pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+            signal(SIGTERM, on_stop_signal);
+            signal(SIGINT, on_stop_signal);
+        }
         SDL_StartTextInput();
     }
     return sh;
@@ -735,7 +1100,9 @@ int shell_run(const ShellOptions *opts, Deck *deck)
     if (opts->screenshot_dir)
         status = screenshots(sh);
     else
-        while (shell_step(sh, 1000)) {
+        /* Waits are bounded only so a lost wake-up cannot hang the kiosk;
+         * files and signals wake it through the watcher. */
+        while (shell_step(sh, sh->watch ? 60000 : 1000)) {
         }
     shell_close(sh);
     return status;

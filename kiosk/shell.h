@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "deck.h"
+#include "settings.h"
 
 typedef struct {
     const char *deck_path;      /* the deck file (for reloads and messages) */
@@ -18,6 +19,8 @@ typedef struct {
     int width, height;          /* 0: the display's size (or 1920x1080 for screenshots) */
     const char *renderer;       /* "auto", "software", or an SDL render driver name */
     int rotation;               /* 0, 90, 180, 270: the UI turned clockwise on the panel */
+    const char *stats_path;     /* anonymous usage counts; NULL: none */
+    const Settings *settings; /* may be NULL: defaults */
     int display;                /* SDL display index / KMS card number */
 } ShellOptions;
 
@@ -40,6 +43,10 @@ const App *shell_app(const Shell *sh);
  *  surface the caller frees, or NULL. */
 struct SDL_Surface;
 struct SDL_Surface *shell_read_panel(Shell *sh);
+
+/** The last live reload's result ("ok at 10:42 ...", "failed at ...: why"),
+ *  "" before the first. */
+const char *shell_reload_status(const Shell *sh);
 
 void shell_close(Shell *sh);
 

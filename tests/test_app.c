@@ -418,6 +418,108 @@ static void test_no_transition_when_off(void)
     deck_free(d);
 }
 
+static void test_staff_gesture_and_pin(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 0);
+    LRect corner = app_staff_corner(&a);
+    /* A short press in the corner is a normal tap (the back zone). */
+    tap(&a, corner.x + 5, corner.y + 5, 1000);
+    CHECK_INT(a.screen, SCREEN_SLIDES);
+    /* Held for three seconds, it opens the PIN pad... */
+    step(&a, IN_DOWN, corner.x + 5, corner.y + 5, 2000);
+    CHECK_INT(app_next_timeout(&a, 2000), APP_STAFF_HOLD_MS);
+    tick(&a, 2000 + APP_STAFF_HOLD_MS - 1);
+    CHECK_INT(a.screen, SCREEN_SLIDES);
+    tick(&a, 2000 + APP_STAFF_HOLD_MS);
+    CHECK_INT(a.screen, SCREEN_PIN);
+    /* ...and letting go presses nothing. */
+    step(&a, IN_UP, corner.x + 5, corner.y + 5, 5200);
+    CHECK_INT(a.screen, SCREEN_PIN);
+    CHECK_INT(a.slide, 0);
+    /* A hold that wanders off is not a hold. */
+    App b;
+    app_init(&b, d, W, H, 0);
+    step(&b, IN_DOWN, corner.x + 5, corner.y + 5, 100);
+    step(&b, IN_MOVE, corner.x + 5, corner.y + H / 3, 500);
+    tick(&b, 100 + APP_STAFF_HOLD_MS + 10);
+    CHECK_INT(b.screen, SCREEN_SLIDES);
+
+    /* Type 1234 on the keypad and OK: the shell is asked to check it. */
+    uint64_t now = 6000;
+    const char *digits = "1234";
+    for (const char *p = digits; *p; p++)
+        for (int i = 0; i < a.kb.count; i++)
+            if (a.kb.keys[i].action.kind == KEY_INSERT && a.kb.keys[i].action.text[0] == *p &&
+                !a.kb.keys[i].action.text[1])
+                tap(&a, a.kb.keys[i].x + a.kb.keys[i].w / 2, a.kb.keys[i].y + a.kb.keys[i].h / 2,
+                    now += 300);
+    CHECK_STR(a.pin, "1234");
+    for (int i = 0; i < a.kb.count; i++)
+        if (a.kb.keys[i].action.kind == KEY_DONE)
+            tap(&a, a.kb.keys[i].x + a.kb.keys[i].w / 2, a.kb.keys[i].y + a.kb.keys[i].h / 2,
+                now += 300);
+    CHECK(a.effects & EFFECT_CHECK_PIN);
+    a.effects = 0;
+    /* Wrong three times: then a lockout, and the keypad does nothing. */
+    for (int k = 0; k < 3; k++)
+        app_pin_result(&a, false, now);
+    CHECK_STR(a.pin, "");
+    CHECK(a.pin_wrong);
+    CHECK(pin_guard_locked(&a.pin_guard, now));
+    Input digit = {.type = IN_TEXT};
+    strcpy(digit.text, "5");
+    app_update(&a, &digit, now + 100);
+    CHECK_STR(a.pin, "");
+    /* After the lockout, the right PIN opens the staff screen. */
+    now += 31000;
+    app_update(&a, &digit, now);
+    CHECK_STR(a.pin, "5");
+    app_pin_result(&a, true, now);
+    CHECK_INT(a.screen, SCREEN_STAFF);
+    CHECK(a.effects & EFFECT_STAFF_INFO);
+    CHECK_STR(a.pin, "");
+    a.effects = 0;
+    StaffLayout sl;
+    app_staff_layout(&a, &sl);
+    tap_rect(&a, sl.export_btn, now += 500);
+    CHECK(a.effects & EFFECT_EXPORT);
+    tap_rect(&a, sl.exit_btn, now += 500);
+    CHECK(a.effects & EFFECT_QUIT);
+    /* Left alone, the staff screen closes itself. */
+    tick(&a, now + 44000);
+    CHECK_INT(a.screen, SCREEN_STAFF);
+    tick(&a, now + 45100);
+    CHECK_INT(a.screen, SCREEN_SLIDES);
+    /* Escape and other keys do nothing on the slides. */
+    Input esc = {.type = IN_KEY, .key = KEYIN_ESCAPE};
+    app_update(&a, &esc, now + 46000);
+    CHECK(!(a.effects & ~(unsigned)(EFFECT_EXPORT | EFFECT_QUIT)));
+}
+
+static void test_sleep_and_wake(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 0);
+    app_sleep(&a, true, 100);
+    CHECK(a.asleep);
+    CHECK_INT(app_next_timeout(&a, 200), -1);
+    tick(&a, 100000);
+    CHECK_INT(a.slide, 0); /* no loop while dark */
+    /* The first touch only wakes: it does not also press Next. */
+    ChromeLayout c;
+    layout_chrome(d, W, H, &c);
+    tap_rect(&a, c.next, 200000);
+    CHECK(!a.asleep);
+    CHECK_INT(a.slide, 0);
+    tap_rect(&a, c.next, 201000);
+    CHECK_INT(a.slide, 1);
+    /* Never dark in the middle of a client's form. */
+    tap_rect(&a, c.signup, 202000);
+    app_sleep(&a, true, 203000);
+    CHECK(!a.asleep);
+}
+
 int main(void)
 {
     Deck *d = load(deck_yaml);
@@ -436,6 +538,8 @@ int main(void)
     test_cancel_returns(d);
     test_failed_store_thanks(d);
     test_no_transition_when_off();
+    test_staff_gesture_and_pin(d);
+    test_sleep_and_wake(d);
     deck_free(d);
     return check_report("test_app");
 }
