@@ -16,7 +16,8 @@ static const struct {
 
 int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
 {
-    if (!TTF_WasInit() && TTF_Init() != 0) {
+    bool own_ttf = !TTF_WasInit();
+    if (own_ttf && TTF_Init() != 0) {
         diag_add(diags, DIAG_WARNING, deck->path, 0, 0,
                  "cannot check that slides fit: %s", TTF_GetError());
         return 0;
@@ -25,7 +26,8 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
     TextFonts *fonts = text_open_deck(deck, data_dir, err, sizeof err);
     if (!fonts) {
         diag_add(diags, DIAG_ERROR, deck->path, 0, 0, "cannot check that slides fit: %s", err);
-        TTF_Quit();
+        if (own_ttf)
+            TTF_Quit();
         return 1;
     }
     SlideLayout *lay = malloc(sizeof *lay);
@@ -55,6 +57,7 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
     }
     free(lay);
     text_close(fonts);
-    TTF_Quit();
+    if (own_ttf)
+        TTF_Quit();
     return problems;
 }

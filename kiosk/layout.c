@@ -55,7 +55,9 @@ void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out)
     out->progress = (LRect){0, h - nav, w, imax(4, nav / 14)};
     int by = h - nav + pad + out->progress.h / 2;
     bh -= out->progress.h / 2;
-    int bw = imax((int)lround(w * 0.17), bh * 2);
+    /* Narrower Back/Next in portrait leave the sign-up button room for
+     * its label at full size. */
+    int bw = imax((int)lround(w * 0.17), is_landscape(w, h) ? bh * 2 : bh * 3 / 2);
     out->back = (LRect){m, by, bw, bh};
     out->next = (LRect){w - m - bw, by, bw, bh};
     if (!deck || deck->signup_on_every_slide) {
