@@ -1,0 +1,522 @@
+/* pin: staff PIN hashing with libcrypt, the wrong-PIN back-off, and the
+ * `kiosk --set-pin` dialogue that writes the hash into the settings file.
+ *
+ * Everything but pin_prompt_and_write() is pure or only calls libcrypt;
+ * that one function does the terminal and file work, so main stays a few
+ * lines. */
+#include "pin.h"
+
+#include "settings.h"
+#include "ytree.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CRYPT_GENSALT_IMPLEMENTS_AUTO_ENTROPY
+#error "pin.c needs libxcrypt (libcrypt-dev): crypt_gensalt_rn must find its own random bytes"
+#endif
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static bool pin_well_formed(const char *pin)
+{
+    size_t n = 0;
+    for (; pin && pin[n]; n++)
+        if (pin[n] < '0' || pin[n] > '9')
+            return false;
+    return n >= PIN_MIN_DIGITS && n <= PIN_MAX_DIGITS;
+}
+
+/* crypt_r's work area is ~32 KiB: on the heap, and wiped after, since it
+ * holds state derived from the PIN. */
+static struct crypt_data *crypt_area(void)
+{
+    return calloc(1, sizeof(struct crypt_data));
+}
+
+static void crypt_area_free(struct crypt_data *cd)
+{
+    if (cd) {
+        explicit_bzero(cd, sizeof *cd);
+        free(cd);
+    }
+}
+
+int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errlen)
+{
+    if (cap)
+        out[0] = '\0';
+    if (!pin_well_formed(pin)) {
+        say(err, errlen, "the PIN must be %d to %d digits (0-9 only)", PIN_MIN_DIGITS,
+            PIN_MAX_DIGITS);
+        return -1;
+    }
+    /* yescrypt where this libcrypt has it (Debian 11 and later); SHA-512
+     * crypt, which every libcrypt has, otherwise. Cost 0: the library's
+     * default, which it keeps current. Random salt from the system. */
+    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+    errno = 0;
+    if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, (int)sizeof salt) &&
+        !crypt_gensalt_rn("$6$", 0, NULL, 0, salt, (int)sizeof salt)) {
+        say(err, errlen, "cannot make a salt for the PIN: %s", strerror(errno));
+        return -1;
+    }
+    struct crypt_data *cd = crypt_area();
+    if (!cd) {
+        say(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    errno = 0;
+    const char *h = crypt_r(pin, salt, cd);
+    if (!h || h[0] != '$' || !settings_hash_well_formed(h)) {
+        say(err, errlen, "cannot hash the PIN: %s", errno ? strerror(errno) : "libcrypt failed");
+    } else if (strlen(h) >= cap) {
+        say(err, errlen, "the hash does not fit (%zu bytes of room)", cap);
+    } else {
+        memcpy(out, h, strlen(h) + 1);
+        rc = 0;
+    }
+    crypt_area_free(cd);
+    return rc;
+}
+
+bool pin_verify(const char *pin, const char *hash)
+{
+    if (!pin_well_formed(pin) || !settings_hash_well_formed(hash))
+        return false;
+    struct crypt_data *cd = crypt_area();
+    if (!cd)
+        return false;
+    /* On failure crypt_r gives NULL or a string starting with '*', which a
+     * well-formed hash never equals. */
+    const char *got = crypt_r(pin, hash, cd);
+    bool same = false;
+    if (got) {
+        size_t n = strlen(hash);
+        /* The length of the hash is no secret; the bytes are compared
+         * without an early exit, so the time taken says nothing of how
+         * much of it matched. */
+        if (strlen(got) == n) {
+            volatile unsigned char diff = 0;
+            for (size_t i = 0; i < n; i++)
+                diff |= (unsigned char)(got[i] ^ hash[i]);
+            same = diff == 0;
+        }
+    }
+    crypt_area_free(cd);
+    return same;
+}
+
+/* ---- back-off ----------------------------------------------------------- */
+
+bool pin_guard_locked(const PinGuard *g, uint64_t now_ms)
+{
+    return now_ms < g->locked_until_ms;
+}
+
+int pin_guard_wait_s(const PinGuard *g, uint64_t now_ms)
+{
+    if (!pin_guard_locked(g, now_ms))
+        return 0;
+    return (int)((g->locked_until_ms - now_ms + 999) / 1000);
+}
+
+void pin_guard_result(PinGuard *g, bool ok, uint64_t now_ms)
+{
+    if (pin_guard_locked(g, now_ms))
+        return;
+    if (ok) {
+        g->failures = 0;
+        g->locked_until_ms = 0;
+        return;
+    }
+    if (g->failures < INT_MAX)
+        g->failures++;
+    if (g->failures < PIN_FREE_ATTEMPTS)
+        return;
+    uint64_t lock = PIN_LOCK_FIRST_MS;
+    for (int i = PIN_FREE_ATTEMPTS; i < g->failures && lock < PIN_LOCK_MAX_MS; i++)
+        lock *= 2;
+    if (lock > PIN_LOCK_MAX_MS)
+        lock = PIN_LOCK_MAX_MS;
+    g->locked_until_ms = now_ms + lock;
+}
+
+/* ---- kiosk --set-pin ---------------------------------------------------- */
+
+/* Echo is off while a PIN is typed; a signal then (Ctrl-C) must not leave
+ * the terminal that way, so the handler puts it back before the signal
+ * does what it normally does. */
+static struct termios saved_tio;
+static volatile sig_atomic_t saved_fd = -1;
+static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+enum { N_RESTORE_SIGNALS = sizeof restore_signals / sizeof restore_signals[0] };
+
+static void restore_and_reraise(int sig)
+{
+    if (saved_fd >= 0)
+        tcsetattr(saved_fd, TCSAFLUSH, &saved_tio);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Prompts and reads one line into buf (without its line break). Returns 0,
+ * 1 for a line too long for buf (read to its end and dropped), or -1 at the
+ * end of the input. */
+static int read_pin_line(FILE *in, FILE *out, const char *prompt, char *buf, size_t cap)
+{
+    int fd = fileno(in);
+    bool tty = fd >= 0 && isatty(fd);
+    struct sigaction old[N_RESTORE_SIGNALS];
+    fputs(prompt, out);
+    fflush(out);
+    if (tty && tcgetattr(fd, &saved_tio) == 0) {
+        struct termios quiet = saved_tio;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_and_reraise;
+        sigemptyset(&sa.sa_mask);
+        for (int i = 0; i < N_RESTORE_SIGNALS; i++)
+            sigaction(restore_signals[i], &sa, &old[i]);
+        saved_fd = fd;
+        if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+            saved_fd = -1;
+    } else {
+        tty = false;
+    }
+    int rc = 0;
+    if (!fgets(buf, (int)cap, in)) {
+        rc = -1;
+    } else if (!strchr(buf, '\n') && !feof(in)) {
+        int ch;
+        while ((ch = getc(in)) != EOF && ch != '\n')
+            ;
+        rc = 1;
+    }
+    if (tty) {
+        if (saved_fd >= 0)
+            tcsetattr(fd, TCSAFLUSH, &saved_tio);
+        saved_fd = -1;
+        for (int i = 0; i < N_RESTORE_SIGNALS; i++)
+            sigaction(restore_signals[i], &old[i], NULL);
+        fputc('\n', out); /* the Enter the terminal did not echo */
+        fflush(out);
+    }
+    if (rc == 0)
+        buf[strcspn(buf, "\r\n")] = '\0';
+    return rc;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* mkdir -p, 0755 (the settings directory is readable; the file is not). */
+static int make_dirs(const char *dir, char *err, size_t errlen)
+{
+    char buf[PATH_MAX];
+    size_t n = strlen(dir);
+    if (n >= sizeof buf) {
+        say(err, errlen, "%s: the path is too long", dir);
+        return -1;
+    }
+    memcpy(buf, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+            say(err, errlen, "cannot create the directory %s: %s", buf, strerror(errno));
+            return -1;
+        }
+        buf[i] = saved;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Replaces path with data so that, whatever happens (a power cut, a full
+ * disk), path holds either the old file or the new one, complete. */
+static int write_atomic(const char *path, const char *data, size_t len, const struct stat *old,
+                        char *err, size_t errlen)
+{
+    int rc = -1, fd = -1;
+    char *dir = dir_of(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char tmp[PATH_MAX];
+    bool made = false;
+    if (!dir) {
+        say(err, errlen, "out of memory");
+        goto done;
+    }
+    if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp) {
+        say(err, errlen, "%s: the path is too long", path);
+        goto done;
+    }
+    /* Same directory, so the rename below cannot cross file systems.
+     * mkstemp creates it 0600: the PIN's hash is never readable by others,
+     * not even for a moment. */
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        say(err, errlen, "cannot write in %s: %s%s", dir, strerror(errno),
+            errno == EACCES || errno == EPERM || errno == EROFS ? " (run it as root: sudo kiosk "
+                                                                  "--set-pin)"
+                                                                : "");
+        goto done;
+    }
+    made = true;
+    /* An existing file keeps who may read it (0640 root:kiosk from the
+     * package, so the kiosk service can), minus any access for others. */
+    if (!old && fchmod(fd, 0600) != 0) { /* whatever the umask */
+        say(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (old) {
+        if (fchown(fd, old->st_uid, old->st_gid) != 0) {
+            say(err, errlen, "cannot give the new %s the owner and group of the old one: %s "
+                             "(run it as root: sudo kiosk --set-pin)", path, strerror(errno));
+            goto done;
+        }
+        if (fchmod(fd, (old->st_mode & 0660) | 0600) != 0) {
+            say(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
+            goto done;
+        }
+    }
+    if (write_all(fd, data, len) != 0) {
+        say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    /* The data must be on disk before the rename makes it the settings
+     * file: otherwise a power cut soon after can leave an empty file under
+     * the real name (ext4's delayed allocation). */
+    if (fsync(fd) != 0) {
+        say(err, errlen, "cannot write %s to disk: %s", tmp, strerror(errno));
+        goto done;
+    }
+    int cfd = fd;
+    fd = -1;
+    if (close(cfd) != 0) {
+        say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
+        say(err, errlen, "cannot replace %s: %s", path, strerror(errno));
+        goto done;
+    }
+    made = false;
+    /* The rename is in the directory: it survives a power cut only once
+     * the directory is on disk too. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        say(err, errlen, "%s was written, but its directory could not be synced: %s", path,
+            strerror(errno));
+        if (dfd >= 0)
+            close(dfd);
+        goto done;
+    }
+    close(dfd);
+    rc = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    if (made)
+        unlink(tmp);
+    free(dir);
+    return rc;
+}
+
+/* What a new settings file starts with; the packaged kiosk.yaml documents
+ * the rest. */
+static const char new_file_header[] =
+    "# Settings for this kiosk screen, created by kiosk --set-pin. Every key is\n"
+    "# described in /usr/share/kiosk/packaging/kiosk.yaml.\n";
+
+int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err,
+                         size_t errlen)
+{
+    int rc = -1;
+    char *text = NULL, *updated = NULL;
+    size_t len = 0;
+    char pin1[PIN_MAX_DIGITS + 8], pin2[PIN_MAX_DIGITS + 8], hash[PIN_HASH_MAX];
+    char target[PATH_MAX];
+    struct stat st;
+    bool exists = false;
+    say(err, errlen, "unknown error");
+
+    /* Everything that can go wrong with the file is found out before the
+     * PIN is asked for, not after it was typed twice. */
+    if (!settings_path || !*settings_path) {
+        say(err, errlen, "no settings file given");
+        goto done;
+    }
+    if (stat(settings_path, &st) == 0) {
+        exists = true;
+        /* Write through a symbolic link, not over it. */
+        if (!realpath(settings_path, target)) {
+            say(err, errlen, "%s: %s", settings_path, strerror(errno));
+            goto done;
+        }
+        /* access() is only a hint (the write below is the test), but a
+         * plain "run it as root" now beats a failure after two PINs. */
+        char *dir = dir_of(target);
+        int why = 0;
+        const char *cannot = NULL;
+        if (access(target, R_OK) != 0) {
+            why = errno;
+            cannot = "read";
+        } else if (!dir || access(dir, W_OK) != 0) {
+            why = dir ? errno : ENOMEM;
+            cannot = "replace";
+        }
+        free(dir);
+        if (cannot) {
+            say(err, errlen, "cannot %s %s: %s%s", cannot, target, strerror(why),
+                why == EACCES || why == EPERM || why == EROFS
+                    ? " (run it as root: sudo kiosk --set-pin)"
+                    : "");
+            goto done;
+        }
+        DiagList diags = DIAG_LIST_INIT;
+        if (yt_read_file(target, SETTINGS_MAX_BYTES, "settings file", &diags, &text, &len) != 0) {
+            if (diags.count)
+                diag_format(&diags.items[0], err, errlen);
+            diag_clear(&diags);
+            goto done;
+        }
+        diag_clear(&diags);
+    } else if (errno == ENOENT) {
+        if (strlen(settings_path) >= sizeof target) {
+            say(err, errlen, "%s: the path is too long", settings_path);
+            goto done;
+        }
+        memcpy(target, settings_path, strlen(settings_path) + 1);
+        /* The nearest directory that exists must let us create in it. */
+        char *dir = dir_of(target);
+        struct stat dst;
+        while (dir && stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
+               strcmp(dir, ".") != 0) {
+            char *up = dir_of(dir);
+            free(dir);
+            dir = up;
+        }
+        int why = !dir ? ENOMEM : access(dir, W_OK | X_OK) != 0 ? errno : 0;
+        if (why) {
+            say(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?",
+                strerror(why), why == EACCES || why == EPERM || why == EROFS
+                                   ? " (run it as root: sudo kiosk --set-pin)"
+                                   : "");
+            free(dir);
+            goto done;
+        }
+        free(dir);
+        text = strdup(new_file_header);
+        if (!text) {
+            say(err, errlen, "out of memory");
+            goto done;
+        }
+        len = strlen(text);
+    } else {
+        say(err, errlen, "%s: %s", settings_path, strerror(errno));
+        goto done;
+    }
+    /* A stand-in hash shows whether the file can take one at all. */
+    char *probe = settings_with_pin(text, len, "$6$probe$probeprobeprobe");
+    if (!probe) {
+        say(err, errlen, "%s: cannot find where to put 'staff_pin:' (expected a file of "
+                         "'key: value' lines that reads without errors; check it with "
+                         "kiosk --check)", target);
+        goto done;
+    }
+    free(probe);
+
+    int r = read_pin_line(in, out, "New staff PIN (4-8 digits): ", pin1, sizeof pin1);
+    if (r < 0) {
+        say(err, errlen, "no PIN was given; nothing was changed");
+        goto done;
+    }
+    if (r > 0 || !pin_well_formed(pin1)) {
+        say(err, errlen, "the PIN must be %d to %d digits (0-9 only); nothing was changed",
+            PIN_MIN_DIGITS, PIN_MAX_DIGITS);
+        goto done;
+    }
+    r = read_pin_line(in, out, "The same PIN again: ", pin2, sizeof pin2);
+    if (r < 0) {
+        say(err, errlen, "the PIN was not given a second time; nothing was changed");
+        goto done;
+    }
+    if (r > 0 || strcmp(pin1, pin2) != 0) {
+        say(err, errlen, "the two PINs are not the same; nothing was changed");
+        goto done;
+    }
+    if (pin_hash(pin1, hash, sizeof hash, err, errlen) != 0)
+        goto done;
+    updated = settings_with_pin(text, len, hash);
+    if (!updated) {
+        say(err, errlen, "out of memory");
+        goto done;
+    }
+    if (!exists) {
+        char *dir = dir_of(target);
+        int made = dir ? make_dirs(dir, err, errlen) : (say(err, errlen, "out of memory"), -1);
+        free(dir);
+        if (made != 0)
+            goto done;
+    }
+    if (write_atomic(target, updated, strlen(updated), exists ? &st : NULL, err, errlen) != 0)
+        goto done;
+    rc = 0;
+done:
+    explicit_bzero(pin1, sizeof pin1);
+    explicit_bzero(pin2, sizeof pin2);
+    free(text);
+    free(updated);
+    if (rc == 0 && err && errlen)
+        err[0] = '\0';
+    return rc;
+}
