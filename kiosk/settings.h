@@ -40,7 +40,7 @@
 
 /* Limits. The file is written by hand (or by --set-pin); these bound what a
  * careless or hostile file can make the kiosk do, far above any real one. */
-#define SETTINGS_MAX_BYTES (64 * 1024)  /* the packaged file, all comments, is ~5 KiB */
+#define SETTINGS_MAX_BYTES (64 * 1024)  /* the packaged file, mostly comments, is ~3 KiB */
 #define SETTINGS_MAX_DEPTH 4            /* the format nests 2 deep (timeouts:, sleep:) */
 #define SETTINGS_MAX_NODES 1000         /* the format has ~20 values */
 #define SETTINGS_MAX_TEXT_BYTES 4096    /* PATH_MAX: the longest path Linux takes */
