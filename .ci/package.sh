@@ -85,7 +85,7 @@ fi
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 say "Depends: $depends"
-for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libyaml-0-2 adduser libc6; do
+for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libyaml-0-2 libcrypt1 adduser libc6; do
     grep -qE "(^|, )$dep( |,|\$)" <<<"$depends" || fail "Depends lacks $dep"
 done
 for field in Maintainer Description Section; do

@@ -18,7 +18,6 @@
 #include "settings.h"
 #include "shell.h"
 
-#define DEFAULT_CONFIG "/etc/kiosk/kiosk.yaml"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
@@ -179,7 +178,7 @@ int main(int argc, char **argv)
 
     if (set_pin) {
         char err[512];
-        const char *path = config ? config : DEFAULT_CONFIG;
+        const char *path = config ? config : SETTINGS_DEFAULT_PATH;
         if (pin_prompt_and_write(path, stdin, stdout, err, sizeof err) != 0) {
             fprintf(stderr, "kiosk: %s\n", err);
             return EXIT_INVALID;
@@ -195,8 +194,8 @@ int main(int argc, char **argv)
     settings_defaults(&defaults);
     Settings *settings = NULL;
     struct stat st;
-    if (config || stat(DEFAULT_CONFIG, &st) == 0) {
-        settings = settings_load(config ? config : DEFAULT_CONFIG, &diags);
+    if (config || stat(SETTINGS_DEFAULT_PATH, &st) == 0) {
+        settings = settings_load(config ? config : SETTINGS_DEFAULT_PATH, &diags);
         if (!settings && !check) {
             diag_print(&diags, stderr);
             fprintf(stderr, "kiosk: the settings file cannot be used; fix the errors above\n");
@@ -204,6 +203,8 @@ int main(int argc, char **argv)
             return EXIT_INVALID;
         }
     }
+    size_t settings_errors = diag_count(&diags, DIAG_ERROR);
+    const char *settings_name = config ? config : SETTINGS_DEFAULT_PATH;
     const Settings *set = settings ? settings : &defaults;
     opts.settings = set;
     log_set_level((LogLevel)set->log_level);
@@ -242,7 +243,14 @@ int main(int argc, char **argv)
     diag_clear(&diags);
 
     if (check) {
-        if (errors == 0)
+        /* Say which file the errors are in: staff fix one file at a time. */
+        if (settings_errors)
+            fprintf(stderr, "%s: %zu error%s\n", settings_name, settings_errors,
+                    settings_errors == 1 ? "" : "s");
+        else if (settings)
+            printf("%s: ok\n", settings_name);
+        errors -= settings_errors;
+        if (errors == 0 && deck)
             printf("%s: ok, %zu slide%s, %zu warning%s\n", deck_arg, deck->slide_count,
                    deck->slide_count == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         else
@@ -250,7 +258,7 @@ int main(int argc, char **argv)
                     errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
         deck_free(deck);
         settings_free(settings);
-        return errors ? EXIT_INVALID : EXIT_OK;
+        return errors || settings_errors ? EXIT_INVALID : EXIT_OK;
     }
     if (!deck) {
         fprintf(stderr, "kiosk: the deck %s cannot be shown; fix the errors above\n", deck_arg);
