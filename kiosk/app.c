@@ -2,6 +2,8 @@
  * machine. See app.h. */
 #include "app.h"
 
+#include "fsx.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,9 +375,7 @@ static void open_form(App *app, uint64_t now)
 
 static void wipe_pin(App *app)
 {
-    volatile char *p = app->pin;
-    for (size_t i = 0; i < sizeof app->pin; i++)
-        p[i] = 0;
+    fsx_wipe(app->pin, sizeof app->pin);
 }
 
 static void open_pin(App *app)

@@ -10,6 +10,8 @@
  */
 #include "export.h"
 
+#include "fsx.h"
+
 #include "store.h"
 
 #include <ctype.h>
@@ -45,16 +47,6 @@ static void msg(char *buf, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
-}
-
-/* Personal data must not linger in freed memory (a core dump, a later
- * allocation handed to a logger); volatile keeps the stores from being
- * dropped as dead. Same rule as the store's. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
 }
 
 /* ---- finding the stick ------------------------------------------------- */
@@ -360,21 +352,6 @@ static void sanitize(char *out, const char *s, size_t len, size_t max)
     out[i] = '\0';
 }
 
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    /* Some filesystems cannot sync a directory; nothing more to do there. */
-    if (rc != 0 && e == EINVAL)
-        rc = 0;
-    errno = e;
-    return rc;
-}
-
 /* Turns a write-side errno into what staff can do about it. */
 static void say_write_error(char *err, size_t errlen, int e, const char *dir,
                             unsigned long long need)
@@ -395,51 +372,6 @@ static void say_write_error(char *err, size_t errlen, int e, const char *dir,
             dir, strerror(e));
     else
         msg(err, errlen, "Cannot export: writing to %s failed: %s", dir, strerror(e));
-}
-
-/* Reads up to size bytes of fd (size <= EXPORT_MAX_BYTES); a file cut
- * meanwhile just gives fewer. NULL with errno on error. */
-static char *read_prefix(int fd, size_t size, size_t *got)
-{
-    char *buf = malloc(size ? size : 1);
-    size_t n = 0;
-    if (!buf)
-        return NULL;
-    while (n < size) {
-        ssize_t r = pread(fd, buf + n, size - n, (off_t)n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            wipe(buf, n);
-            free(buf);
-            errno = e;
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    *got = n;
-    return buf;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        if (w == 0) {
-            errno = ENOSPC; /* a regular file that takes nothing is full */
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 /* "<dir>/<base>.csv" or "<dir>/<base>-<k>.csv" into name. Returns 0 when it
@@ -545,7 +477,7 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
             src, EXPORT_MAX_BYTES / (1024 * 1024));
         goto done;
     }
-    buf = read_prefix(in, (size_t)st.st_size, &got);
+    buf = fsx_pread_all(in, (size_t)st.st_size, &got);
     if (!buf) {
         msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
         goto done;
@@ -612,7 +544,7 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     /* fsync before rename: otherwise a stick pulled out after "Saved" can
      * hold the new name over missing data. close() is checked because some
      * filesystems report a failed write-back only there. */
-    if (write_all(out, buf, len) != 0 || fsync(out) != 0) {
+    if (fsx_write_all(out, buf, len) != 0 || fsync(out) != 0) {
         say_write_error(err, errlen, errno, dir, need);
         goto done;
     }
@@ -647,7 +579,7 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     made_tmp = 0;
     /* The new name lives in the folder: sync it too, or a power cut or a
      * pulled stick can lose the whole file despite the data being there. */
-    if (fsync_dir(dir) != 0) {
+    if (fsx_fsync_dir(dir) != 0) {
         msg(err, errlen,
             "The copy %s was written but the USB stick did not confirm it (%s); export again "
             "before removing the stick",
@@ -666,7 +598,7 @@ done:
     if (made_tmp)
         unlink(tmp);
     if (buf) {
-        wipe(buf, got);
+        fsx_wipe(buf, got);
         free(buf);
     }
     free(base);

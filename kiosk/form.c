@@ -1,6 +1,8 @@
 /* Sign-up form state, editing and validation. See form.h. */
 #include "form.h"
 
+#include "fsx.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -118,23 +120,14 @@ void form_init(Form *f, const FormFieldSpec *specs, int count)
     form_clear(f);
 }
 
-/* A plain memset of a buffer that is not read afterwards may be removed as a
- * dead store; writes through a volatile pointer may not. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
-
 void form_clear(Form *f)
 {
     if (!f)
         return;
-    wipe(f->value, sizeof f->value);
-    wipe(f->choice, sizeof f->choice);
-    wipe(f->checked, sizeof f->checked);
-    wipe(f->touched, sizeof f->touched);
+    fsx_wipe(f->value, sizeof f->value);
+    fsx_wipe(f->choice, sizeof f->choice);
+    fsx_wipe(f->checked, sizeof f->checked);
+    fsx_wipe(f->touched, sizeof f->touched);
     for (int i = 0; i < FORM_MAX_FIELDS; i++)
         f->choice[i] = -1;
     f->focus = -1;

@@ -6,6 +6,8 @@
  * lines. */
 #include "pin.h"
 
+#include "fsx.h"
+
 #include "settings.h"
 #include "ytree.h"
 
@@ -232,50 +234,13 @@ static int read_pin_line(FILE *in, FILE *out, const char *prompt, char *buf, siz
     return rc;
 }
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 /* mkdir -p, 0755 (the settings directory is readable; the file is not). */
 static int make_dirs(const char *dir, char *err, size_t errlen)
 {
-    char buf[PATH_MAX];
-    size_t n = strlen(dir);
-    if (n >= sizeof buf) {
-        say(err, errlen, "%s: the path is too long", dir);
+    char failed[4096] = "";
+    if (fsx_make_dirs(dir, 0755, false, failed, sizeof failed) != 0) {
+        say(err, errlen, "cannot create the directory %s: %s", failed, strerror(errno));
         return -1;
-    }
-    memcpy(buf, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char saved = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-            say(err, errlen, "cannot create the directory %s: %s", buf, strerror(errno));
-            return -1;
-        }
-        buf[i] = saved;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
     }
     return 0;
 }
@@ -286,7 +251,7 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
                         char *err, size_t errlen)
 {
     int rc = -1, fd = -1;
-    char *dir = dir_of(path);
+    char *dir = fsx_dir_of(path);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char tmp[PATH_MAX];
@@ -328,7 +293,7 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
             goto done;
         }
     }
-    if (write_all(fd, data, len) != 0) {
+    if (fsx_write_all(fd, data, len) != 0) {
         say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto done;
     }
@@ -404,7 +369,7 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         }
         /* access() is only a hint (the write below is the test), but a
          * plain "run it as root" now beats a failure after two PINs. */
-        char *dir = dir_of(target);
+        char *dir = fsx_dir_of(target);
         int why = 0;
         const char *cannot = NULL;
         if (access(target, R_OK) != 0) {
@@ -437,11 +402,11 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         }
         memcpy(target, settings_path, strlen(settings_path) + 1);
         /* The nearest directory that exists must let us create in it. */
-        char *dir = dir_of(target);
+        char *dir = fsx_dir_of(target);
         struct stat dst;
         while (dir && stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
                strcmp(dir, ".") != 0) {
-            char *up = dir_of(dir);
+            char *up = fsx_dir_of(dir);
             free(dir);
             dir = up;
         }
@@ -502,7 +467,7 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         goto done;
     }
     if (!exists) {
-        char *dir = dir_of(target);
+        char *dir = fsx_dir_of(target);
         int made = dir ? make_dirs(dir, err, errlen) : (say(err, errlen, "out of memory"), -1);
         free(dir);
         if (made != 0)

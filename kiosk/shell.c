@@ -24,6 +24,7 @@
 #include "store.h"
 #include "text.h"
 #include "export.h"
+#include "fsx.h"
 #include "pin.h"
 #include "settings.h"
 #include "stats.h"
@@ -165,9 +166,7 @@ static void wipe_free(char *s)
 {
     if (!s)
         return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
+    fsx_wipe(s, strlen(s));
     free(s);
 }
 
@@ -286,9 +285,7 @@ static void save_signup(Shell *sh, uint64_t now)
     for (size_t i = 0; values && i < n; i++)
         wipe_free(values[i]);
     free(values);
-    volatile char *p = buf;
-    for (size_t i = 0; i < sizeof buf; i++)
-        p[i] = 0;
+    fsx_wipe(buf, sizeof buf);
     app_stored(&sh->app, saved, now);
 }
 

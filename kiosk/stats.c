@@ -8,6 +8,8 @@
  */
 #include "stats.h"
 
+#include "fsx.h"
+
 #include "store.h"
 
 #include <errno.h>
@@ -266,73 +268,6 @@ done:
 
 /* ---- writing ----------------------------------------------------------- */
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-/* A directory entry survives a power cut only once its directory is synced;
- * EINVAL means the filesystem cannot sync directories. */
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    if (rc != 0 && e == EINVAL)
-        rc = 0;
-    errno = e;
-    return rc;
-}
-
-/* mkdir -p of dir, new directories 0750: the counts are not personal data,
- * so the clinic's staff group may read them. Existing ones are left alone. */
-static int make_dirs(char *dir)
-{
-    size_t n = strlen(dir);
-    for (size_t i = 1; i <= n; i++) {
-        if (dir[i] != '/' && dir[i] != '\0')
-            continue;
-        char saved = dir[i];
-        dir[i] = '\0';
-        if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-            struct stat st;
-            int e = errno;
-            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-                errno = e;
-                dir[i] = saved;
-                return -1;
-            }
-        }
-        dir[i] = saved;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The whole file as text: header, then one row per date. */
 static char *table_format(const Table *t, size_t *len)
 {
@@ -357,7 +292,7 @@ static char *table_format(const Table *t, size_t *len)
 static int table_save(const Table *t, const char *path, char *err, size_t errlen)
 {
     size_t len = 0, plen = strlen(path);
-    char *text = table_format(t, &len), *tmp = malloc(plen + sizeof ".tmp"), *dir = dir_of(path);
+    char *text = table_format(t, &len), *tmp = malloc(plen + sizeof ".tmp"), *dir = fsx_dir_of(path);
     int fd = -1, rc = -1;
     if (!text || !tmp || !dir) {
         msg(err, errlen, "%s: out of memory", path);
@@ -365,7 +300,7 @@ static int table_save(const Table *t, const char *path, char *err, size_t errlen
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", sizeof ".tmp");
-    if (make_dirs(dir) != 0) {
+    if (fsx_make_dirs(dir, 0750, false, NULL, 0) != 0) {
         msg(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
         goto done;
     }
@@ -377,7 +312,7 @@ static int table_save(const Table *t, const char *path, char *err, size_t errlen
     }
     /* fsync before rename, or a power cut can leave the new name over
      * missing data: the rename may reach the disk before the contents. */
-    if (fchmod(fd, 0640) != 0 || write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, 0640) != 0 || fsx_write_all(fd, text, len) != 0 || fsync(fd) != 0) {
         msg(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
@@ -391,7 +326,7 @@ static int table_save(const Table *t, const char *path, char *err, size_t errlen
         msg(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
         goto done;
     }
-    if (fsync_dir(dir) != 0) {
+    if (fsx_fsync_dir(dir) != 0) {
         msg(err, errlen, "%s: cannot sync its directory: %s", path, strerror(errno));
         goto done;
     }

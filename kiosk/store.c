@@ -13,6 +13,8 @@
  */
 #include "store.h"
 
+#include "fsx.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -111,16 +113,6 @@ static void msg_errno(char *buf, size_t cap, const char *fmt, ...)
             snprintf(buf + used, cap - used, ": %s", strerror(e));
     }
     errno = e;
-}
-
-/* Personal data must not linger in freed memory (a core dump, a later
- * allocation handed to a logger). volatile stops the compiler from
- * dropping the stores as dead. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
 }
 
 /* ---- pure helpers ------------------------------------------------------ */
@@ -345,79 +337,23 @@ void store_make_id(char out[17])
 
 /* ---- files and directories -------------------------------------------- */
 
-/* The directory part of path: "." when there is none. Caller frees. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-/* fsync a directory so that entries created or renamed in it survive a power
- * cut: fsync of a file covers its data and inode, not the name that finds it.
- * EINVAL means the filesystem cannot sync directories; nothing to do then. */
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    if (rc != 0 && e == EINVAL)
-        rc = 0;
-    errno = e;
-    return rc;
-}
-
 /* mkdir -p of path's directory, each new directory 0700 (the sign-ups are
  * personal data). Existing directories are left as they are: they may be
  * shared ones like /var/lib that we have no business changing. */
 static int make_parents(const char *path, char *err, size_t errlen)
 {
-    char *dir = dir_of(path);
-    int rc = 0;
+    char *dir = fsx_dir_of(path);
+    char failed[4096] = "";
     if (!dir) {
         errno = ENOMEM;
         msg_errno(err, errlen, "%s: cannot create its directory", path);
         return -1;
     }
-    size_t n = strlen(dir);
-    for (size_t i = 1; i <= n; i++) {
-        if (dir[i] != '/' && dir[i] != '\0')
-            continue;
-        char saved = dir[i];
-        dir[i] = '\0';
-        if (mkdir(dir, 0700) == 0) {
-            /* The new directory's name lives in its parent; sync that so a
-             * power cut cannot take the directory, and the rows in it, away. */
-            char *parent = dir_of(dir);
-            if (!parent || fsync_dir(parent) != 0) {
-                if (!parent)
-                    errno = ENOMEM;
-                msg_errno(err, errlen, "%s: cannot sync the new directory %s", path, dir);
-                free(parent);
-                rc = -1;
-                break;
-            }
-            free(parent);
-        } else if (errno != EEXIST) {
-            /* Some systems report EACCES or EROFS for a directory that
-             * exists in a place we may not write; existing is all we need. */
-            struct stat st;
-            int e = errno;
-            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-                errno = e;
-                msg_errno(err, errlen, "%s: cannot create directory %s", path, dir);
-                rc = -1;
-                break;
-            }
-        }
-        dir[i] = saved;
-    }
+    /* Synced: a power cut must not take a new directory, and the rows in
+     * it, away. */
+    int rc = fsx_make_dirs(dir, 0700, true, failed, sizeof failed);
+    if (rc != 0)
+        msg_errno(err, errlen, "%s: cannot create directory %s", path, failed);
     free(dir);
     return rc;
 }
@@ -484,34 +420,6 @@ static void tighten_mode(int fd, const struct stat *st, const char *path, char *
     else
         note_add(note, notelen, "%s: is readable by other users (mode %03o) and could not be "
                  "changed: %s.", path, (unsigned)(st->st_mode & 0777), strerror(errno));
-}
-
-/* Reads the first size bytes of fd (size <= STORE_READ_MAX_BYTES). A file
- * shorter than its stat size (something outside the lock cut it) just
- * gives fewer bytes. */
-static char *read_all(int fd, size_t size, size_t *got)
-{
-    char *buf = malloc(size ? size : 1);
-    size_t n = 0;
-    if (!buf)
-        return NULL;
-    while (n < size) {
-        ssize_t r = pread(fd, buf + n, size - n, (off_t)n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            wipe(buf, n);
-            free(buf);
-            errno = e;
-            return NULL;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    *got = n;
-    return buf;
 }
 
 /* Writes one row with one write() and makes it durable. On any failure the
@@ -584,8 +492,8 @@ static int write_header(Store *s, char *err, size_t errlen)
     free(row);
     if (rc != 0)
         return -1;
-    char *dir = dir_of(s->path);
-    if (!dir || fsync_dir(dir) != 0) {
+    char *dir = fsx_dir_of(s->path);
+    if (!dir || fsx_fsync_dir(dir) != 0) {
         if (!dir)
             errno = ENOMEM;
         msg_errno(err, errlen, "%s: cannot sync its directory", s->path);
@@ -702,8 +610,8 @@ static int save_tail(const Store *s, const char *tail, size_t len, char *err, si
         msg_errno(err, errlen, "%s: cannot sync a saved incomplete last row", ppath);
         goto out;
     }
-    char *dir = dir_of(s->path);
-    if (!dir || fsync_dir(dir) != 0) { /* .partial may be new: make its name durable */
+    char *dir = fsx_dir_of(s->path);
+    if (!dir || fsx_fsync_dir(dir) != 0) { /* .partial may be new: make its name durable */
         if (!dir)
             errno = ENOMEM;
         msg_errno(err, errlen, "%s: cannot sync its directory", ppath);
@@ -775,7 +683,7 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
             continue;
         }
         size = (size_t)st.st_size;
-        buf = read_all(s->fd, size, &got);
+        buf = fsx_pread_all(s->fd, size, &got);
         if (!buf) {
             msg_errno(err, errlen, "%s: cannot read", s->path);
             return -1;
@@ -798,24 +706,24 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
                      s->path, got - complete, s->path);
         }
         if (complete == 0) {
-            wipe(buf, got);
+            fsx_wipe(buf, got);
             free(buf);
             continue; /* now empty: start with the header */
         }
         if (!header_matches(s, buf, complete)) {
-            wipe(buf, got);
+            fsx_wipe(buf, got);
             free(buf);
             if (archive(s, "has other columns than this kiosk's form", note, notelen, err,
                         errlen) != 0)
                 return -1;
             continue;
         }
-        wipe(buf, got);
+        fsx_wipe(buf, got);
         free(buf);
         s->rows = rows - 1;
         return 0;
     fail:
-        wipe(buf, got);
+        fsx_wipe(buf, got);
         free(buf);
         return -1;
     }
@@ -826,7 +734,7 @@ static void store_free(Store *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->nqueue; i++) {
-        wipe(s->queue[i].bytes, s->queue[i].len);
+        fsx_wipe(s->queue[i].bytes, s->queue[i].len);
         free(s->queue[i].bytes);
     }
     free(s->queue);
@@ -947,7 +855,7 @@ size_t store_flush(Store *s, char *err, size_t errlen)
         Pending *p = &s->queue[done];
         if (write_row(s, p->bytes, p->len, err, errlen) != 0)
             break;
-        wipe(p->bytes, p->len);
+        fsx_wipe(p->bytes, p->len);
         free(p->bytes);
         s->rows++;
         done++;
