@@ -926,18 +926,26 @@ static void draw_keypad(Render *r, const App *app, bool enabled)
     }
 }
 
+/* The title and the Close button the PIN pad and the staff screen share. */
+static void staff_header(Render *r, const App *app, StaffLayout *sl, ChromeLayout *c)
+{
+    const Deck *d = r->deck;
+    app_staff_layout(app, sl);
+    layout_chrome(d, app->w, app->h, c);
+    text_in(r, d->texts.staff_title, c->label_px * 3 / 2, true, col(d->theme.text), sl->title,
+            ALIGN_LEFT);
+    HitKind close = app->screen == SCREEN_PIN ? HIT_PIN_CANCEL : HIT_STAFF_CLOSE;
+    button(r, sl->close, d->texts.staff_close, c->label_px, BTN_SECONDARY,
+           app->pressed.kind == close);
+}
+
 static void draw_pin(Render *r, const App *app, uint64_t now)
 {
     const Deck *d = r->deck;
     const DeckTheme *t = &d->theme;
     StaffLayout sl;
-    app_staff_layout(app, &sl);
     ChromeLayout c;
-    layout_chrome(d, app->w, app->h, &c);
-    text_in(r, d->texts.staff_title, c.label_px * 3 / 2, true, col(t->text), sl.title,
-            ALIGN_LEFT);
-    button(r, sl.cancel, d->texts.staff_close, c.label_px, BTN_SECONDARY,
-           app->pressed.kind == HIT_PIN_CANCEL);
+    staff_header(r, app, &sl, &c);
     int wait = pin_guard_wait_s(&app->pin_guard, now);
     char msg[300];
     SDL_Color mc = col(t->muted);
@@ -972,13 +980,8 @@ static void draw_staff(Render *r, const App *app)
     const Deck *d = r->deck;
     const DeckTheme *t = &d->theme;
     StaffLayout sl;
-    app_staff_layout(app, &sl);
     ChromeLayout c;
-    layout_chrome(d, app->w, app->h, &c);
-    text_in(r, d->texts.staff_title, c.label_px * 3 / 2, true, col(t->text), sl.title,
-            ALIGN_LEFT);
-    button(r, sl.close, d->texts.staff_close, c.label_px, BTN_SECONDARY,
-           app->pressed.kind == HIT_STAFF_CLOSE);
+    staff_header(r, app, &sl, &c);
     const char *lines[5] = {app->staff.deck, app->staff.reload, app->staff.signups,
                             app->staff.disk, app->staff.version};
     for (int i = 0; i < 5; i++)
