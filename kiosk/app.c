@@ -325,6 +325,10 @@ static void go_to(App *app, int target, int dir, uint64_t now)
     int count = (int)app->deck->slide_count;
     if (target < 0 || target >= count)
         return;
+    if (target == app->slide && !transition_running(app)) {
+        app->slide_since = now; /* a one-slide loop: nothing to redraw */
+        return;
+    }
     /* A new move while a transition runs completes the old one at once. */
     app->from_slide = app->slide;
     app->slide = target;
@@ -663,6 +667,7 @@ static void key(App *app, const Input *in, uint64_t now)
     Form *f = &app->form;
     if (in->key == KEYIN_BACKSPACE) {
         form_backspace(f);
+        relayout_keyboard(app); /* emptying a name re-arms the capital */
     } else if (in->key == KEYIN_TAB || in->key == KEYIN_RETURN) {
         /* To the next field that takes typing; after the last, Return
          * submits when the form is complete. */
@@ -761,6 +766,7 @@ void app_update(App *app, const Input *in, uint64_t now)
             }
         } else if (app->screen == SCREEN_FORM && app->form.focus >= 0) {
             form_insert_text(&app->form, in->text);
+            relayout_keyboard(app); /* the one-shot shift is used up */
             app->dirty = true;
         }
         break;

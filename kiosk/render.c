@@ -9,13 +9,17 @@
 
 #include "layout.h"
 
-/* Slide textures kept: the one shown, the one a transition comes from, and
- * one more; a 1080p slide is 8 MiB. */
-#define RENDER_SLIDE_CACHE 3
+/* Slide textures kept: the one shown and the next (built while the current
+ * one stands, so a transition never waits for it); during a transition,
+ * the two it joins. A 1080p slide is 8 MiB. */
+#define RENDER_SLIDE_CACHE 2
 /* Short texts (button labels, form labels, keys) kept as textures. */
 #define RENDER_LABEL_CACHE 96
-/* Images kept as textures, sized for the box they are drawn in. */
-#define RENDER_IMAGE_CACHE 24
+/* Images kept as textures, sized for the box they are drawn in. Each is
+ * drawn into its slide's texture, so it is needed again only when that
+ * slide is rebuilt, once per loop: a few are enough, and each 1080p one
+ * is ~1.5 MiB. */
+#define RENDER_IMAGE_CACHE 4
 #define DISC_PX 256
 
 typedef struct {
@@ -539,13 +543,16 @@ static SDL_Texture *slide_texture(Render *r, int index, int w, int h)
         if (!st->tex || (lru->tex && st->used < lru->used))
             lru = st;
     }
-    if (lru->tex)
+    /* Reuse the evicted texture when it has the right size: a new 8 MiB
+     * texture is allocated and zeroed only to be painted over. */
+    SDL_Texture *tex = lru->tex && lru->w == w && lru->h == h ? lru->tex : NULL;
+    if (lru->tex && !tex)
         SDL_DestroyTexture(lru->tex);
     *lru = (SlideTex){0};
     /* Opaque RGB888: a cross-fade of opaque textures costs a fifth of one
      * with per-pixel alpha in SDL's software blitter. */
-    SDL_Texture *tex = SDL_CreateTexture(r->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET,
-                                         w, h);
+    if (!tex)
+        tex = SDL_CreateTexture(r->r, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w, h);
     if (!tex)
         return NULL;
     SDL_Texture *prev = SDL_GetRenderTarget(r->r);
@@ -996,6 +1003,23 @@ static void draw_staff(Render *r, const App *app)
            app->pressed.kind == HIT_STAFF_EXIT);
 }
 
+bool render_prepare(Render *r, const App *app)
+{
+    if (app->asleep || app->screen != SCREEN_SLIDES || app->trans_dir != 0 ||
+        r->deck->slide_count < 2)
+        return false;
+    int next = (app->slide + 1) % (int)r->deck->slide_count;
+    for (int i = 0; i < RENDER_SLIDE_CACHE; i++)
+        if (r->slides[i].tex && r->slides[i].index == next && r->slides[i].w == app->w &&
+            r->slides[i].h == app->h)
+            return false;
+    /* Keep the shown slide's texture: it is the most recently used, so the
+     * next one takes the other place. */
+    slide_texture(r, app->slide, app->w, app->h);
+    slide_texture(r, next, app->w, app->h);
+    return true;
+}
+
 void render_frame(Render *r, const App *app, uint64_t now)
 {
     if (app->asleep) {
@@ -1004,9 +1028,13 @@ void render_frame(Render *r, const App *app, uint64_t now)
         SDL_RenderClear(r->r);
         return;
     }
-    SDL_Color bg = col(r->deck->theme.background);
-    SDL_SetRenderDrawColor(r->r, bg.r, bg.g, bg.b, 255);
-    SDL_RenderClear(r->r);
+    /* Slides cover the whole screen with opaque textures: clearing first
+     * would only paint every pixel twice. */
+    if (app->screen != SCREEN_SLIDES) {
+        SDL_Color bg = col(r->deck->theme.background);
+        SDL_SetRenderDrawColor(r->r, bg.r, bg.g, bg.b, 255);
+        SDL_RenderClear(r->r);
+    }
     switch (app->screen) {
     case SCREEN_SLIDES:
         draw_slides(r, app, now);

@@ -5,6 +5,7 @@
 #define KIOSK_RENDER_H
 
 #include <SDL.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -21,6 +22,10 @@ void render_set_deck(Render *r, const Deck *deck);
 
 /** Draws the whole screen for the app's state (does not present). */
 void render_frame(Render *r, const App *app, uint64_t now_ms);
+
+/** While a slide simply stands, draws the next slide into its texture so
+ *  the coming transition starts at once. Returns true when it did work. */
+bool render_prepare(Render *r, const App *app);
 
 /** Number of images that could not be loaded and were drawn as placeholders. */
 int render_missing_images(const Render *r);

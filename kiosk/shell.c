@@ -988,6 +988,11 @@ bool shell_step(Shell *sh, int max_wait_ms)
             sh->quit = true;
         }
     }
+    /* With the picture up and no transition running, use the quiet time
+     * to get the next slide ready, so the coming transition starts at once
+     * instead of stalling on its first frame. */
+    if (!sh->quit && app_transition(&sh->app, now) >= 1.0)
+        render_prepare(sh->render, &sh->app);
     if (shell_stop_signal) {
         log_msg(LOG_INFO, "stopping on signal %d", (int)shell_stop_signal);
         sh->quit = true;
