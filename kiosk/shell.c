@@ -304,8 +304,15 @@ static void display_diagnosis(const char *sdl_error, char *out, size_t cap)
         return;
     }
     if (kms) {
-        if (access("/dev/dri/card0", R_OK | W_OK) != 0 && access("/dev/dri/card1", R_OK | W_OK)
-                                                               != 0) {
+        bool any = access("/dev/dri/card0", F_OK) == 0 || access("/dev/dri/card1", F_OK) == 0;
+        if (!any) {
+            snprintf(out, cap, "No /dev/dri/card* device: the KMS display driver is not "
+                               "loaded. On a Raspberry Pi, keep dtoverlay=vc4-kms-v3d in "
+                               "/boot/firmware/config.txt and reboot.");
+            return;
+        }
+        if (access("/dev/dri/card0", R_OK | W_OK) != 0 &&
+            access("/dev/dri/card1", R_OK | W_OK) != 0) {
             snprintf(out, cap, "No permission on /dev/dri/card*: add the user to the 'video' "
                                "and 'render' groups (sudo usermod -aG video,render USER) and "
                                "log in again.");

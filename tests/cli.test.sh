@@ -150,5 +150,28 @@ expect "--check a deck with only warnings" 0 \
     --err-line "$warnings:9:15: warning: duration 3 s is short for 29 words (about 14 s are needed to read them)" \
     --out "$warnings: ok, " --out ", 1 warning" -- --check "$warnings"
 
+# --- a display that cannot be opened: exit 3 and say what to fix ----------
+# No KMS device in a build machine or container: the message names it.
+if [ ! -e /dev/dri/card0 ] && [ ! -e /dev/dri/card1 ]; then
+    SDL_VIDEODRIVER=kmsdrm expect "no display: exit 3 with the cause" 3 \
+        --err "cannot open the display" --err "No /dev/dri/card* device" \
+        -- --signups "$TMP/s.csv"
+fi
+saved_display=${DISPLAY-} saved_wayland=${WAYLAND_DISPLAY-}
+unset DISPLAY WAYLAND_DISPLAY
+SDL_VIDEODRIVER=x11 expect "no desktop: exit 3 with the cause" 3 \
+    --err "No desktop session found" -- --signups "$TMP/s.csv"
+[ -n "$saved_display" ] && export DISPLAY=$saved_display
+[ -n "$saved_wayland" ] && export WAYLAND_DISPLAY=$saved_wayland
+
+# --- settings: checked by --check too, with file:line:col ------------------
+printf 'rotaion: 90\n' >"$TMP/kiosk.yaml"
+expect "--check a settings file with a typo" 1 \
+    --err-line "$TMP/kiosk.yaml:1:1: error: unknown key 'rotaion' in the settings file (did you mean 'rotation'?)" \
+    --err "$TMP/kiosk.yaml: 1 error" -- --check --config "$TMP/kiosk.yaml"
+printf 'rotation: 90\n' >"$TMP/kiosk.yaml"
+expect "--check a good settings file" 0 --out "$TMP/kiosk.yaml: ok" \
+    -- --check --config "$TMP/kiosk.yaml"
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
