@@ -350,7 +350,7 @@ static void test_scan_complete(void)
     cases++;
 
     /* Random bytes: result within bounds and always at a row end. (The
-     * libFuzzer target tests/store_fuzz.c does this at scale.) */
+     * libFuzzer target tests/fuzz/fuzz_store.c does this at scale.) */
     unsigned seed = 7;
     for (int i = 0; i < 20000; i++) {
         char b[64];

@@ -1,11 +1,8 @@
-/* libFuzzer target for the store's byte scanners: the recovery path runs
- * them over whatever a power cut left on disk, so they must be safe on any
- * bytes. Not part of the CTest build (the glob only takes test_*.c). Run:
- *
- *   clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
- *     -fsanitize=fuzzer,address,undefined -Ikiosk \
- *     tests/store_fuzz.c kiosk/store.c -o /tmp/store_fuzz
- *   /tmp/store_fuzz -max_total_time=60
+/* libFuzzer target for the store's byte scanners: the recovery path in
+ * store_open() runs them over whatever a power cut left on disk, so they
+ * must be safe on any bytes. Built and run by .ci/fuzz.sh (see
+ * docs/testing.md); tests/test_fuzz_regress.c replays the corpus and the
+ * saved crashers through this same function in the normal test suite.
  *
  * Besides "no crash", it checks the properties recovery relies on. */
 #include "store.h"
@@ -14,7 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Fields per row the target asks for: store_open() asks for its column
+ * count plus one; a small cap also exercises the "too many fields" exit. */
+enum { FUZZ_STORE_MAX_FIELDS = 8 };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Parses rows from buf[0..len) until one fails, checking each; returns the
+ * bytes consumed by the rows that parsed. */
+static size_t parse_rows(const char *buf, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        char *fields[FUZZ_STORE_MAX_FIELDS];
+        size_t used = 0;
+        int n = store_parse_row(buf + off, len - off, &used, fields, FUZZ_STORE_MAX_FIELDS);
+        if (n < 0)
+            break;
+        if (n == 0 || n > FUZZ_STORE_MAX_FIELDS)
+            abort();
+        if (used == 0 || used > len - off || buf[off + used - 1] != '\n')
+            abort();
+        for (int i = 0; i < n; i++)
+            free(fields[i]);
+        off += used;
+    }
+    return off;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,34 +45,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *buf = malloc(size ? size : 1);
     if (!buf)
         return 0;
-    memcpy(buf, data, size);
+    if (size)
+        memcpy(buf, data, size);
 
     size_t done = store_scan_complete(buf, size);
     if (done > size || (done > 0 && buf[done - 1] != '\n'))
         abort();
-    /* The complete prefix is itself complete. */
+    /* The complete prefix is itself complete: recovery cuts the file there
+     * and must find nothing more to cut next time. */
     if (store_scan_complete(buf, done) != done)
         abort();
 
-    /* Rows parse without reading past the end; a row that parses ends in \n. */
-    for (size_t off = 0; off < size;) {
-        char *fields[8];
-        size_t used = 0;
-        int n = store_parse_row(buf + off, size - off, &used, fields, 8);
-        if (n < 0)
-            break;
-        if (used == 0 || used > size - off || buf[off + used - 1] != '\n')
-            abort();
-        for (int i = 0; i < n; i++)
-            free(fields[i]);
-        off += used;
-    }
+    /* Recovery then parses the header out of the complete prefix only;
+     * rows there parse without reading past it. A row that parses within
+     * the prefix parses the same within the whole buffer. */
+    size_t in_prefix = parse_rows(buf, done);
+    if (in_prefix > done)
+        abort();
+    if (parse_rows(buf, size) < in_prefix)
+        abort();
 
     /* Formatting any value and parsing it back gives the value (plus the
      * formula guard's '), and the row is one complete row. */
     char *v = malloc(size + 1);
     if (v) {
-        memcpy(v, data, size);
+        if (size)
+            memcpy(v, data, size);
         v[size] = '\0';
         const char *vals[2] = {v, v};
         size_t need = store_format_row(NULL, 0, vals, 2);
@@ -63,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (store_parse_row(row, need, &used, f, 2) != 2 || used != need)
                 abort();
             const char *p = f[0];
-            if (*p == '\'' && strchr("=+-@\t\r", v[0]) && v[0] != '\0')
+            if (*p == '\'' && v[0] != '\0' && strchr("=+-@\t\r", v[0]))
                 p++;
             if (strcmp(p, v) != 0 || strcmp(f[0], f[1]) != 0)
                 abort();
