@@ -174,7 +174,7 @@ void app_form_layout(const App *app, FormLayout *out)
     int cx = landscape ? x2 : x1;
     int ci = app->consent_field;
     out->visible[ci] = true;
-    out->consent_box = (LRect){cx, cy + (lh - lh) / 2, bh, bh};
+    out->consent_box = (LRect){cx, cy, bh, bh};
     out->consent_text = (LRect){cx + bh + m / 2, cy, colw - bh - m / 2,
                                 imax(bh, consent_lines * lh)};
     out->box[ci] = (LRect){cx, cy, colw, imax(bh, consent_lines * lh)};
