@@ -43,7 +43,7 @@ static void get_color(YCtx *c, const YNode *map, const char *key, DeckColor *out
         return;
     }
     if (v->type == YN_SCALAR && v->str[0] == '#' && (v->len == 7 || v->len == 4)) {
-        int digits[6];
+        int digits[6] = {0};
         bool ok = true;
         for (size_t i = 1; i < v->len; i++)
             ok = ok && (digits[i - 1] = hexval(v->str[i])) >= 0;

@@ -485,6 +485,9 @@ void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMe
     for (int pass = 0; pass < 2; pass++) {
         /* First without splitting words; only a word too long for the
          * screen even at the smallest size gets split. */
+        /* 20 steps: the sizes the tests and --check expect come from
+         * exactly these scales, rounding included. */
+        /* NOLINTNEXTLINE(cert-flp30-c,clang-analyzer-security.FloatLoopCounter) */
         for (double scale = 1.0; scale > 0.2; scale -= 0.04) {
             if (layout_at(deck, s, w, h, m, scale, out, pass == 1)) {
                 out->too_long = out->body_px < z.min_body;

@@ -148,7 +148,8 @@ static int parse_hhmm(const char *s)
     for (size_t i = 0; i < n; i++)
         if (i != n - 3 && !isdigit((unsigned char)s[i]))
             return -1;
-    int h = atoi(s), m = atoi(s + n - 2);
+    /* Only digits and the ':' are left, so atoi cannot fail. */
+    int h = atoi(s), m = atoi(s + n - 2); /* NOLINT(cert-err34-c) */
     if (h > 23 || m > 59)
         return -1;
     return h * 60 + m;

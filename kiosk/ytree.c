@@ -137,10 +137,12 @@ static bool node_add_kid(YCtx *c, YNode *parent, YNode *kid)
 {
     if (parent->n == parent->cap) {
         size_t cap = parent->cap ? parent->cap * 2 : 8;
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): kids holds pointers */
         YNode **kids = yt_alloc(&c->tree, cap * sizeof *kids);
         if (!kids)
             return false;
         if (parent->n)
+            /* NOLINTNEXTLINE(bugprone-sizeof-expression): as above */
             memcpy(kids, parent->kids, parent->n * sizeof *kids);
         parent->kids = kids;
         parent->cap = cap;
