@@ -43,7 +43,7 @@ command -v shellcheck >/dev/null || skip "shellcheck is not installed; the scrip
 for line in \
     'ExecStart=/usr/bin/kiosk --signups /var/lib/kiosk/signups.csv $KIOSK_ARGS' \
     'User=kiosk' 'SupplementaryGroups=video render input' \
-    'Restart=always' 'RestartSec=2' 'StartLimitIntervalSec=0' \
+    'Restart=always' 'RestartSec=2' 'RestartPreventExitStatus=0' 'StartLimitIntervalSec=0' \
     'StateDirectory=kiosk' 'StateDirectoryMode=0700' \
     'Environment=SDL_VIDEODRIVER=kmsdrm' 'Conflicts=getty@tty1.service' \
     'ProtectSystem=strict' 'NoNewPrivileges=yes' 'WantedBy=multi-user.target'; do
