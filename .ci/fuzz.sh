@@ -135,8 +135,9 @@ for t in "${TARGETS[@]}"; do
         printf '\nfuzz: fuzz_%s FAILED (exit %d). The report:\n' "$t" "$rc" >&2
         # The sanitizer's report, or the last lines when there is none.
         if grep -q -E '^==[0-9]+==ERROR|runtime error|deadly signal|ERROR: libFuzzer' "$log"; then
+            # (without ASan's shadow-memory dump: the stacks say it all)
             sed -n '/^==[0-9]*==ERROR\|runtime error\|deadly signal\|ERROR: libFuzzer/,$p' "$log" |
-                head -n 80 >&2
+                sed '/^Shadow bytes around/,/^==[0-9]*==ABORTING/d' | head -n 80 >&2
         else
             tail -n 40 "$log" >&2
         fi
