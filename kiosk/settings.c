@@ -509,6 +509,25 @@ static void out_add(Out *o, const char *s, size_t n)
     o->s[o->len] = '\0';
 }
 
+/* The edit below works on lines ended by "\n" (or "\r\n"), but YAML also
+ * ends a line at a lone CR (old Mac files), NEL, LS and PS: it would take
+ * "staff_pin: ...<CR>rotation: 90" for one line and drop the rotation, and
+ * reads_back() only looks at staff_pin. Such files are refused. */
+static bool only_newline_breaks(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    for (size_t i = 0; i < len; i++) {
+        if (u[i] == '\r' && (i + 1 >= len || u[i + 1] != '\n'))
+            return false;
+        if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0x85) /* NEL */
+            return false;
+        if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 &&
+            (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) /* LS, PS */
+            return false;
+    }
+    return true;
+}
+
 /* Reads the text back as the loader would: is staff_pin exactly hash? */
 static bool reads_back(const char *text, size_t len, const char *hash)
 {
@@ -533,6 +552,8 @@ static bool reads_back(const char *text, size_t len, const char *hash)
 char *settings_with_pin(const char *text, size_t len, const char *hash)
 {
     if (!settings_hash_well_formed(hash) || (!text && len))
+        return NULL;
+    if (text && !only_newline_breaks(text, len))
         return NULL;
     if (!text)
         text = "";

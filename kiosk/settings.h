@@ -98,9 +98,11 @@ bool settings_asleep(const Settings *s, int minute_of_day);
  *  "# staff_pin:" example if there is one, else at the end. Every other
  *  line, comment and line ending is kept byte for byte. Returns a malloc'd
  *  NUL-terminated text the caller frees, or NULL when hash is not a
- *  well-formed crypt hash, out of memory, or the result would not read back
- *  as staff_pin: hash (a flow-style '{...}' file, a syntax error): such a
- *  file needs editing by hand. */
+ *  well-formed crypt hash, out of memory, the file ends lines with
+ *  something YAML takes as a line break but this edit would not (a lone CR,
+ *  NEL, LS or PS), or the result would not read back as staff_pin: hash (a
+ *  flow-style '{...}' file, a syntax error): such a file needs editing by
+ *  hand. */
 char *settings_with_pin(const char *text, size_t len, const char *hash);
 
 /** True when s has the shape of a crypt(3) hash: "$id$" then only the
