@@ -377,6 +377,31 @@ static SDL_Surface *load_svg_sized(const char *data, size_t len, int w, int h)
     return s;
 }
 
+/* The drawing's own size from its <svg> tag (viewBox, else width and
+ * height), so it can be rasterised once at the size it is shown. */
+static bool svg_natural_size(const char *data, int *w, int *h)
+{
+    const char *tag = SDL_strstr(data, "<svg");
+    const char *end = tag ? SDL_strchr(tag, '>') : NULL;
+    if (!end)
+        return false;
+    double vb[4];
+    const char *v = SDL_strstr(tag, "viewBox=");
+    if (v && v < end &&
+        SDL_sscanf(v + 9, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &vb[0], &vb[1], &vb[2], &vb[3]) ==
+            4 &&
+        vb[2] >= 1 && vb[3] >= 1 && vb[2] < 100000 && vb[3] < 100000) {
+        *w = (int)vb[2];
+        *h = (int)vb[3];
+        return true;
+    }
+    const char *ws = SDL_strstr(tag, " width=\""), *hs = SDL_strstr(tag, " height=\"");
+    if (ws && hs && ws < end && hs < end && SDL_sscanf(ws + 8, "%d", w) == 1 &&
+        SDL_sscanf(hs + 9, "%d", h) == 1 && *w > 0 && *h > 0 && *w < 100000 && *h < 100000)
+        return true;
+    return false;
+}
+
 static void fit_inside(int iw, int ih, LRect box, LRect *out)
 {
     double sx = (double)box.w / iw, sy = (double)box.h / ih;
@@ -410,20 +435,20 @@ static Image *image(Render *r, const char *path, LRect box)
     char *data = SDL_LoadFile(path, &len);
     SDL_Surface *s = NULL;
     if (data) {
-        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-        s = rw ? IMG_Load_RW(rw, 1) : NULL;
         SDL_RWops *probe = SDL_RWFromConstMem(data, (int)len);
         bool svg = probe && IMG_isSVG(probe);
         if (probe)
             SDL_RWclose(probe);
-        if (s && svg) {
+        int nw, nh;
+        if (svg && svg_natural_size(data, &nw, &nh)) {
+            /* Rasterise once, straight at the size it is shown. */
             LRect fit;
-            fit_inside(s->w, s->h, box, &fit);
-            SDL_Surface *big = load_svg_sized(data, len, fit.w, fit.h);
-            if (big) {
-                SDL_FreeSurface(s);
-                s = big;
-            }
+            fit_inside(nw, nh, box, &fit);
+            s = load_svg_sized(data, len, fit.w, fit.h);
+        }
+        if (!s) {
+            SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+            s = rw ? IMG_Load_RW(rw, 1) : NULL;
         }
         SDL_free(data);
     }
