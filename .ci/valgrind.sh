@@ -7,7 +7,10 @@
 #   1. kiosk --screenshot DIR on the bundled deck (every slide and screen,
 #      SDL's offscreen driver and software renderer: no display needed);
 #   2. tests/test_shell_signup, the end-to-end sign-up through the shell;
-#   3. kiosk --check on a broken deck (error exits free what they took).
+#   3. kiosk --check on a broken deck (error exits free what they took);
+#   4. tests/test_shell_ops: live reloads (good, bad, half-written decks),
+#      the staff screen and export: what a kiosk does over months, where
+#      a leak per reload would add up.
 # Fails on any Valgrind error: invalid reads or writes, uninitialised
 # values that change what the program does, and "definitely lost" blocks.
 # Leaks inside system libraries (fontconfig, Mesa...) are suppressed in
@@ -42,7 +45,8 @@ scripts/deps
 say "building in $BUILD_DIR"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_SANITIZE=OFF \
     -DBUILD_TESTING=ON >/dev/null
-cmake --build "$BUILD_DIR" -j "$JOBS" --target kiosk test_shell_signup >/dev/null ||
+cmake --build "$BUILD_DIR" -j "$JOBS" --target kiosk test_shell_signup \
+    test_shell_ops >/dev/null ||
     die "the build failed (run: cmake --build $BUILD_DIR)"
 
 rm -rf "$LOGS"
@@ -100,6 +104,7 @@ shots=$(find "$TMP/shots" -name '*.png' 2>/dev/null | wc -l)
 check signup 0 "$BUILD_DIR/tests/test_shell_signup"
 check broken-deck 1 "$BUILD_DIR/kiosk" --config "$TMP/kiosk.yaml" --check \
     "$SRC/tests/decks/broken.yaml"
+check reload-staff 0 "$BUILD_DIR/tests/test_shell_ops"
 
 if [ ${#failed[@]} -gt 0 ]; then
     die "${failed[*]} (logs in $LOGS)"
