@@ -9,16 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int imin(int a, int b) { return a < b ? a : b; }
-static int imax(int a, int b) { return a > b ? a : b; }
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
 
 static FormFieldKind field_kind(DeckFieldType t)
 {
     switch (t) {
-    case FIELD_EMAIL: return FORM_EMAIL;
-    case FIELD_PHONE: return FORM_PHONE;
-    case FIELD_CHOICE: return FORM_CHOICE;
-    case FIELD_TEXT: break;
+    case FIELD_EMAIL:
+        return FORM_EMAIL;
+    case FIELD_PHONE:
+        return FORM_PHONE;
+    case FIELD_CHOICE:
+        return FORM_CHOICE;
+    case FIELD_TEXT:
+        break;
     }
     return FORM_TEXT;
 }
@@ -137,8 +147,7 @@ void app_form_layout(const App *app, FormLayout *out)
                            : nfields * row + consent_h;
     if (y + head_h + needed > content_bottom) {
         int one_line = out->small_px * 5 / 4;
-        needed -= (eh - one_line) * (landscape ? imax(col1_rows, col2_rows + 1)
-                                               : nfields + 1);
+        needed -= (eh - one_line) * (landscape ? imax(col1_rows, col2_rows + 1) : nfields + 1);
         eh = one_line;
         row = lh + bh + eh;
     }
@@ -390,8 +399,8 @@ static void open_pin(App *app)
     wipe_pin(app);
     StaffLayout sl;
     app_staff_layout(app, &sl);
-    keyboard_layout(&app->kb, KB_MODE_PHONE, KB_PAGE_PHONE, sl.keypad.x, sl.keypad.y,
-                    sl.keypad.w, sl.keypad.h);
+    keyboard_layout(&app->kb, KB_MODE_PHONE, KB_PAGE_PHONE, sl.keypad.x, sl.keypad.y, sl.keypad.w,
+                    sl.keypad.h);
     app->dirty = true;
 }
 

@@ -31,7 +31,12 @@ typedef enum {
 } InputType;
 
 typedef enum {
-    KEYIN_LEFT, KEYIN_RIGHT, KEYIN_HOME, KEYIN_BACKSPACE, KEYIN_RETURN, KEYIN_TAB,
+    KEYIN_LEFT,
+    KEYIN_RIGHT,
+    KEYIN_HOME,
+    KEYIN_BACKSPACE,
+    KEYIN_RETURN,
+    KEYIN_TAB,
     KEYIN_ESCAPE
 } AppKey;
 
@@ -45,14 +50,24 @@ typedef struct {
 /* What the pointer is over; also what a pressed button shows. */
 typedef enum {
     HIT_NONE,
-    HIT_BACK, HIT_NEXT, HIT_SIGNUP, HIT_CTA, HIT_ZONE_BACK, HIT_ZONE_NEXT,
-    HIT_FIELD,   /* index = field */
-    HIT_CHOICE,  /* index = field * 16 + choice */
-    HIT_CONSENT, HIT_SUBMIT, HIT_CANCEL,
-    HIT_KEY,     /* index = key in the keyboard layout */
+    HIT_BACK,
+    HIT_NEXT,
+    HIT_SIGNUP,
+    HIT_CTA,
+    HIT_ZONE_BACK,
+    HIT_ZONE_NEXT,
+    HIT_FIELD,  /* index = field */
+    HIT_CHOICE, /* index = field * 16 + choice */
+    HIT_CONSENT,
+    HIT_SUBMIT,
+    HIT_CANCEL,
+    HIT_KEY, /* index = key in the keyboard layout */
     HIT_THANKS,
     HIT_PIN_CANCEL,
-    HIT_STAFF_EXPORT, HIT_STAFF_RESTART, HIT_STAFF_EXIT, HIT_STAFF_CLOSE
+    HIT_STAFF_EXPORT,
+    HIT_STAFF_RESTART,
+    HIT_STAFF_EXIT,
+    HIT_STAFF_CLOSE
 } HitKind;
 
 typedef struct {
@@ -75,12 +90,12 @@ enum {
 
 /* What the staff screen shows, filled in by the shell (it owns the files). */
 typedef struct {
-    char deck[160];       /* deck name and when it was loaded */
-    char reload[240];     /* last reload: ok, or why it failed */
-    char signups[120];    /* today / total / waiting to be written */
-    char disk[80];        /* free space */
+    char deck[160];    /* deck name and when it was loaded */
+    char reload[240];  /* last reload: ok, or why it failed */
+    char signups[120]; /* today / total / waiting to be written */
+    char disk[80];     /* free space */
     char version[60];
-    char message[240];    /* the result of the last action (export) */
+    char message[240]; /* the result of the last action (export) */
 } StaffInfo;
 
 /* Gesture thresholds, as fractions of the screen so a swipe feels the same
@@ -95,38 +110,38 @@ typedef struct {
     int w, h;
     Screen screen;
 
-    int slide;         /* the slide shown (the target of a transition) */
-    int from_slide;    /* the slide a transition leaves */
-    int trans_dir;     /* +1 forward, -1 back, 0 none running */
+    int slide;      /* the slide shown (the target of a transition) */
+    int from_slide; /* the slide a transition leaves */
+    int trans_dir;  /* +1 forward, -1 back, 0 none running */
     uint64_t trans_start;
     uint64_t slide_since; /* when the current slide was reached */
     bool attract;         /* nobody has touched since the loop last restarted */
     uint64_t last_input;
 
-    bool down;            /* a finger is down */
+    bool down; /* a finger is down */
     int down_x, down_y;
     uint64_t down_at;
-    Hit pressed;          /* what shows as pressed */
+    Hit pressed; /* what shows as pressed */
 
     Form form;
     FormFieldSpec specs[FORM_MAX_FIELDS];
-    int consent_field;    /* index of the consent checkbox in form */
-    KeyboardLayout kb;    /* valid while a text field has focus */
+    int consent_field; /* index of the consent checkbox in form */
+    KeyboardLayout kb; /* valid while a text field has focus */
     bool kb_visible;
-    bool store_failed;    /* thanks screen: the sign-up is kept in memory for retry */
+    bool store_failed; /* thanks screen: the sign-up is kept in memory for retry */
     uint64_t thanks_since;
 
-    bool corner_hold;     /* a finger rests on the staff corner, unmoved */
-    bool hold_fired;      /* the corner hold opened the PIN screen: ignore its release */
-    bool asleep;          /* outside opening hours: screen dark */
-    bool waking;          /* the touch that woke the screen: it presses nothing */
+    bool corner_hold; /* a finger rests on the staff corner, unmoved */
+    bool hold_fired;  /* the corner hold opened the PIN screen: ignore its release */
+    bool asleep;      /* outside opening hours: screen dark */
+    bool waking;      /* the touch that woke the screen: it presses nothing */
     char pin[APP_PIN_MAX + 1];
-    bool pin_wrong;       /* the last PIN entered was wrong */
+    bool pin_wrong; /* the last PIN entered was wrong */
     PinGuard pin_guard;
     StaffInfo staff;
 
-    unsigned effects;     /* EFFECT_* for the shell; cleared by the shell */
-    bool dirty;           /* the picture changed: draw a frame */
+    unsigned effects; /* EFFECT_* for the shell; cleared by the shell */
+    bool dirty;       /* the picture changed: draw a frame */
     unsigned slides_viewed, forms_opened, forms_completed, forms_abandoned;
 } App;
 
@@ -176,7 +191,7 @@ void app_staff_layout(const App *app, StaffLayout *out);
 
 /** Where the form's pieces are on the current screen. */
 typedef struct {
-    LRect heading;     /* heading and intro, above the fields */
+    LRect heading; /* heading and intro, above the fields */
     LRect label[FORM_MAX_FIELDS];
     LRect box[FORM_MAX_FIELDS];   /* input box, or the row of choices */
     LRect error[FORM_MAX_FIELDS]; /* where the field's message goes */
@@ -184,7 +199,7 @@ typedef struct {
     bool visible[FORM_MAX_FIELDS];
     LRect consent_box, consent_text;
     LRect submit, cancel;
-    LRect keyboard;    /* h == 0 when hidden */
+    LRect keyboard; /* h == 0 when hidden */
     int label_px, value_px, small_px;
 } FormLayout;
 

@@ -37,9 +37,11 @@ static void get_color(YCtx *c, const YNode *map, const char *key, DeckColor *out
         /* "background: #F7F3EE" without quotes is a key with a comment: the
          * colour would be dropped without a word. */
         if (v->len == 0)
-            yt_err(c, yt_key(map, key), "'%s' has no colour (expected a colour like "
-                                      "\"#1F5F5B\" in quotes: without them '#' starts a "
-                                      "comment)", key);
+            yt_err(c, yt_key(map, key),
+                   "'%s' has no colour (expected a colour like "
+                   "\"#1F5F5B\" in quotes: without them '#' starts a "
+                   "comment)",
+                   key);
         return;
     }
     if (v->type == YN_SCALAR && v->str[0] == '#' && (v->len == 7 || v->len == 4)) {
@@ -61,8 +63,8 @@ static void get_color(YCtx *c, const YNode *map, const char *key, DeckColor *out
         }
     }
     yt_err(c, v, "'%s' is %s%s%s (expected a colour like \"#1F5F5B\", in quotes)", key,
-        v->type == YN_SCALAR ? "'" : yt_describe(v), v->type == YN_SCALAR ? v->str : "",
-        v->type == YN_SCALAR ? "'" : "");
+           v->type == YN_SCALAR ? "'" : yt_describe(v), v->type == YN_SCALAR ? v->str : "",
+           v->type == YN_SCALAR ? "'" : "");
 }
 
 static bool file_readable(const char *path)
@@ -98,10 +100,10 @@ static const char *get_path(YCtx *c, const YNode *map, const char *key, const ch
         *missing = true;
     if (rel[0] == '/' || !c->data_dir)
         yt_err_soft(c, v, "%s '%s' not found (expected a readable file%s%s)", what, rel,
-                 rel[0] == '/' ? "" : " next to the deck in ", rel[0] == '/' ? "" : c->dir);
+                    rel[0] == '/' ? "" : " next to the deck in ", rel[0] == '/' ? "" : c->dir);
     else
         yt_err_soft(c, v, "%s '%s' not found (expected a readable file in %s or %s)", what, rel,
-                 c->dir, c->data_dir);
+                    c->dir, c->data_dir);
     return rel;
 }
 
@@ -202,9 +204,9 @@ static void load_theme(YCtx *c, Deck *d, const YNode *root)
     const YNode *t = yt_map(c, root, "theme");
     if (!t)
         return;
-    static const char *const keys[] = {"background", "text", "accent", "accent_text",
-                                       "muted", "surface", "error", "font", "bold_font",
-                                       "text_size", "title_size", NULL};
+    static const char *const keys[] = {"background", "text",      "accent",     "accent_text",
+                                       "muted",      "surface",   "error",      "font",
+                                       "bold_font",  "text_size", "title_size", NULL};
     yt_check_keys(c, t, keys, "the theme");
     const YNode *key = yt_key(root, "theme");
     d->theme.line = key->line;
@@ -238,12 +240,12 @@ static void load_timing(YCtx *c, Deck *d, const YNode *root)
     const YNode *t = yt_map(c, root, "timing");
     if (!t)
         return;
-    static const char *const keys[] = {"transition", "transition_ms", "inactivity",
-                                       "form_inactivity", "thanks", NULL};
+    static const char *const keys[] = {"transition",      "transition_ms", "inactivity",
+                                       "form_inactivity", "thanks",        NULL};
     yt_check_keys(c, t, keys, "the timing");
     static const char *const kinds[] = {"fade", "slide", "none", NULL};
     d->timing.transition = (TransitionKind)yt_enum(c, t, "transition", kinds,
-                                                    (int)d->timing.transition);
+                                                   (int)d->timing.transition);
     double ms;
     if (yt_number(c, t, "transition_ms", 0, 2000, "milliseconds", &ms))
         d->timing.transition_ms = (int)ms;
@@ -264,10 +266,10 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     const YNode *l = yt_map(c, root, "labels");
     if (!l)
         return;
-    static const char *const keys[] = {"next", "back", "signup", "start_over", "staff_title",
-                                       "pin_prompt", "pin_wrong", "pin_locked",
-                                       "staff_export", "staff_restart", "staff_exit",
-                                       "staff_close", NULL};
+    static const char *const keys[] = {
+        "next",       "back",        "signup",     "start_over",   "staff_title",
+        "pin_prompt", "pin_wrong",   "pin_locked", "staff_export", "staff_restart",
+        "staff_exit", "staff_close", NULL};
     yt_check_keys(c, l, keys, "the labels");
     set_text(c, l, "staff_title", &d->texts.staff_title);
     set_text(c, l, "pin_prompt", &d->texts.pin_prompt);
@@ -301,21 +303,23 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
     }
     if (seq->n > DECK_MAX_FIELDS) {
         yt_err(c, seq->kids[DECK_MAX_FIELDS], "too many sign-up fields: %zu (expected at most %d)",
-            seq->n, DECK_MAX_FIELDS);
+               seq->n, DECK_MAX_FIELDS);
         return;
     }
     DeckField *fields = yt_alloc(c->arena, seq->n * sizeof *fields);
     if (!fields)
         return;
     size_t n = 0;
-    static const char *const keys[] = {"id", "label", "type", "required", "contact", "choices",
-                                       NULL};
+    static const char *const keys[] = {"id",      "label",   "type", "required",
+                                       "contact", "choices", NULL};
     static const char *const types[] = {"text", "email", "phone", "choice", NULL};
     for (size_t i = 0; i < seq->n; i++) {
         const YNode *m = seq->kids[i];
         if (m->type != YN_MAP) {
-            yt_err(c, m, "a sign-up field is %s (expected a mapping with 'id:', 'label:' and "
-                      "'type:')", yt_describe(m));
+            yt_err(c, m,
+                   "a sign-up field is %s (expected a mapping with 'id:', 'label:' and "
+                   "'type:')",
+                   yt_describe(m));
             continue;
         }
         yt_check_keys(c, m, keys, "a sign-up field");
@@ -330,33 +334,41 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
             continue;
         const YNode *idn = yt_get(m, "id");
         if (!valid_id(f->id)) {
-            yt_err(c, idn, "field id '%s' is not a simple name (expected lowercase letters, "
-                        "digits and '_', like 'phone')", f->id);
+            yt_err(c, idn,
+                   "field id '%s' is not a simple name (expected lowercase letters, "
+                   "digits and '_', like 'phone')",
+                   f->id);
             continue;
         }
         bool dup = false;
         for (size_t j = 0; j < n; j++)
             dup = dup || strcmp(fields[j].id, f->id) == 0;
         if (dup) {
-            yt_err(c, idn, "field id '%s' is used twice (expected each id once: it names a "
-                        "column of the sign-up file)", f->id);
+            yt_err(c, idn,
+                   "field id '%s' is used twice (expected each id once: it names a "
+                   "column of the sign-up file)",
+                   f->id);
             continue;
         }
         const YNode *ch = yt_seq(c, m, "choices");
         if (f->type == FIELD_CHOICE) {
             if (!ch || ch->n < 2) {
-                yt_err(c, ch ? ch : m, "choice field '%s' needs at least 2 'choices' (expected a "
-                                    "list of 2 to %d options)", f->id, DECK_MAX_CHOICES);
+                yt_err(c, ch ? ch : m,
+                       "choice field '%s' needs at least 2 'choices' (expected a "
+                       "list of 2 to %d options)",
+                       f->id, DECK_MAX_CHOICES);
                 continue;
             }
             f->choices = yt_text_list(c, ch, DECK_MAX_CHOICES, "choices", &f->choice_count);
         } else if (ch) {
             yt_warn(c, ch, "'choices' is ignored on a %s field (expected only on type: choice)",
-                 types[f->type]);
+                    types[f->type]);
         }
         if (f->required && f->contact)
-            yt_warn(c, m, "field '%s' is both required and a contact field; 'contact' already "
-                       "asks for at least one of the contact fields", f->id);
+            yt_warn(c, m,
+                    "field '%s' is both required and a contact field; 'contact' already "
+                    "asks for at least one of the contact fields",
+                    f->id);
         n++;
     }
     d->fields = fields;
@@ -369,10 +381,21 @@ static void load_signup(YCtx *c, Deck *d, const YNode *root)
     const YNode *s = yt_map(c, root, "signup");
     if (!s)
         return;
-    static const char *const keys[] = {
-        "heading", "intro", "fields", "consent", "consent_version", "submit", "cancel",
-        "thanks_title", "thanks_text", "saved_later_text", "errors", "button",
-        "button_on_every_slide", "optional", NULL};
+    static const char *const keys[] = {"heading",
+                                       "intro",
+                                       "fields",
+                                       "consent",
+                                       "consent_version",
+                                       "submit",
+                                       "cancel",
+                                       "thanks_title",
+                                       "thanks_text",
+                                       "saved_later_text",
+                                       "errors",
+                                       "button",
+                                       "button_on_every_slide",
+                                       "optional",
+                                       NULL};
     yt_check_keys(c, s, keys, "the signup section");
     DeckTexts *t = &d->texts;
     set_text(c, s, "heading", &t->form_heading);
@@ -389,8 +412,8 @@ static void load_signup(YCtx *c, Deck *d, const YNode *root)
     yt_bool(c, s, "button_on_every_slide", &d->signup_on_every_slide);
     const YNode *e = yt_map(c, s, "errors");
     if (e) {
-        static const char *const ekeys[] = {"required", "email", "phone", "contact", "consent",
-                                            NULL};
+        static const char *const ekeys[] = {"required", "email",   "phone",
+                                            "contact",  "consent", NULL};
         yt_check_keys(c, e, ekeys, "the error messages");
         set_text(c, e, "required", &t->err_required);
         set_text(c, e, "email", &t->err_email);
@@ -451,8 +474,8 @@ static const char *slugify(YArena *a, const char *title, size_t index)
     return yt_strdup(a, buf);
 }
 
-static const char *const slide_kinds[] = {"title", "text", "bullets", "steps", "image",
-                                          "signup", NULL};
+static const char *const slide_kinds[] = {"title", "text",   "bullets", "steps",
+                                          "image", "signup", NULL};
 
 const char *deck_slide_kind_name(SlideKind kind)
 {
@@ -461,8 +484,8 @@ const char *deck_slide_kind_name(SlideKind kind)
 
 static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
 {
-    static const char *const keys[] = {"layout", "name", "title", "subtitle", "text", "items",
-                                       "image", "caption", "button", "duration", NULL};
+    static const char *const keys[] = {"layout", "name",    "title",  "subtitle", "text", "items",
+                                       "image",  "caption", "button", "duration", NULL};
     size_t errors_before = diag_count(c->diags, DIAG_ERROR);
     yt_check_keys(c, m, keys, "a slide");
     s->line = m->line;
@@ -480,7 +503,7 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
      * 'items' that is not a list (already reported) still means bullets. */
     const YNode *items_v = yt_get(m, "items");
     bool has_items = items_v && !yt_is_null(items_v);
-    SlideKind inferred = has_items ? SLIDE_BULLETS
+    SlideKind inferred = has_items                              ? SLIDE_BULLETS
                          : (s->image && !s->text && s->caption) ? SLIDE_IMAGE
                                                                 : SLIDE_TEXT;
     s->kind = (SlideKind)yt_enum(c, m, "layout", slide_kinds, (int)inferred);
@@ -503,18 +526,19 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
         const YNode *v = yt_get(m, extras[i].key);
         if (v && !extras[i].applies)
             yt_warn(c, v, "'%s' is not shown on a %s slide (expected layout: %s)", extras[i].key,
-                 kind,
-                 strcmp(extras[i].key, "subtitle") == 0  ? "title"
-                 : strcmp(extras[i].key, "items") == 0   ? "bullets or steps"
-                 : strcmp(extras[i].key, "caption") == 0 ? "image"
-                                                         : "signup");
+                    kind,
+                    strcmp(extras[i].key, "subtitle") == 0  ? "title"
+                    : strcmp(extras[i].key, "items") == 0   ? "bullets or steps"
+                    : strcmp(extras[i].key, "caption") == 0 ? "image"
+                                                            : "signup");
     }
     if ((s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS) && !has_items)
         yt_err(c, m, "a %s slide has no 'items' (expected a list of %s)", kind,
-            s->kind == SLIDE_STEPS ? "steps" : "bullets");
+               s->kind == SLIDE_STEPS ? "steps" : "bullets");
     if (items && items->n == 0)
-        yt_err(c, items, "'items' is empty (expected at least one entry, each on its own line "
-                      "starting with '- ')");
+        yt_err(c, items,
+               "'items' is empty (expected at least one entry, each on its own line "
+               "starting with '- ')");
     if (s->kind == SLIDE_IMAGE && !s->image && !yt_get(m, "image"))
         yt_err(c, m, "an image slide has no 'image' (expected 'image: images/name.svg')");
     /* Not after an error in this slide: a misspelt 'titel' already says why. */
@@ -530,12 +554,13 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
     s->duration_ms = reading;
     double secs;
     if (yt_number(c, m, "duration", DECK_MIN_DURATION_MS / 1000, DECK_MAX_DURATION_MS / 1000,
-                   "seconds", &secs)) {
+                  "seconds", &secs)) {
         s->duration_ms = (int)lround(secs * 1000);
         if (s->duration_ms + 1000 < 4000 + (int)words * 1000 / 3 && s->duration_ms < reading)
-            yt_warn(c, yt_get(m, "duration"), "duration %g s is short for %zu words (about %d s "
-                                            "are needed to read them)", secs, words,
-                 (reading + 999) / 1000);
+            yt_warn(c, yt_get(m, "duration"),
+                    "duration %g s is short for %zu words (about %d s "
+                    "are needed to read them)",
+                    secs, words, (reading + 999) / 1000);
     }
 }
 
@@ -559,7 +584,7 @@ static void load_slides(YCtx *c, Deck *d, const YNode *root)
     }
     if (seq->n > DECK_MAX_SLIDES) {
         yt_err(c, seq->kids[DECK_MAX_SLIDES], "too many slides: %zu (expected at most %d)", seq->n,
-            DECK_MAX_SLIDES);
+               DECK_MAX_SLIDES);
         return;
     }
     d->slides = yt_alloc(c->arena, seq->n * sizeof *d->slides);
@@ -569,11 +594,13 @@ static void load_slides(YCtx *c, Deck *d, const YNode *root)
         const YNode *m = seq->kids[i];
         if (m->type != YN_MAP) {
             if (m->type == YN_SCALAR)
-                yt_err(c, m, "slide %zu is just '%.40s' (expected a mapping such as 'title: ...' "
-                          "indented under '- ')", i + 1, m->str);
+                yt_err(c, m,
+                       "slide %zu is just '%.40s' (expected a mapping such as 'title: ...' "
+                       "indented under '- ')",
+                       i + 1, m->str);
             else
                 yt_err(c, m, "slide %zu is %s (expected a mapping such as 'title: ...')", i + 1,
-                    yt_describe(m));
+                       yt_describe(m));
             continue;
         }
         load_slide(c, d, m, &d->slides[d->slide_count], d->slide_count);
@@ -622,7 +649,8 @@ static void check_contrast(YCtx *c, const Deck *d)
         if (r + 1e-9 < pairs[i].min)
             diag_add(c->diags, DIAG_WARNING, c->file, t->line ? t->line : 1, t->col ? t->col : 1,
                      "theme: '%s' on '%s' has contrast %.2f:1 (expected at least %.1f:1 for "
-                     "WCAG 2.1 AA)", pairs[i].fg, pairs[i].bg, r, pairs[i].min);
+                     "WCAG 2.1 AA)",
+                     pairs[i].fg, pairs[i].bg, r, pairs[i].min);
     }
 }
 
@@ -639,12 +667,14 @@ static Deck *load_root(YCtx *c, const YNode *root)
         return NULL;
     }
     if (root->type != YN_MAP) {
-        yt_err(c, root, "the top of a deck is %s (expected a mapping with 'slides:' and, "
-                     "optionally, 'title:', 'theme:' and 'signup:')", yt_describe(root));
+        yt_err(c, root,
+               "the top of a deck is %s (expected a mapping with 'slides:' and, "
+               "optionally, 'title:', 'theme:' and 'signup:')",
+               yt_describe(root));
         return NULL;
     }
-    static const char *const keys[] = {"title", "name", "theme", "timing", "labels", "signup",
-                                       "slides", NULL};
+    static const char *const keys[] = {"title",  "name",   "theme",  "timing",
+                                       "labels", "signup", "slides", NULL};
     yt_check_keys(c, root, keys, "the deck");
     d->title = yt_text(c, root, "title", false, "");
     const char *name = yt_text(c, root, "name", false, "");
@@ -668,19 +698,25 @@ static Deck *load_root(YCtx *c, const YNode *root)
     return d;
 }
 
-Deck *deck_load_string(const char *name, const char *text, size_t len,
-                       const DeckLoadOptions *opts, DiagList *diags)
+Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
+                       DiagList *diags)
 {
     YArena *arena = calloc(1, sizeof *arena);
     if (!arena) {
         diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
         return NULL;
     }
-    YCtx c = {.arena = arena, .diags = diags, .file = name,
-              .data_dir = opts ? opts->data_dir : NULL, .what = "deck",
+    YCtx c = {.arena = arena,
+              .diags = diags,
+              .file = name,
+              .data_dir = opts ? opts->data_dir : NULL,
+              .what = "deck",
               .root_hint = "a mapping with a 'slides:' list",
-              .text_hint = ": split it over two slides", .max_depth = DECK_MAX_DEPTH,
-              .depth_needed = 5, .max_nodes = DECK_MAX_NODES, .max_text = DECK_MAX_TEXT_BYTES};
+              .text_hint = ": split it over two slides",
+              .max_depth = DECK_MAX_DEPTH,
+              .depth_needed = 5,
+              .max_nodes = DECK_MAX_NODES,
+              .max_text = DECK_MAX_TEXT_BYTES};
     const char *slash = strrchr(name, '/');
     c.dir = slash ? strndup(name, (size_t)(slash - name)) : strdup(".");
     if (slash == name) {
@@ -694,7 +730,7 @@ Deck *deck_load_string(const char *name, const char *text, size_t len,
     }
     if (len > DECK_MAX_BYTES) {
         yt_err_at(&c, 1, 1, "the file is %zu bytes (expected at most %d: is this really a deck?)",
-               len, DECK_MAX_BYTES);
+                  len, DECK_MAX_BYTES);
         goto done;
     }
     const YNode *root = yt_build(&c, text, len);

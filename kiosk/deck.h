@@ -14,14 +14,14 @@
 
 /* Limits. Decks are written by hand; these bound what a careless or hostile
  * file can make the kiosk do, and each is far above any sensible deck. */
-#define DECK_MAX_BYTES (1024 * 1024)  /* a deck of 100 slides is ~30 KiB */
-#define DECK_MAX_DEPTH 16             /* the format nests 5 deep at most */
-#define DECK_MAX_NODES 100000         /* bounds the tree built from a 1 MiB file */
-#define DECK_MAX_SLIDES 100           /* a waiting-room loop is 5-20 slides */
-#define DECK_MAX_TEXT_BYTES 2000      /* longer will not fit a screen anyway */
-#define DECK_MAX_ITEMS 8              /* bullets/steps a screen can show large */
-#define DECK_MAX_FIELDS 10            /* a form a client fills in with a finger */
-#define DECK_MAX_CHOICES 6            /* choice buttons that fit one row or two */
+#define DECK_MAX_BYTES (1024 * 1024) /* a deck of 100 slides is ~30 KiB */
+#define DECK_MAX_DEPTH 16            /* the format nests 5 deep at most */
+#define DECK_MAX_NODES 100000        /* bounds the tree built from a 1 MiB file */
+#define DECK_MAX_SLIDES 100          /* a waiting-room loop is 5-20 slides */
+#define DECK_MAX_TEXT_BYTES 2000     /* longer will not fit a screen anyway */
+#define DECK_MAX_ITEMS 8             /* bullets/steps a screen can show large */
+#define DECK_MAX_FIELDS 10           /* a form a client fills in with a finger */
+#define DECK_MAX_CHOICES 6           /* choice buttons that fit one row or two */
 #define DECK_MIN_DURATION_MS 2000
 #define DECK_MAX_DURATION_MS 120000
 
@@ -46,12 +46,12 @@ typedef struct {
     const char *text;     /* paragraphs separated by '\n'; may be NULL */
     const char **items;   /* bullets or steps */
     size_t item_count;
-    const char *image;    /* resolved path; may be NULL */
-    bool image_missing;   /* reported by the loader; renderer shows a placeholder */
-    const char *caption;  /* may be NULL */
-    const char *button;   /* signup slides: label of the button */
-    int duration_ms;      /* attract-loop time on screen */
-    int line, col;        /* where the slide starts, for diagnostics */
+    const char *image;   /* resolved path; may be NULL */
+    bool image_missing;  /* reported by the loader; renderer shows a placeholder */
+    const char *caption; /* may be NULL */
+    const char *button;  /* signup slides: label of the button */
+    int duration_ms;     /* attract-loop time on screen */
+    int line, col;       /* where the slide starts, for diagnostics */
 } Slide;
 
 typedef enum { TRANSITION_FADE, TRANSITION_SLIDE, TRANSITION_NONE } TransitionKind;
@@ -77,11 +77,11 @@ typedef struct {
 typedef enum { FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE, FIELD_CHOICE } DeckFieldType;
 
 typedef struct {
-    const char *id;    /* CSV column */
+    const char *id; /* CSV column */
     const char *label;
     DeckFieldType type;
     bool required;
-    bool contact;      /* one of the "at least one of these" fields */
+    bool contact; /* one of the "at least one of these" fields */
     const char **choices;
     size_t choice_count;
 } DeckField;
@@ -100,8 +100,8 @@ typedef struct {
 } DeckTexts;
 
 typedef struct {
-    const char *path;  /* the file it was loaded from */
-    const char *name;  /* short name written with each sign-up */
+    const char *path; /* the file it was loaded from */
+    const char *name; /* short name written with each sign-up */
     const char *title;
     DeckTheme theme;
     DeckTiming timing;
@@ -111,7 +111,7 @@ typedef struct {
     size_t slide_count;
     DeckField *fields;
     size_t field_count;
-    void *arena;       /* private: owns every string above */
+    void *arena; /* private: owns every string above */
 } Deck;
 
 typedef struct {
@@ -130,8 +130,8 @@ Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
 
 /** The same from memory; name is used in diagnostics and to resolve relative
  *  paths (its directory). */
-Deck *deck_load_string(const char *name, const char *text, size_t len,
-                       const DeckLoadOptions *opts, DiagList *diags);
+Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
+                       DiagList *diags);
 
 /** NULL is a no-op. */
 void deck_free(Deck *deck);

@@ -15,8 +15,8 @@ static char *dup_or_null(const char *s)
     return p;
 }
 
-void diag_add(DiagList *list, DiagLevel level, const char *file, int line, int col,
-              const char *fmt, ...)
+void diag_add(DiagList *list, DiagLevel level, const char *file, int line, int col, const char *fmt,
+              ...)
 {
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 8;
@@ -56,9 +56,12 @@ size_t diag_count(const DiagList *list, DiagLevel level)
 static const char *level_name(DiagLevel level)
 {
     switch (level) {
-    case DIAG_ERROR: return "error";
-    case DIAG_WARNING: return "warning";
-    case DIAG_NOTE: return "note";
+    case DIAG_ERROR:
+        return "error";
+    case DIAG_WARNING:
+        return "warning";
+    case DIAG_NOTE:
+        return "note";
     }
     return "error";
 }
@@ -67,8 +70,8 @@ int diag_format(const Diag *d, char *buf, size_t cap)
 {
     const char *file = d->file ? d->file : "kiosk";
     if (d->line > 0)
-        return snprintf(buf, cap, "%s:%d:%d: %s: %s", file, d->line, d->col,
-                        level_name(d->level), d->message);
+        return snprintf(buf, cap, "%s:%d:%d: %s: %s", file, d->line, d->col, level_name(d->level),
+                        d->message);
     return snprintf(buf, cap, "%s: %s: %s", file, level_name(d->level), d->message);
 }
 

@@ -12,10 +12,10 @@ typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
 typedef struct {
     DiagLevel level;
-    char *file;   /* owned; may be NULL for problems not tied to a file */
-    int line;     /* 1-based; 0 when unknown */
-    int col;      /* 1-based; 0 when unknown */
-    char *message;/* owned */
+    char *file;    /* owned; may be NULL for problems not tied to a file */
+    int line;      /* 1-based; 0 when unknown */
+    int col;       /* 1-based; 0 when unknown */
+    char *message; /* owned */
 } Diag;
 
 typedef struct {
@@ -24,12 +24,15 @@ typedef struct {
     size_t cap;
 } DiagList;
 
-#define DIAG_LIST_INIT {NULL, 0, 0}
+#define DIAG_LIST_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /** Appends a diagnostic; the strings are copied. Out of memory drops it
  *  silently (there is nobody to tell). */
-void diag_add(DiagList *list, DiagLevel level, const char *file, int line, int col,
-              const char *fmt, ...)
+void diag_add(DiagList *list, DiagLevel level, const char *file, int line, int col, const char *fmt,
+              ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif

@@ -188,8 +188,7 @@ static int disk_of(const char *dev, const char *sysfs, char *out, size_t cap)
     memcpy(out, name, n + 1);
     if (sysfs) {
         char p[4096];
-        if ((size_t)snprintf(p, sizeof p, "%s/block/%s", sysfs, name) < sizeof p &&
-            path_exists(p))
+        if ((size_t)snprintf(p, sizeof p, "%s/block/%s", sysfs, name) < sizeof p && path_exists(p))
             return 0;
     }
     while (k > 0 && isdigit((unsigned char)name[k - 1]))

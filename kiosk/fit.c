@@ -18,8 +18,8 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
 {
     bool own_ttf = !TTF_WasInit();
     if (own_ttf && TTF_Init() != 0) {
-        diag_add(diags, DIAG_WARNING, deck->path, 0, 0,
-                 "cannot check that slides fit: %s", TTF_GetError());
+        diag_add(diags, DIAG_WARNING, deck->path, 0, 0, "cannot check that slides fit: %s",
+                 TTF_GetError());
         return 0;
     }
     char err[512];
@@ -40,8 +40,8 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
             if (lay->truncated) {
                 diag_add(diags, DIAG_ERROR, deck->path, s->line, s->col,
                          "slide %zu is far too long for a %dx%d screen (expected text that "
-                         "fits: split it over several slides)", i + 1, fit_sizes[k].w,
-                         fit_sizes[k].h);
+                         "fits: split it over several slides)",
+                         i + 1, fit_sizes[k].w, fit_sizes[k].h);
                 problems++;
                 break;
             }

@@ -10,9 +10,9 @@
 #include "app.h"
 
 typedef struct {
-    int w, h;               /* the logical screen the app sees */
-    int rotation;           /* 0, 90, 180 or 270: the UI turned clockwise on the panel */
-    bool finger_down;       /* following this finger; others are ignored */
+    int w, h;         /* the logical screen the app sees */
+    int rotation;     /* 0, 90, 180 or 270: the UI turned clockwise on the panel */
+    bool finger_down; /* following this finger; others are ignored */
     SDL_FingerID finger;
     bool mouse_down;
 } InputState;

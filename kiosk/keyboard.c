@@ -16,6 +16,8 @@
  * Labels of control keys are matched against kb_controls[] below; every
  * other label inserts itself. The symbols are UTF-8 (this file is UTF-8). */
 
+/* The maps keep one keyboard row per line. */
+/* clang-format off */
 #define LBL_SHIFT "⇧"     /* U+21E7 */
 #define LBL_BKSP "⌫"      /* U+232B */
 #define LBL_DONE "✓"      /* U+2713 */
@@ -132,6 +134,7 @@ static const struct {
  * separate and at most 12 px so big screens don't waste key area. */
 #define KB_GAP_MIN_PX 2
 #define KB_GAP_MAX_PX 12
+/* clang-format on */
 
 static int kb_gap(int w, int h)
 {
@@ -160,14 +163,20 @@ static KbMap kb_map(KbMode mode, KbPage page)
     static const KbMap phone = KB_MAP(map_phone, widths_phone);
 
     switch (page) {
-    case KB_PAGE_UPPER: return mode == KB_MODE_EMAIL ? upper_email : upper_text;
-    case KB_PAGE_SYMBOLS: return symbols;
-    case KB_PAGE_PHONE: return phone;
-    case KB_PAGE_ACCENTS: return accents;
-    case KB_PAGE_ACCENTS_UPPER: return accents_upper;
+    case KB_PAGE_UPPER:
+        return mode == KB_MODE_EMAIL ? upper_email : upper_text;
+    case KB_PAGE_SYMBOLS:
+        return symbols;
+    case KB_PAGE_PHONE:
+        return phone;
+    case KB_PAGE_ACCENTS:
+        return accents;
+    case KB_PAGE_ACCENTS_UPPER:
+        return accents_upper;
     case KB_PAGE_LOWER:
     case KB_PAGE_COUNT:
-    default: break;
+    default:
+        break;
     }
     return mode == KB_MODE_EMAIL ? lower_email : lower_text;
 }

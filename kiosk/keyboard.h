@@ -33,13 +33,13 @@ typedef enum {
 } KbPage;
 
 typedef enum {
-    KEY_INSERT,        /* insert action.text */
-    KEY_BACKSPACE,     /* delete one code point before the end */
-    KEY_SHIFT,         /* one-shot shift: LOWER <-> UPPER, ACCENTS <-> ACCENTS_UPPER */
-    KEY_PAGE_SYMBOLS,  /* "?123" */
-    KEY_PAGE_LETTERS,  /* "ABC" */
-    KEY_PAGE_ACCENTS,  /* "àé" */
-    KEY_DONE           /* hide the keyboard (unfocus the field) */
+    KEY_INSERT,       /* insert action.text */
+    KEY_BACKSPACE,    /* delete one code point before the end */
+    KEY_SHIFT,        /* one-shot shift: LOWER <-> UPPER, ACCENTS <-> ACCENTS_UPPER */
+    KEY_PAGE_SYMBOLS, /* "?123" */
+    KEY_PAGE_LETTERS, /* "ABC" */
+    KEY_PAGE_ACCENTS, /* "àé" */
+    KEY_DONE          /* hide the keyboard (unfocus the field) */
 } KeyActionKind;
 
 typedef enum {
@@ -81,7 +81,7 @@ typedef struct {
     int x, y, w, h; /* the rectangle the page was laid out in */
     int gap;        /* px between neighbouring keys; half of it around the edge */
     KbMode mode;
-    KbPage page;    /* the page actually laid out (PHONE in KB_MODE_PHONE) */
+    KbPage page; /* the page actually laid out (PHONE in KB_MODE_PHONE) */
 } KeyboardLayout;
 
 /** Lays out @p page for @p mode in the rectangle (x,y,w,h). Keys tile the

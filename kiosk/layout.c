@@ -8,13 +8,25 @@
 #include <math.h>
 #include <string.h>
 
-static int imin(int a, int b) { return a < b ? a : b; }
-static int imax(int a, int b) { return a > b ? a : b; }
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
 
-static int short_side(int w, int h) { return imin(w, h); }
+static int short_side(int w, int h)
+{
+    return imin(w, h);
+}
 
 /* Landscape when clearly wider than tall; a square-ish screen stacks. */
-static bool is_landscape(int w, int h) { return w * 10 >= h * 11; }
+static bool is_landscape(int w, int h)
+{
+    return w * 10 >= h * 11;
+}
 
 int layout_margin(int w, int h)
 {
@@ -147,8 +159,8 @@ static size_t utf8_next(const char *s, size_t i, size_t len)
     return i;
 }
 
-int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
-                int max_w, size_t *starts, size_t *lens, int max_lines)
+int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold, int max_w,
+                size_t *starts, size_t *lens, int max_lines)
 {
     int lines = 0;
     size_t i = 0;
@@ -230,8 +242,8 @@ static bool single_word(const char *s, size_t len)
     return memchr(s, ' ', len) == NULL;
 }
 
-static bool splits_a_word(const char *text, size_t len, const size_t *starts,
-                          const size_t *lens, int n)
+static bool splits_a_word(const char *text, size_t len, const size_t *starts, const size_t *lens,
+                          int n)
 {
     for (int i = 0; i + 1 < n && i < MAX_LINES; i++) {
         size_t end = starts[i] + lens[i];
@@ -265,8 +277,8 @@ static int wrap_balanced(const LayoutMetrics *m, const char *text, size_t len, i
 
 /* Flows text (paragraphs split at '\n') into the column from y; returns the
  * y after the last line. */
-static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, bool bold,
-                     bool title, BoxInk ink)
+static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, bool bold, bool title,
+                     BoxInk ink)
 {
     if (!text)
         return y;
@@ -321,8 +333,8 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
         y = flow_text(f, s->items[i], x + indent, y, w - indent, px, false, false, INK_TEXT);
         int first_line_mid = top + lh / 2;
         if (steps) {
-            Box *b = push_box(f, BOX_BADGE, (LRect){x, first_line_mid - marker / 2, marker,
-                                                    marker});
+            Box *b = push_box(f, BOX_BADGE,
+                              (LRect){x, first_line_mid - marker / 2, marker, marker});
             if (b) {
                 b->number = (int)i + 1;
                 b->px = px;
@@ -331,8 +343,8 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
             /* A badge is taller than one line: keep the next item clear. */
             y = imax(y, first_line_mid + marker / 2);
         } else {
-            Box *b = push_box(f, BOX_BULLET, (LRect){x + marker / 4, first_line_mid - marker / 2,
-                                                     marker, marker});
+            Box *b = push_box(f, BOX_BULLET,
+                              (LRect){x + marker / 4, first_line_mid - marker / 2, marker, marker});
             if (b)
                 b->ink = INK_ACCENT;
         }
@@ -371,7 +383,7 @@ static void push_image(Flow *f, const Slide *s, LRect r)
 /* One attempt at a given scale; returns true if everything fits (without
  * splitting a word unless allow_split). */
 static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,
-                        double scale, SlideLayout *out, bool allow_split)
+                      double scale, SlideLayout *out, bool allow_split)
 {
     LayoutSizes z = layout_sizes(deck, w, h);
     int body = imax(8, (int)lround(z.body * scale));
@@ -400,8 +412,7 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
             y = flow_text(&f, s->subtitle, text.x, y + body / 2, text.w, (int)lround(body * 1.1),
                           false, false, INK_MUTED);
         if (s->text)
-            y = flow_text(&f, s->text, text.x, y + body / 2, text.w, body, false, false,
-                          INK_TEXT);
+            y = flow_text(&f, s->text, text.x, y + body / 2, text.w, body, false, false, INK_TEXT);
         int used = y - text.y;
         if (used > text.h)
             return false;
@@ -421,8 +432,8 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
 
     if (s->kind == SLIDE_IMAGE) {
         int cap_start = out->count;
-        int cy = flow_text(&f, s->caption ? s->caption : s->text, c.x, 0, c.w, body, false,
-                           false, INK_MUTED);
+        int cy = flow_text(&f, s->caption ? s->caption : s->text, c.x, 0, c.w, body, false, false,
+                           INK_MUTED);
         int cap_h = cy;
         if (cap_h + body > text.h)
             return false;
@@ -461,8 +472,8 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
             lpx--;
         int lw = measure(m, s->button, strlen(s->button), lpx, true);
         int lh = line_height(lpx, true);
-        b = push_box(&f, BOX_TEXT, (LRect){cta.x + (cta.w - lw) / 2, cta.y + (cta.h - lh) / 2,
-                                            lw + 1, lh});
+        b = push_box(&f, BOX_TEXT,
+                     (LRect){cta.x + (cta.w - lw) / 2, cta.y + (cta.h - lh) / 2, lw + 1, lh});
         if (b) {
             b->text = s->button;
             b->len = strlen(s->button);

@@ -19,8 +19,7 @@ typedef struct {
 
 /** Measures one line of UTF-8 text (len bytes, not NUL-terminated) at a font
  *  size of px pixels; sets *w. Returns 0, or -1 if it cannot measure. */
-typedef int (*LayoutMeasureFn)(void *ctx, const char *utf8, size_t len, int px, bool bold,
-                               int *w);
+typedef int (*LayoutMeasureFn)(void *ctx, const char *utf8, size_t len, int px, bool bold, int *w);
 
 typedef struct {
     LayoutMeasureFn measure;
@@ -42,7 +41,7 @@ typedef struct {
     LRect r;
     const char *text; /* BOX_TEXT: points into the deck; len bytes */
     size_t len;
-    int px;           /* font size */
+    int px; /* font size */
     bool bold;
     BoxInk ink;
     const char *image; /* BOX_IMAGE: path, NULL for a placeholder */
@@ -96,8 +95,8 @@ void layout_slide(const Deck *deck, const Slide *slide, int w, int h, const Layo
  *  (inside a word only when the word alone is too wide, and then only between
  *  UTF-8 characters). Writes up to max_lines (start, len) pairs; returns the
  *  number of lines needed. */
-int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
-                int max_w, size_t *starts, size_t *lens, int max_lines);
+int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold, int max_w,
+                size_t *starts, size_t *lens, int max_lines);
 
 bool layout_rects_overlap(LRect a, LRect b);
 bool layout_rect_inside(LRect inner, LRect outer);

@@ -18,7 +18,6 @@
 #include "settings.h"
 #include "shell.h"
 
-
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
 static const char usage_text[] =
@@ -149,7 +148,8 @@ int main(int argc, char **argv)
             if (strcmp(a, "--size") == 0) {
                 if (!parse_size(next, &opts.width, &opts.height))
                     return usage_error("bad --size '%s' (expected WIDTHxHEIGHT, such as 800x480, "
-                                       "each from 320 to 8192)", next);
+                                       "each from 320 to 8192)",
+                                       next);
             } else if (strcmp(a, "--screenshot") == 0) {
                 opts.screenshot_dir = next;
             } else if (strcmp(a, "--signups") == 0) {

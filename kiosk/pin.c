@@ -284,8 +284,10 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
     }
     if (old) {
         if (fchown(fd, old->st_uid, old->st_gid) != 0) {
-            say(err, errlen, "cannot give the new %s the owner and group of the old one: %s "
-                             "(run it as root: sudo kiosk --set-pin)", path, strerror(errno));
+            say(err, errlen,
+                "cannot give the new %s the owner and group of the old one: %s "
+                "(run it as root: sudo kiosk --set-pin)",
+                path, strerror(errno));
             goto done;
         }
         if (fchmod(fd, (old->st_mode & 0660) | 0600) != 0) {
@@ -342,8 +344,7 @@ static const char new_file_header[] =
     "# Settings for this kiosk screen, created by kiosk --set-pin. Every key is\n"
     "# described in /usr/share/kiosk/packaging/kiosk.yaml.\n";
 
-int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err,
-                         size_t errlen)
+int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err, size_t errlen)
 {
     int rc = -1;
     char *text = NULL, *updated = NULL;
@@ -412,10 +413,10 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         }
         int why = !dir ? ENOMEM : access(dir, W_OK | X_OK) != 0 ? errno : 0;
         if (why) {
-            say(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?",
-                strerror(why), why == EACCES || why == EPERM || why == EROFS
-                                   ? " (run it as root: sudo kiosk --set-pin)"
-                                   : "");
+            say(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?", strerror(why),
+                why == EACCES || why == EPERM || why == EROFS
+                    ? " (run it as root: sudo kiosk --set-pin)"
+                    : "");
             free(dir);
             goto done;
         }
@@ -433,9 +434,11 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
     /* A stand-in hash shows whether the file can take one at all. */
     char *probe = settings_with_pin(text, len, "$6$probe$probeprobeprobe");
     if (!probe) {
-        say(err, errlen, "%s: cannot find where to put 'staff_pin:' (expected a file of "
-                         "'key: value' lines that reads without errors; check it with "
-                         "kiosk --check)", target);
+        say(err, errlen,
+            "%s: cannot find where to put 'staff_pin:' (expected a file of "
+            "'key: value' lines that reads without errors; check it with "
+            "kiosk --check)",
+            target);
         goto done;
     }
     free(probe);

@@ -72,7 +72,6 @@ void pin_guard_result(PinGuard *g, bool ok, uint64_t now_ms);
  *  any access for others). Nothing is written unless both PINs are
  *  well-formed and equal. Returns 0, or -1 with the reason in err; saying
  *  either to the person is the caller's part (out gets the prompts only). */
-int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err,
-                         size_t errlen);
+int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -58,8 +58,14 @@ struct Render {
     int missing_images;
 };
 
-static int imin(int a, int b) { return a < b ? a : b; }
-static int imax(int a, int b) { return a > b ? a : b; }
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
 
 static SDL_Color col(DeckColor c)
 {
@@ -256,8 +262,8 @@ static Label *label(Render *r, const char *s, int px, bool bold, SDL_Color c)
     Label *lru = &r->labels[0];
     for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
         Label *l = &r->labels[i];
-        if (l->text && l->px == px && l->bold == bold && l->color.r == c.r &&
-            l->color.g == c.g && l->color.b == c.b && strcmp(l->text, s) == 0) {
+        if (l->text && l->px == px && l->bold == bold && l->color.r == c.r && l->color.g == c.g &&
+            l->color.b == c.b && strcmp(l->text, s) == 0) {
             l->used = ++r->clock;
             return l;
         }
@@ -290,8 +296,7 @@ static int text_width(Render *r, const char *s, int px, bool bold)
 }
 
 /* One line in a box, shrunk until it fits the width, centred vertically. */
-static void text_in(Render *r, const char *s, int px, bool bold, SDL_Color c, LRect box,
-                    int align)
+static void text_in(Render *r, const char *s, int px, bool bold, SDL_Color c, LRect box, int align)
 {
     if (!s || !*s)
         return;
@@ -388,8 +393,7 @@ static bool svg_natural_size(const char *data, int *w, int *h)
     double vb[4];
     const char *v = SDL_strstr(tag, "viewBox=");
     if (v && v < end &&
-        SDL_sscanf(v + 9, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &vb[0], &vb[1], &vb[2], &vb[3]) ==
-            4 &&
+        SDL_sscanf(v + 9, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &vb[0], &vb[1], &vb[2], &vb[3]) == 4 &&
         vb[2] >= 1 && vb[3] >= 1 && vb[2] < 100000 && vb[3] < 100000) {
         *w = (int)vb[2];
         *h = (int)vb[3];
@@ -508,10 +512,14 @@ static void draw_image(Render *r, const char *path, LRect box)
 static SDL_Color ink(const DeckTheme *t, BoxInk k)
 {
     switch (k) {
-    case INK_MUTED: return col(t->muted);
-    case INK_ACCENT: return col(t->accent);
-    case INK_ACCENT_TEXT: return col(t->accent_text);
-    case INK_TEXT: break;
+    case INK_MUTED:
+        return col(t->muted);
+    case INK_ACCENT:
+        return col(t->accent);
+    case INK_ACCENT_TEXT:
+        return col(t->accent_text);
+    case INK_TEXT:
+        break;
     }
     return col(t->text);
 }
@@ -599,8 +607,7 @@ static SDL_Texture *slide_texture(Render *r, int index, int w, int h)
 
 typedef enum { BTN_PRIMARY, BTN_SECONDARY, BTN_DISABLED } ButtonStyle;
 
-static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle style,
-                   bool pressed)
+static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle style, bool pressed)
 {
     const DeckTheme *t = &r->deck->theme;
     SDL_Color accent = col(t->accent), surface = col(t->surface);
@@ -643,8 +650,7 @@ static void draw_chrome(Render *r, const App *app)
         fill_rect(r, (LRect){x0, c.progress.y, x1 - x0, c.progress.h}, fill);
     }
     if (app->slide > 0)
-        button(r, c.back, d->texts.back, c.label_px, BTN_SECONDARY,
-               app->pressed.kind == HIT_BACK);
+        button(r, c.back, d->texts.back, c.label_px, BTN_SECONDARY, app->pressed.kind == HIT_BACK);
     bool last = app->slide == n - 1;
     button(r, c.next, last ? d->texts.start_over : d->texts.next, c.label_px, BTN_SECONDARY,
            app->pressed.kind == HIT_NEXT);
@@ -699,12 +705,18 @@ static void draw_slides(Render *r, const App *app, uint64_t now)
 static const char *error_text(const Deck *d, FormError e)
 {
     switch (e) {
-    case FORM_ERR_REQUIRED: return d->texts.err_required;
-    case FORM_ERR_EMAIL: return d->texts.err_email;
-    case FORM_ERR_PHONE: return d->texts.err_phone;
-    case FORM_ERR_NEED_CONTACT: return d->texts.err_contact;
-    case FORM_ERR_CONSENT: return d->texts.err_consent;
-    case FORM_OK: break;
+    case FORM_ERR_REQUIRED:
+        return d->texts.err_required;
+    case FORM_ERR_EMAIL:
+        return d->texts.err_email;
+    case FORM_ERR_PHONE:
+        return d->texts.err_phone;
+    case FORM_ERR_NEED_CONTACT:
+        return d->texts.err_contact;
+    case FORM_ERR_CONSENT:
+        return d->texts.err_consent;
+    case FORM_OK:
+        break;
     }
     return NULL;
 }
@@ -713,14 +725,17 @@ static void draw_check(Render *r, LRect box, SDL_Color c)
 {
     /* A tick from two thick strokes. */
     float x = (float)box.x, y = (float)box.y, w = (float)box.w, th = w / 9.0f;
-    SDL_FPoint p[3] = {{x + w * 0.22f, y + w * 0.52f}, {x + w * 0.42f, y + w * 0.72f},
+    SDL_FPoint p[3] = {{x + w * 0.22f, y + w * 0.52f},
+                       {x + w * 0.42f, y + w * 0.72f},
                        {x + w * 0.78f, y + w * 0.30f}};
     for (int seg = 0; seg < 2; seg++) {
         SDL_FPoint a = p[seg], b = p[seg + 1];
         float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
         float nx = -dy / len * th / 2, ny = dx / len * th / 2;
-        SDL_Vertex v[4] = {{{a.x + nx, a.y + ny}, c, {0, 0}}, {{a.x - nx, a.y - ny}, c, {0, 0}},
-                           {{b.x - nx, b.y - ny}, c, {0, 0}}, {{b.x + nx, b.y + ny}, c, {0, 0}}};
+        SDL_Vertex v[4] = {{{a.x + nx, a.y + ny}, c, {0, 0}},
+                           {{a.x - nx, a.y - ny}, c, {0, 0}},
+                           {{b.x - nx, b.y - ny}, c, {0, 0}},
+                           {{b.x + nx, b.y + ny}, c, {0, 0}}};
         int idx[6] = {0, 1, 2, 0, 2, 3};
         SDL_RenderGeometry(r->r, NULL, v, 4, idx, 6);
     }
@@ -750,24 +765,27 @@ static void draw_icon(Render *r, KeyIcon icon, LRect rc, SDL_Color c)
         triangles(r, head, 3, c);
         fill_rect(r, (LRect){(int)(cx - s * 0.2f), (int)cy, (int)(s * 0.4f), (int)(s * 0.5f)}, c);
     } else if (icon == KEY_ICON_BACKSPACE) {
-        SDL_FPoint tag[5] = {{cx - s * 0.7f, cy}, {cx - s * 0.3f, cy - s * 0.4f},
-                             {cx + s * 0.7f, cy - s * 0.4f}, {cx + s * 0.7f, cy + s * 0.4f},
+        SDL_FPoint tag[5] = {{cx - s * 0.7f, cy},
+                             {cx - s * 0.3f, cy - s * 0.4f},
+                             {cx + s * 0.7f, cy - s * 0.4f},
+                             {cx + s * 0.7f, cy + s * 0.4f},
                              {cx - s * 0.3f, cy + s * 0.4f}};
         triangles(r, tag, 5, c);
     } else if (icon == KEY_ICON_DONE) {
-        draw_check(r, (LRect){(int)(cx - s * 0.6f), (int)(cy - s * 0.6f), (int)(s * 1.2f),
-                              (int)(s * 1.2f)}, c);
+        draw_check(
+            r,
+            (LRect){(int)(cx - s * 0.6f), (int)(cy - s * 0.6f), (int)(s * 1.2f), (int)(s * 1.2f)},
+            c);
     }
 }
 
-static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect box,
-                       bool focused, SDL_Color caret)
+static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect box, bool focused,
+                       SDL_Color caret)
 {
     int pad = box.h / 4;
     LRect in = {box.x + pad, box.y, box.w - 2 * pad, box.h};
     int w = 0, h = px;
-    SDL_Texture *t = value[0] ? text_texture(r, value, strlen(value), px, false, c, &w, &h)
-                              : NULL;
+    SDL_Texture *t = value[0] ? text_texture(r, value, strlen(value), px, false, c, &w, &h) : NULL;
     int x = in.x;
     if (t) {
         /* Show the end of a long value: that is where the client types. */
@@ -792,7 +810,7 @@ static void draw_keyboard(Render *r, const App *app, LRect area)
         LRect rc = {k->x, k->y, k->w, k->h};
         bool pressed = app->pressed.kind == HIT_KEY && app->pressed.index == i;
         bool special = k->action.kind != KEY_INSERT;
-        SDL_Color fill = pressed ? col(t->accent)
+        SDL_Color fill = pressed   ? col(t->accent)
                          : special ? mix(col(t->surface), col(t->muted), 0.15)
                                    : col(t->surface);
         SDL_Color fg = pressed ? col(t->accent_text) : col(t->text);
@@ -861,8 +879,8 @@ static void draw_form(Render *r, const App *app)
                 bool pressed = app->pressed.kind == HIT_CHOICE && app->pressed.index == i * 16 + c;
                 LRect rc = fl.choice[i][c];
                 if (on || pressed)
-                    round_rect(r, rc, rc.h / 4, pressed && !on ? mix(surface, accent, 0.3)
-                                                               : accent);
+                    round_rect(r, rc, rc.h / 4,
+                               pressed && !on ? mix(surface, accent, 0.3) : accent);
                 else
                     outlined(r, rc, rc.h / 4, imax(2, rc.h / 22), muted, surface);
                 text_in(r, df->choices[c], fl.value_px, on, on ? col(t->accent_text) : text,
@@ -916,8 +934,7 @@ static void draw_thanks(Render *r, const App *app)
     LRect title = {c.x, c.y + c.h / 6, c.w, z.hero * 5 / 4};
     text_in(r, d->texts.thanks_title, z.hero, true, col(t->accent), title, ALIGN_CENTER);
     const char *msg = app->store_failed ? d->texts.saved_later_text : d->texts.thanks_text;
-    LRect body = {c.x + m, title.y + title.h + m, c.w - 2 * m,
-                  c.y + c.h - (title.y + title.h + m)};
+    LRect body = {c.x + m, title.y + title.h + m, c.w - 2 * m, c.y + c.h - (title.y + title.h + m)};
     paragraph_in(r, msg, z.body, false, col(t->text), body, ALIGN_CENTER);
     LayoutSizes zz = z;
     (void)zz;
@@ -935,8 +952,8 @@ static void draw_keypad(Render *r, const App *app, bool enabled)
         const KeyBox *k = &kb->keys[i];
         const KeyAction *a = &k->action;
         /* Only digits, backspace and OK mean anything for a PIN. */
-        bool digit = a->kind == KEY_INSERT && a->text && a->text[0] >= '0' &&
-                     a->text[0] <= '9' && !a->text[1];
+        bool digit = a->kind == KEY_INSERT && a->text && a->text[0] >= '0' && a->text[0] <= '9' &&
+                     !a->text[1];
         if (!digit && a->kind != KEY_BACKSPACE && a->kind != KEY_DONE)
             continue;
         LRect rc = {k->x, k->y, k->w, k->h};
@@ -1002,8 +1019,7 @@ static void draw_pin(Render *r, const App *app, uint64_t now)
         SDL_strlcat(dots, "* ", sizeof dots);
     outlined(r, sl.entry, sl.entry.h / 6, 2, col(t->muted), col(t->surface));
     text_in(r, dots, sl.entry.h * 3 / 5, true, col(t->text),
-            (LRect){sl.entry.x + sl.entry.h / 3, sl.entry.y, sl.entry.w, sl.entry.h},
-            ALIGN_LEFT);
+            (LRect){sl.entry.x + sl.entry.h / 3, sl.entry.y, sl.entry.w, sl.entry.h}, ALIGN_LEFT);
     draw_keypad(r, app, wait == 0);
 }
 
@@ -1014,8 +1030,8 @@ static void draw_staff(Render *r, const App *app)
     StaffLayout sl;
     ChromeLayout c;
     staff_header(r, app, &sl, &c);
-    const char *lines[5] = {app->staff.deck, app->staff.reload, app->staff.signups,
-                            app->staff.disk, app->staff.version};
+    const char *lines[5] = {app->staff.deck, app->staff.reload, app->staff.signups, app->staff.disk,
+                            app->staff.version};
     for (int i = 0; i < 5; i++)
         text_in(r, lines[i], sl.info[i].h * 4 / 5, false, col(t->text), sl.info[i], ALIGN_LEFT);
     text_in(r, app->staff.message, sl.message.h * 4 / 5, true, col(t->accent), sl.message,

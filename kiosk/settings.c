@@ -81,8 +81,10 @@ static const char *get_path(YCtx *c, const YNode *map, const char *key)
         return NULL;
     }
     if (rel[0] == '~') {
-        yt_err(c, v, "'%s' starts with '~' (expected a full path such as /home/pi/...: '~' is "
-                     "not expanded here)", key);
+        yt_err(c, v,
+               "'%s' starts with '~' (expected a full path such as /home/pi/...: '~' is "
+               "not expanded here)",
+               key);
         return NULL;
     }
     if (rel[0] == '/')
@@ -163,8 +165,10 @@ static int get_time(YCtx *c, const YNode *map, const YNode *map_key, const char 
 {
     const YNode *v = yt_get(map, key);
     if (!v || yt_is_null(v)) {
-        yt_err(c, v ? v : map_key, "'sleep' has no '%s' (expected both 'from' and 'to', such "
-                                   "as from: \"20:00\" and to: \"07:00\")", key);
+        yt_err(c, v ? v : map_key,
+               "'sleep' has no '%s' (expected both 'from' and 'to', such "
+               "as from: \"20:00\" and to: \"07:00\")",
+               key);
         return -1;
     }
     if (v->type != YN_SCALAR) {
@@ -205,8 +209,9 @@ static void load_sleep(YCtx *c, Settings *s, const YNode *root)
     if (from < 0 || to < 0)
         return;
     if (from == to) {
-        yt_err(c, yt_get(m, "to"), "'sleep' starts and ends at %02d:%02d (expected different "
-                                   "times; leave 'sleep' out to keep the screen on)",
+        yt_err(c, yt_get(m, "to"),
+               "'sleep' starts and ends at %02d:%02d (expected different "
+               "times; leave 'sleep' out to keep the screen on)",
                from / 60, from % 60);
         return;
     }
@@ -225,9 +230,11 @@ static void load_renderer(YCtx *c, Settings *s, const YNode *root)
     for (const char *p = r; *p; p++)
         ok = ok && (isalnum((unsigned char)*p) || *p == '_' || *p == '-');
     if (!ok) {
-        yt_err(c, yt_get(root, "renderer"), "'renderer' is '%.40s' (expected auto, software, "
-                                            "opengles2, opengl or another SDL render driver "
-                                            "name)", r);
+        yt_err(c, yt_get(root, "renderer"),
+               "'renderer' is '%.40s' (expected auto, software, "
+               "opengles2, opengl or another SDL render driver "
+               "name)",
+               r);
         return;
     }
     s->renderer = r;
@@ -240,8 +247,9 @@ static void load_kiosk_id(YCtx *c, Settings *s, const YNode *root)
         return;
     const YNode *v = yt_get(root, "kiosk_id");
     if (!id[0])
-        yt_err(c, v, "'kiosk_id' is empty (expected a name for this screen, such as "
-                     "waiting-room-1)");
+        yt_err(c, v,
+               "'kiosk_id' is empty (expected a name for this screen, such as "
+               "waiting-room-1)");
     else if (utf8_chars(id) > SETTINGS_MAX_ID_CHARS)
         yt_err(c, v, "'kiosk_id' is %zu characters long (expected at most %d)", utf8_chars(id),
                SETTINGS_MAX_ID_CHARS);
@@ -268,18 +276,22 @@ static void load_staff_pin(YCtx *c, Settings *s, const YNode *root, FilePerm per
         return; /* "" too: no PIN set */
     const YNode *v = yt_get(root, "staff_pin");
     if (all_digits(h)) {
-        yt_err(c, v, "'staff_pin' is a PIN in clear (expected the PIN's hash, never the PIN: "
-                     "remove this line and run kiosk --set-pin)");
+        yt_err(c, v,
+               "'staff_pin' is a PIN in clear (expected the PIN's hash, never the PIN: "
+               "remove this line and run kiosk --set-pin)");
         return;
     }
     if (!settings_hash_well_formed(h)) {
-        yt_err(c, v, "'staff_pin' is not a PIN hash (expected a crypt(3) hash such as "
-                     "\"$y$...\": run kiosk --set-pin to write one)");
+        yt_err(c, v,
+               "'staff_pin' is not a PIN hash (expected a crypt(3) hash such as "
+               "\"$y$...\": run kiosk --set-pin to write one)");
         return;
     }
     if (perm == PERM_WORLD_READABLE)
-        yt_warn(c, v, "every user can read this file, and a 4-8 digit PIN is quickly found "
-                      "from its hash (expected it private: sudo chmod o-rwx %s)", c->file);
+        yt_warn(c, v,
+                "every user can read this file, and a 4-8 digit PIN is quickly found "
+                "from its hash (expected it private: sudo chmod o-rwx %s)",
+                c->file);
     s->staff_pin = h;
 }
 
@@ -309,13 +321,15 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
     if (yt_is_null(root))
         return;
     if (root->type != YN_MAP) {
-        yt_err(c, root, "the top of the settings file is %s (expected 'key: value' lines such "
-                        "as 'rotation: 90')", yt_describe(root));
+        yt_err(c, root,
+               "the top of the settings file is %s (expected 'key: value' lines such "
+               "as 'rotation: 90')",
+               yt_describe(root));
         return;
     }
-    static const char *const keys[] = {"deck", "kiosk_id", "signups", "stats", "timeouts",
-                                       "rotation", "display", "renderer", "staff_pin",
-                                       "log_level", "export_dir", "sleep", NULL};
+    static const char *const keys[] = {
+        "deck",     "kiosk_id",  "signups",   "stats",      "timeouts", "rotation", "display",
+        "renderer", "staff_pin", "log_level", "export_dir", "sleep",    NULL};
     yt_check_keys(c, root, keys, "the settings file");
     const char *p;
     s->deck = get_path(c, root, "deck");
@@ -326,8 +340,8 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
         s->export_dir = p;
     load_timeouts(c, s, root);
     static const long rotations[] = {0, 90, 180, 270};
-    get_int(c, root, "rotation", 0, 0, rotations, 4,
-            "0, 90, 180 or 270: degrees clockwise", &s->rotation);
+    get_int(c, root, "rotation", 0, 0, rotations, 4, "0, 90, 180 or 270: degrees clockwise",
+            &s->rotation);
     get_int(c, root, "display", 0, SETTINGS_MAX_DISPLAY, NULL, 0,
             "a display number from 0 to 15; 0 is the first", &s->display);
     load_renderer(c, s, root);
@@ -345,21 +359,30 @@ static Settings *load(const char *name, const char *text, size_t len, FilePerm p
         diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
         return NULL;
     }
-    YCtx c = {.arena = arena, .diags = diags, .file = name, .what = "settings file",
-              .root_hint = "'key: value' lines such as 'rotation: 90'", .text_hint = "",
-              .max_depth = SETTINGS_MAX_DEPTH, .depth_needed = 2,
-              .max_nodes = SETTINGS_MAX_NODES, .max_text = SETTINGS_MAX_TEXT_BYTES};
+    YCtx c = {.arena = arena,
+              .diags = diags,
+              .file = name,
+              .what = "settings file",
+              .root_hint = "'key: value' lines such as 'rotation: 90'",
+              .text_hint = "",
+              .max_depth = SETTINGS_MAX_DEPTH,
+              .depth_needed = 2,
+              .max_nodes = SETTINGS_MAX_NODES,
+              .max_text = SETTINGS_MAX_TEXT_BYTES};
     const char *slash = strrchr(name, '/');
-    c.dir = slash == name ? strdup("/") : slash ? strndup(name, (size_t)(slash - name))
-                                                : strdup(".");
+    c.dir = slash == name ? strdup("/")
+            : slash       ? strndup(name, (size_t)(slash - name))
+                          : strdup(".");
     Settings *s = NULL;
     if (!c.dir) {
         diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
         goto done;
     }
     if (len > SETTINGS_MAX_BYTES) {
-        yt_err_at(&c, 1, 1, "the file is %zu bytes (expected at most %d: is this really a "
-                            "settings file?)", len, SETTINGS_MAX_BYTES);
+        yt_err_at(&c, 1, 1,
+                  "the file is %zu bytes (expected at most %d: is this really a "
+                  "settings file?)",
+                  len, SETTINGS_MAX_BYTES);
         goto done;
     }
     s = yt_alloc(arena, sizeof *s);
@@ -400,8 +423,7 @@ done:
     return s;
 }
 
-Settings *settings_load_string(const char *name, const char *text, size_t len,
-                               DiagList *diags)
+Settings *settings_load_string(const char *name, const char *text, size_t len, DiagList *diags)
 {
     return load(name, text, len, PERM_UNKNOWN, diags);
 }
@@ -413,7 +435,7 @@ Settings *settings_load(const char *path, DiagList *diags)
     if (yt_read_file(path, SETTINGS_MAX_BYTES, "settings file", diags, &buf, &len) != 0)
         return NULL;
     struct stat st;
-    FilePerm perm = stat(path, &st) != 0         ? PERM_UNKNOWN
+    FilePerm perm = stat(path, &st) != 0          ? PERM_UNKNOWN
                     : (st.st_mode & S_IROTH) != 0 ? PERM_WORLD_READABLE
                                                   : PERM_PRIVATE;
     Settings *s = load(path, buf, len, perm, diags);
@@ -533,9 +555,15 @@ static bool reads_back(const char *text, size_t len, const char *hash)
 {
     YArena arena = {NULL};
     DiagList diags = DIAG_LIST_INIT;
-    YCtx c = {.arena = &arena, .diags = &diags, .file = "", .what = "settings file",
-              .root_hint = "", .text_hint = "", .max_depth = SETTINGS_MAX_DEPTH,
-              .depth_needed = 2, .max_nodes = SETTINGS_MAX_NODES,
+    YCtx c = {.arena = &arena,
+              .diags = &diags,
+              .file = "",
+              .what = "settings file",
+              .root_hint = "",
+              .text_hint = "",
+              .max_depth = SETTINGS_MAX_DEPTH,
+              .depth_needed = 2,
+              .max_nodes = SETTINGS_MAX_NODES,
               .max_text = SETTINGS_MAX_TEXT_BYTES};
     const YNode *root = yt_build(&c, text, len);
     size_t keys = 0;

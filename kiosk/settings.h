@@ -40,12 +40,12 @@
 
 /* Limits. The file is written by hand (or by --set-pin); these bound what a
  * careless or hostile file can make the kiosk do, far above any real one. */
-#define SETTINGS_MAX_BYTES (64 * 1024)  /* the packaged file, mostly comments, is ~3 KiB */
-#define SETTINGS_MAX_DEPTH 4            /* the format nests 2 deep (timeouts:, sleep:) */
-#define SETTINGS_MAX_NODES 1000         /* the format has ~20 values */
-#define SETTINGS_MAX_TEXT_BYTES 4096    /* PATH_MAX: the longest path Linux takes */
-#define SETTINGS_MAX_ID_CHARS 64        /* a name people read in an export, not a paragraph */
-#define SETTINGS_MAX_DISPLAY 15         /* SDL display / KMS card index; a Pi has 2-3 */
+#define SETTINGS_MAX_BYTES (64 * 1024) /* the packaged file, mostly comments, is ~3 KiB */
+#define SETTINGS_MAX_DEPTH 4           /* the format nests 2 deep (timeouts:, sleep:) */
+#define SETTINGS_MAX_NODES 1000        /* the format has ~20 values */
+#define SETTINGS_MAX_TEXT_BYTES 4096   /* PATH_MAX: the longest path Linux takes */
+#define SETTINGS_MAX_ID_CHARS 64       /* a name people read in an export, not a paragraph */
+#define SETTINGS_MAX_DISPLAY 15        /* SDL display / KMS card index; a Pi has 2-3 */
 
 typedef struct Settings {
     const char *deck;       /* resolved path; NULL: the bundled deck */
@@ -56,13 +56,13 @@ typedef struct Settings {
     const char *staff_pin;  /* crypt(3) hash; NULL: no PIN set */
     const char *export_dir; /* where USB sticks are mounted; "/media" unless set */
     int inactivity_ms, form_inactivity_ms, thanks_ms; /* -1: use the deck's */
-    int rotation;           /* 0, 90, 180, 270: clockwise */
-    int display;            /* 0..SETTINGS_MAX_DISPLAY */
-    int log_level;          /* 0 error, 1 warning, 2 info, 3 debug: LogLevel's order */
-    bool sleep_enabled;     /* screen dark from sleep_from_min to sleep_to_min */
+    int rotation;                                     /* 0, 90, 180, 270: clockwise */
+    int display;                                      /* 0..SETTINGS_MAX_DISPLAY */
+    int log_level;                    /* 0 error, 1 warning, 2 info, 3 debug: LogLevel's order */
+    bool sleep_enabled;               /* screen dark from sleep_from_min to sleep_to_min */
     int sleep_from_min, sleep_to_min; /* minutes after local midnight, 0..1439 */
-    const char *path;       /* the file it came from, NULL for defaults */
-    void *arena;            /* private */
+    const char *path;                 /* the file it came from, NULL for defaults */
+    void *arena;                      /* private */
 } Settings;
 
 /** Fills s with every default (no file): path and arena NULL. Such a
@@ -79,8 +79,7 @@ Settings *settings_load(const char *path, DiagList *diags);
 /** The same for text in memory; name is used in diagnostics and is the
  *  path relative paths are resolved against. No file is read. A text of
  *  nothing but comments gives all defaults. */
-Settings *settings_load_string(const char *name, const char *text, size_t len,
-                               DiagList *diags);
+Settings *settings_load_string(const char *name, const char *text, size_t len, DiagList *diags);
 
 /** Frees a Settings from settings_load*(); NULL, or one filled by
  *  settings_defaults(), is left alone. */

@@ -18,16 +18,16 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "input.h"
-#include "log.h"
-#include "render.h"
-#include "store.h"
-#include "text.h"
 #include "export.h"
 #include "fsx.h"
+#include "input.h"
+#include "log.h"
 #include "pin.h"
+#include "render.h"
 #include "settings.h"
 #include "stats.h"
+#include "store.h"
+#include "text.h"
 #include "watch.h"
 
 /* How often sign-ups that could not be written are tried again. */
@@ -58,16 +58,16 @@ struct Shell {
     uint64_t now;
     bool quit;
     unsigned long frames;
-    int rotation;       /* 0, 90, 180, 270 */
-    SDL_Texture *ui;    /* the UI before it is turned onto the panel */
+    int rotation;                /* 0, 90, 180, 270 */
+    SDL_Texture *ui;             /* the UI before it is turned onto the panel */
     bool exit_after_first_frame; /* KIOSK_EXIT_AFTER_FIRST_FRAME=1, for benchmarks */
 
     /* Live reload. */
     Watch *watch;
     Uint32 watch_event;
-    uint64_t reload_due;      /* 0: none; else when to read the deck again */
-    Deck *pending;            /* a good new deck waiting for a slide boundary */
-    uint64_t boundary_seen;   /* app.slide_since when we last looked */
+    uint64_t reload_due;    /* 0: none; else when to read the deck again */
+    Deck *pending;          /* a good new deck waiting for a slide boundary */
+    uint64_t boundary_seen; /* app.slide_since when we last looked */
     time_t deck_loaded_at;
     char reload_status[240];
 
@@ -229,8 +229,7 @@ static void retry_stores(Shell *sh, uint64_t now)
     char err[512];
     while (shell_pending && sh->store) {
         PendingRow *row = shell_pending;
-        if (store_append(sh->store, (const char *const *)row->values, row->n, err,
-                         sizeof err) < 0)
+        if (store_append(sh->store, (const char *const *)row->values, row->n, err, sizeof err) < 0)
             break; /* the store's own queue is full: keep it here */
         shell_pending = row->next;
         log_msg(LOG_INFO, "sign-up %s stored after a retry", row->values[0]);
@@ -298,39 +297,45 @@ static void display_diagnosis(const char *sdl_error, char *out, size_t cap)
     const char *driver = SDL_getenv("SDL_VIDEODRIVER");
     bool kms = driver && strcmp(driver, "kmsdrm") == 0;
     if (!kms && !SDL_getenv("DISPLAY") && !SDL_getenv("WAYLAND_DISPLAY")) {
-        snprintf(out, cap, "No desktop session found (DISPLAY and WAYLAND_DISPLAY are unset). "
-                           "On Raspberry Pi OS Lite run with SDL_VIDEODRIVER=kmsdrm (the "
-                           "kiosk.service does); from SSH, preview with --screenshot DIR.");
+        snprintf(out, cap,
+                 "No desktop session found (DISPLAY and WAYLAND_DISPLAY are unset). "
+                 "On Raspberry Pi OS Lite run with SDL_VIDEODRIVER=kmsdrm (the "
+                 "kiosk.service does); from SSH, preview with --screenshot DIR.");
         return;
     }
     if (kms) {
         bool any = access("/dev/dri/card0", F_OK) == 0 || access("/dev/dri/card1", F_OK) == 0;
         if (!any) {
-            snprintf(out, cap, "No /dev/dri/card* device: the KMS display driver is not "
-                               "loaded. On a Raspberry Pi, keep dtoverlay=vc4-kms-v3d in "
-                               "/boot/firmware/config.txt and reboot.");
+            snprintf(out, cap,
+                     "No /dev/dri/card* device: the KMS display driver is not "
+                     "loaded. On a Raspberry Pi, keep dtoverlay=vc4-kms-v3d in "
+                     "/boot/firmware/config.txt and reboot.");
             return;
         }
         if (access("/dev/dri/card0", R_OK | W_OK) != 0 &&
             access("/dev/dri/card1", R_OK | W_OK) != 0) {
-            snprintf(out, cap, "No permission on /dev/dri/card*: add the user to the 'video' "
-                               "and 'render' groups (sudo usermod -aG video,render USER) and "
-                               "log in again.");
+            snprintf(out, cap,
+                     "No permission on /dev/dri/card*: add the user to the 'video' "
+                     "and 'render' groups (sudo usermod -aG video,render USER) and "
+                     "log in again.");
             return;
         }
         if (access("/dev/input/event0", R_OK) != 0) {
-            snprintf(out, cap, "Cannot read /dev/input/event*: touches will not work; add the "
-                               "user to the 'input' group (sudo usermod -aG input USER).");
+            snprintf(out, cap,
+                     "Cannot read /dev/input/event*: touches will not work; add the "
+                     "user to the 'input' group (sudo usermod -aG input USER).");
             return;
         }
-        snprintf(out, cap, "The screen may be held by a desktop session (%s). Stop it (sudo "
-                           "systemctl disable --now lightdm) or use the desktop autostart "
-                           "instead of kiosk.service.",
+        snprintf(out, cap,
+                 "The screen may be held by a desktop session (%s). Stop it (sudo "
+                 "systemctl disable --now lightdm) or use the desktop autostart "
+                 "instead of kiosk.service.",
                  sdl_error);
         return;
     }
-    snprintf(out, cap, "Check that the desktop session is running and that this user may use "
-                       "it.");
+    snprintf(out, cap,
+             "Check that the desktop session is running and that this user may use "
+             "it.");
 }
 
 /* The app sees the screen as the client does: turned by the rotation
@@ -348,8 +353,7 @@ static int set_panel_size(Shell *sh, int pw, int ph)
     if (sh->rotation) {
         if (sh->ui)
             SDL_DestroyTexture(sh->ui);
-        sh->ui = SDL_CreateTexture(sh->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
-                                   h);
+        sh->ui = SDL_CreateTexture(sh->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w, h);
         if (!sh->ui) {
             fprintf(stderr, "kiosk: cannot create the rotated screen: %s\n", SDL_GetError());
             return -1;
@@ -462,9 +466,11 @@ static int open_display(Shell *sh, bool headless)
     SDL_DisplayMode mode;
     if (SDL_GetCurrentDisplayMode(SDL_GetWindowDisplayIndex(sh->win), &mode) != 0)
         mode.refresh_rate = 0;
-    log_msg(LOG_INFO, "video driver %s, renderer %s, output %dx%d, display %d at %d Hz, "
-                      "rotation %d", SDL_GetCurrentVideoDriver(), info.name, w, h,
-            SDL_GetWindowDisplayIndex(sh->win), mode.refresh_rate, sh->rotation);
+    log_msg(LOG_INFO,
+            "video driver %s, renderer %s, output %dx%d, display %d at %d Hz, "
+            "rotation %d",
+            SDL_GetCurrentVideoDriver(), info.name, w, h, SDL_GetWindowDisplayIndex(sh->win),
+            mode.refresh_rate, sh->rotation);
     return set_panel_size(sh, w, h);
 }
 
@@ -712,8 +718,8 @@ static void reload_now(Shell *sh)
         sh->pending = d;
         snprintf(sh->reload_status, sizeof sh->reload_status, "ok at %s (%zu slides)", when,
                  d->slide_count);
-        log_msg(LOG_INFO, "deck reloaded: %s (%zu slides); shown from the next slide",
-                d->path, d->slide_count);
+        log_msg(LOG_INFO, "deck reloaded: %s (%zu slides); shown from the next slide", d->path,
+                d->slide_count);
     }
     diag_clear(&diags);
 }
@@ -805,14 +811,13 @@ static void export_signups(Shell *sh)
     if (sh->store)
         store_flush(sh->store, errbuf, sizeof errbuf);
     const Settings *st = sh->opts->settings;
-    const char *roots[] = {st && st->export_dir ? st->export_dir : "/media", "/media",
-                           "/run/media", "/mnt"};
+    const char *roots[] = {st && st->export_dir ? st->export_dir : "/media", "/media", "/run/media",
+                           "/mnt"};
     const char *usb = SDL_getenv("KIOSK_USB_ROOT"); /* tests: a folder standing in */
     if (usb && *usb)
         snprintf(drive, sizeof drive, "%s", usb);
-    if (!(usb && *usb) &&
-        export_find_drive("/proc/mounts", "/sys", roots, 4, drive, sizeof drive, err,
-                          sizeof err) != 0) {
+    if (!(usb && *usb) && export_find_drive("/proc/mounts", "/sys", roots, 4, drive, sizeof drive,
+                                            err, sizeof err) != 0) {
         app_staff_message(&sh->app, err);
         log_msg(LOG_WARN, "export: %s", err);
         return;
@@ -883,8 +888,8 @@ static int sleep_check(Shell *sh)
     if (asleep != sh->app.asleep) {
         app_sleep(&sh->app, asleep, sh->now);
         if (sh->app.asleep == asleep)
-            log_msg(LOG_INFO, asleep ? "outside opening hours: screen dark"
-                                     : "opening hours: screen on");
+            log_msg(LOG_INFO,
+                    asleep ? "outside opening hours: screen dark" : "opening hours: screen on");
     }
     return (60 - tm.tm_sec) * 1000;
 }
@@ -938,8 +943,8 @@ bool shell_step(Shell *sh, int max_wait_ms)
     uint64_t now = sh->now;
     int timeout = app_next_timeout(&sh->app, now);
     if (anything_pending(sh))
-        timeout = sooner(timeout, (int)(sh->next_store_retry > now ? sh->next_store_retry - now
-                                                                    : 0));
+        timeout = sooner(timeout,
+                         (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0));
     if (sh->reload_due)
         timeout = sooner(timeout, (int)(sh->reload_due > now ? sh->reload_due - now : 0));
     timeout = sooner(timeout, sleep_check(sh));
@@ -1022,8 +1027,8 @@ SDL_Surface *shell_read_panel(Shell *sh)
     int w, h;
     SDL_GetRendererOutputSize(sh->ren, &w, &h);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (s && SDL_RenderReadPixels(sh->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels,
-                                  s->pitch) != 0) {
+    if (s &&
+        SDL_RenderReadPixels(sh->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
         SDL_FreeSurface(s);
         s = NULL;
     }

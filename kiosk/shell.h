@@ -16,12 +16,12 @@ typedef struct {
     const char *kiosk_id;       /* written with every sign-up */
     const char *screenshot_dir; /* non-NULL: render every screen to PNGs and return */
     bool windowed;
-    int width, height;          /* 0: the display's size (or 1920x1080 for screenshots) */
-    const char *renderer;       /* "auto", "software", or an SDL render driver name */
-    int rotation;               /* 0, 90, 180, 270: the UI turned clockwise on the panel */
-    const char *stats_path;     /* anonymous usage counts; NULL: none */
+    int width, height;        /* 0: the display's size (or 1920x1080 for screenshots) */
+    const char *renderer;     /* "auto", "software", or an SDL render driver name */
+    int rotation;             /* 0, 90, 180, 270: the UI turned clockwise on the panel */
+    const char *stats_path;   /* anonymous usage counts; NULL: none */
     const Settings *settings; /* may be NULL: defaults */
-    int display;                /* SDL display index / KMS card number */
+    int display;              /* SDL display index / KMS card number */
 } ShellOptions;
 
 typedef struct Shell Shell;

@@ -42,7 +42,7 @@ typedef struct {
 typedef struct {
     Row *rows;
     size_t n, cap;
-    size_t bad;                              /* malformed lines seen */
+    size_t bad;                             /* malformed lines seen */
     size_t bad_line[STATS_BAD_LINES_SHOWN]; /* the first few, 1-based */
 } Table;
 
@@ -219,8 +219,8 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
     }
     if (st.st_size < 0 || (unsigned long long)st.st_size > STATS_MAX_BYTES) {
         errno = EFBIG;
-        msg(err, errlen, "%s: larger than %zu KiB, so not a usage-counts file; left as it is",
-            path, STATS_MAX_BYTES / 1024);
+        msg(err, errlen, "%s: larger than %zu KiB, so not a usage-counts file; left as it is", path,
+            STATS_MAX_BYTES / 1024);
         goto done;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -256,13 +256,12 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
     }
     table_normalize(t);
     rc = 0;
-done:
-    {
-        int e = errno;
-        free(buf);
-        close(fd);
-        errno = e;
-    }
+done : {
+    int e = errno;
+    free(buf);
+    close(fd);
+    errno = e;
+}
     return rc;
 }
 
@@ -292,7 +291,8 @@ static char *table_format(const Table *t, size_t *len)
 static int table_save(const Table *t, const char *path, char *err, size_t errlen)
 {
     size_t len = 0, plen = strlen(path);
-    char *text = table_format(t, &len), *tmp = malloc(plen + sizeof ".tmp"), *dir = fsx_dir_of(path);
+    char *text = table_format(t, &len), *tmp = malloc(plen + sizeof ".tmp"),
+         *dir = fsx_dir_of(path);
     int fd = -1, rc = -1;
     if (!text || !tmp || !dir) {
         msg(err, errlen, "%s: out of memory", path);

@@ -59,8 +59,8 @@ struct Store {
     char *path;
     char **columns;
     size_t ncolumns;
-    dev_t dev; /* identity of the file we hold locked, to notice it being */
-    ino_t ino; /* moved or replaced behind our back */
+    dev_t dev;         /* identity of the file we hold locked, to notice it being */
+    ino_t ino;         /* moved or replaced behind our back */
     off_t repair_size; /* >= 0: an undo failed; cut the file here before writing */
     size_t rows;
     Pending *queue;
@@ -418,8 +418,10 @@ static void tighten_mode(int fd, const struct stat *st, const char *path, char *
                  "%s: was readable by other users (mode %03o); set to owner-only (0600).", path,
                  (unsigned)(st->st_mode & 0777));
     else
-        note_add(note, notelen, "%s: is readable by other users (mode %03o) and could not be "
-                 "changed: %s.", path, (unsigned)(st->st_mode & 0777), strerror(errno));
+        note_add(note, notelen,
+                 "%s: is readable by other users (mode %03o) and could not be "
+                 "changed: %s.",
+                 path, (unsigned)(st->st_mode & 0777), strerror(errno));
 }
 
 /* Writes one row with one write() and makes it durable. On any failure the
@@ -539,8 +541,7 @@ static char *archive_name(const char *path)
 /* Renames the file aside and opens a fresh one at path. We keep the lock on
  * the old file until the new one is locked, so no other kiosk can slip in
  * and append to the file we are moving. */
-static int archive(Store *s, const char *why, char *note, size_t notelen, char *err,
-                   size_t errlen)
+static int archive(Store *s, const char *why, char *note, size_t notelen, char *err, size_t errlen)
 {
     struct stat st;
     int fd;
@@ -563,8 +564,8 @@ static int archive(Store *s, const char *why, char *note, size_t notelen, char *
     s->dev = st.st_dev;
     s->ino = st.st_ino;
     s->repair_size = -1;
-    note_add(note, notelen, "%s: %s; it was kept as %s and a new file was started.", s->path,
-             why, name);
+    note_add(note, notelen, "%s: %s; it was kept as %s and a new file was started.", s->path, why,
+             name);
     free(name);
     return 0;
 }
@@ -677,8 +678,8 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
             return write_header(s, err, errlen);
         }
         if ((uintmax_t)st.st_size > STORE_READ_MAX_BYTES) {
-            if (archive(s, "is larger than the 64 MiB read at start", note, notelen, err,
-                        errlen) != 0)
+            if (archive(s, "is larger than the 64 MiB read at start", note, notelen, err, errlen) !=
+                0)
                 return -1;
             continue;
         }
@@ -696,8 +697,10 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
              * safety does not hinge on it (the next row's fsync carries the
              * new size), but a report that is not yet true is a poor report. */
             if (ftruncate(s->fd, (off_t)complete) != 0 || fsync(s->fd) != 0) {
-                msg_errno(err, errlen, "%s: saved its incomplete last row to %s.partial but "
-                          "cannot cut it from the file", s->path, s->path);
+                msg_errno(err, errlen,
+                          "%s: saved its incomplete last row to %s.partial but "
+                          "cannot cut it from the file",
+                          s->path, s->path);
                 goto fail;
             }
             note_add(note, notelen,
@@ -819,8 +822,7 @@ static int reopen(Store *s, char *err, size_t errlen)
     dev_t olddev = s->dev;
     ino_t oldino = s->ino;
     size_t oldrows = s->rows;
-    if (make_parents(s->path, err, errlen) != 0 ||
-        open_locked(s->path, &fd, &st, err, errlen) != 0)
+    if (make_parents(s->path, err, errlen) != 0 || open_locked(s->path, &fd, &st, err, errlen) != 0)
         return -1;
     s->fd = fd;
     s->dev = st.st_dev;

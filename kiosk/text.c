@@ -135,8 +135,8 @@ static void pick_font(const char *want, const char *data_dir, const char *bundle
     struct dirent *e;
     while (d && (e = readdir(d))) {
         size_t n = strlen(e->d_name);
-        if (n > 4 && (strcmp(e->d_name + n - 4, ".ttf") == 0 ||
-                      strcmp(e->d_name + n - 4, ".otf") == 0)) {
+        if (n > 4 &&
+            (strcmp(e->d_name + n - 4, ".ttf") == 0 || strcmp(e->d_name + n - 4, ".otf") == 0)) {
             if (snprintf(out, cap, "%s/%s", dir, e->d_name) < (int)cap)
                 break;
         }

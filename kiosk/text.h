@@ -18,8 +18,7 @@ TextFonts *text_open(const char *regular, const char *bold, char *err, size_t er
 
 /** Opens the deck's fonts; where one cannot be read, the bundled font in
  *  data_dir, else any font in data_dir/fonts: text must always show. */
-TextFonts *text_open_deck(const Deck *deck, const char *data_dir, char *err,
-                          size_t errlen);
+TextFonts *text_open_deck(const Deck *deck, const char *data_dir, char *err, size_t errlen);
 
 /** The face at px pixels, opened on first use and kept; NULL on failure. */
 TTF_Font *text_font(TextFonts *t, int px, bool bold);

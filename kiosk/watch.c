@@ -70,7 +70,8 @@ static bool is_watched(Watch *w, int wd, const char *name)
 static void *run(void *arg)
 {
     Watch *w = arg;
-    struct pollfd fds[3] = {{w->stop_fd, POLLIN, 0}, {w->inotify_fd, POLLIN, 0},
+    struct pollfd fds[3] = {{w->stop_fd, POLLIN, 0},
+                            {w->inotify_fd, POLLIN, 0},
                             {w->signal_fd, POLLIN, 0}};
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {

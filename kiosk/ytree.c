@@ -24,9 +24,6 @@
 enum { ARENA_BLOCK_BYTES = 16 * 1024 };
 /* ---- arena ------------------------------------------------------------ */
 
-
-
-
 void *yt_alloc(YArena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
@@ -74,8 +71,6 @@ void yt_arena_free(YArena *a)
 
 /* ---- pass 1: YAML events to a tree with marks ------------------------- */
 
-
-
 static void report(YCtx *c, DiagLevel level, bool fatal, int line, int col, const char *fmt,
                    va_list ap)
 {
@@ -85,7 +80,6 @@ static void report(YCtx *c, DiagLevel level, bool fatal, int line, int col, cons
     if (fatal)
         c->fatal++;
 }
-
 
 void yt_err(YCtx *c, const YNode *at, const char *fmt, ...)
 {
@@ -215,48 +209,65 @@ static void report_syntax_error(YCtx *c, yaml_parser_t *p, const char *text, siz
     int ctx_line = (int)ctx.line + 1, ctx_col = (int)ctx.column + 1;
 
     if (ch == '\t' || strstr(problem, "tab character"))
-        yt_err_at(c, line, col, "YAML syntax: a tab character here (expected spaces: YAML does not "
-                             "allow tabs for indenting)");
+        yt_err_at(c, line, col,
+                  "YAML syntax: a tab character here (expected spaces: YAML does not "
+                  "allow tabs for indenting)");
     else if (strstr(context, "quoted scalar") &&
              (strstr(problem, "end of stream") || strstr(problem, "document indicator")))
-        yt_err_at(c, ctx_line, ctx_col, "YAML syntax: the quote that starts here is never closed "
-                                     "(expected a closing %c at the end of the text)", open);
+        yt_err_at(c, ctx_line, ctx_col,
+                  "YAML syntax: the quote that starts here is never closed "
+                  "(expected a closing %c at the end of the text)",
+                  open);
     else if (strstr(problem, "mapping values are not allowed"))
-        yt_err_at(c, line, col, "YAML syntax: unexpected ':' (expected text that contains ': ' in "
-                             "quotes, or this key lined up with the keys above it)");
+        yt_err_at(c, line, col,
+                  "YAML syntax: unexpected ':' (expected text that contains ': ' in "
+                  "quotes, or this key lined up with the keys above it)");
     else if (strstr(context, "simple key") && strstr(problem, "expected ':'"))
-        yt_err_at(c, ctx_line, ctx_col, "YAML syntax: this line has no ': ' (expected 'key: value' "
-                                     "with a space after the ':', or more indentation if it "
-                                     "continues the text above)");
+        yt_err_at(c, ctx_line, ctx_col,
+                  "YAML syntax: this line has no ': ' (expected 'key: value' "
+                  "with a space after the ':', or more indentation if it "
+                  "continues the text above)");
     else if (strstr(problem, "expected '-' indicator"))
-        yt_err_at(c, line, col, "YAML syntax: this line is not lined up with the list above it "
-                             "(expected '- ' in the same column as the other items, or a key "
-                             "lined up with the keys of the item above)");
+        yt_err_at(c, line, col,
+                  "YAML syntax: this line is not lined up with the list above it "
+                  "(expected '- ' in the same column as the other items, or a key "
+                  "lined up with the keys of the item above)");
     else if (strstr(problem, "expected key") && starts_its_line(text, off))
-        yt_err_at(c, line, col, "YAML syntax: this line is not lined up with the keys above it "
-                             "(expected the same indentation as the other keys of its section)");
+        yt_err_at(c, line, col,
+                  "YAML syntax: this line is not lined up with the keys above it "
+                  "(expected the same indentation as the other keys of its section)");
     else if (strstr(problem, "expected key"))
-        yt_err_at(c, line, col, "YAML syntax: more text after the closing quote (expected the "
-                             "whole text inside the quotes; write a quote inside \"...\" as "
-                             "\\\" and inside '...' as '')");
+        yt_err_at(c, line, col,
+                  "YAML syntax: more text after the closing quote (expected the "
+                  "whole text inside the quotes; write a quote inside \"...\" as "
+                  "\\\" and inside '...' as '')");
     else if (strstr(problem, "block sequence entries are not allowed"))
-        yt_err_at(c, line, col, "YAML syntax: a '- ' item cannot start here (expected each item "
-                             "on its own line, below its key and indented)");
+        yt_err_at(c, line, col,
+                  "YAML syntax: a '- ' item cannot start here (expected each item "
+                  "on its own line, below its key and indented)");
     else if (strstr(context, "flow sequence") && strstr(problem, "expected ','"))
-        yt_err_at(c, ctx_line, ctx_col, "YAML syntax: the list opened by this '[' is not closed "
-                                     "(expected ', ' between the items and a ']' at the end)");
+        yt_err_at(c, ctx_line, ctx_col,
+                  "YAML syntax: the list opened by this '[' is not closed "
+                  "(expected ', ' between the items and a ']' at the end)");
     else if (strstr(context, "flow mapping") && strstr(problem, "expected ','"))
-        yt_err_at(c, ctx_line, ctx_col, "YAML syntax: the mapping opened by this '{' is not closed "
-                                     "(expected ', ' between the entries and a '}' at the end)");
+        yt_err_at(c, ctx_line, ctx_col,
+                  "YAML syntax: the mapping opened by this '{' is not closed "
+                  "(expected ', ' between the entries and a '}' at the end)");
     else if (strstr(problem, "cannot start any token") && (ch == '@' || ch == '`'))
-        yt_err_at(c, line, col, "YAML syntax: text cannot start with '%c' (expected the text in "
-                             "quotes)", ch);
+        yt_err_at(c, line, col,
+                  "YAML syntax: text cannot start with '%c' (expected the text in "
+                  "quotes)",
+                  ch);
     else if (p->context)
-        yt_err_at(c, line, col, "YAML syntax: %s %s (check the indentation and the ':' after "
-                             "each key near line %d)", context, problem, ctx_line);
+        yt_err_at(c, line, col,
+                  "YAML syntax: %s %s (check the indentation and the ':' after "
+                  "each key near line %d)",
+                  context, problem, ctx_line);
     else
-        yt_err_at(c, line, col, "YAML syntax: %s (check the indentation and the ':' after each "
-                             "key)", problem);
+        yt_err_at(c, line, col,
+                  "YAML syntax: %s (check the indentation and the ':' after each "
+                  "key)",
+                  problem);
 }
 
 static void report_parser_error(YCtx *c, yaml_parser_t *p, const char *text, size_t len)
@@ -271,7 +282,7 @@ static void report_parser_error(YCtx *c, yaml_parser_t *p, const char *text, siz
         offset_to_mark(text, len, p->problem_offset, &line, &col);
         if (p->problem_value != -1)
             yt_err_at(c, line, col, "%s (byte 0x%02X; expected text saved as UTF-8)", problem,
-                   (unsigned)p->problem_value & 0xFFu);
+                      (unsigned)p->problem_value & 0xFFu);
         else
             yt_err_at(c, line, col, "%s (expected text saved as UTF-8)", problem);
         return;
@@ -310,15 +321,17 @@ YNode *yt_build(YCtx *c, const char *text, size_t len)
             break;
         case YAML_DOCUMENT_START_EVENT:
             if (++documents > 1) {
-                yt_err_at(c, line, col, "a second YAML document starts here (expected one %s "
-                                     "per file: remove the '---' line or split the file)",
+                yt_err_at(c, line, col,
+                          "a second YAML document starts here (expected one %s "
+                          "per file: remove the '---' line or split the file)",
                           c->what);
                 failed = true;
             }
             break;
         case YAML_ALIAS_EVENT:
-            yt_err_at(c, line, col, "aliases ('*%s') are not supported in %ss (expected the "
-                                 "value written out in full)",
+            yt_err_at(c, line, col,
+                      "aliases ('*%s') are not supported in %ss (expected the "
+                      "value written out in full)",
                       ev.data.alias.anchor ? (const char *)ev.data.alias.anchor : "", c->what);
             failed = true;
             break;
@@ -326,7 +339,7 @@ YNode *yt_build(YCtx *c, const char *text, size_t len)
             node = node_new(c, YN_SCALAR, ev.start_mark);
             if (node) {
                 node->str = yt_strndup(&c->tree, (const char *)ev.data.scalar.value,
-                                          ev.data.scalar.length);
+                                       ev.data.scalar.length);
                 node->len = ev.data.scalar.length;
                 node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
                 if (!node->str)
@@ -370,9 +383,10 @@ YNode *yt_build(YCtx *c, const char *text, size_t len)
         }
         if (opens) {
             if (depth >= c->max_depth || depth >= YT_MAX_DEPTH) {
-                yt_err_at(c, line, col, "nested too deeply (the limit is %d levels; a %s "
-                                        "needs at most %d)", c->max_depth, c->what,
-                          c->depth_needed);
+                yt_err_at(c, line, col,
+                          "nested too deeply (the limit is %d levels; a %s "
+                          "needs at most %d)",
+                          c->max_depth, c->what, c->depth_needed);
                 failed = true;
                 break;
             }
@@ -392,9 +406,12 @@ YNode *yt_build(YCtx *c, const char *text, size_t len)
 const char *yt_describe(const YNode *n)
 {
     switch (n->type) {
-    case YN_MAP: return "a mapping";
-    case YN_SEQ: return "a list";
-    case YN_SCALAR: return n->len ? "text" : "nothing";
+    case YN_MAP:
+        return "a mapping";
+    case YN_SEQ:
+        return "a list";
+    case YN_SCALAR:
+        return n->len ? "text" : "nothing";
     }
     return "something else";
 }
@@ -412,8 +429,8 @@ static size_t edit_distance(const char *a, const char *b)
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t cur = row[j];
-            size_t sub = prev + (tolower((unsigned char)a[i - 1]) !=
-                                 tolower((unsigned char)b[j - 1]));
+            size_t sub = prev +
+                         (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
             size_t best = sub;
             if (row[j] + 1 < best)
                 best = row[j] + 1;
@@ -434,14 +451,16 @@ void yt_check_keys(YCtx *c, const YNode *map, const char *const *allowed, const 
         const YNode *k = map->kids[i];
         if (k->type != YN_SCALAR) {
             yt_err(c, k, "a key in %s is %s (expected a plain word such as 'title')", where,
-                yt_describe(k));
+                   yt_describe(k));
             continue;
         }
         for (size_t j = 0; j < i; j += 2) {
             const YNode *prev = map->kids[j];
             if (prev->type == YN_SCALAR && strcmp(prev->str, k->str) == 0) {
-                yt_err(c, k, "'%s' appears twice in %s (expected each key once; the first is "
-                          "at line %d)", k->str, where, prev->line);
+                yt_err(c, k,
+                       "'%s' appears twice in %s (expected each key once; the first is "
+                       "at line %d)",
+                       k->str, where, prev->line);
                 break;
             }
         }
@@ -517,8 +536,7 @@ bool yt_plain_text(const char *s, size_t n)
 
 /* Text value: NULL when absent. Required values that are missing are reported
  * at the mapping that lacks them. */
-const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required,
-                            const char *where)
+const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required, const char *where)
 {
     const YNode *v = yt_get(map, key);
     if (!v || yt_is_null(v)) {
@@ -546,23 +564,23 @@ const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required,
     return yt_strndup(c->arena, v->str, n);
 }
 
-bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double max,
-                       const char *unit, double *out)
+bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double max, const char *unit,
+               double *out)
 {
     const YNode *v = yt_get(map, key);
     if (!v || yt_is_null(v))
         return false;
     if (v->type != YN_SCALAR) {
-        yt_err(c, v, "'%s' is %s (expected a number of %s from %g to %g)", key, yt_describe(v), unit,
-            min, max);
+        yt_err(c, v, "'%s' is %s (expected a number of %s from %g to %g)", key, yt_describe(v),
+               unit, min, max);
         return false;
     }
     char *end = NULL;
     errno = 0;
     double d = strtod(v->str, &end);
     if (v->len == 0 || errno || *end != '\0' || !isfinite(d)) {
-        yt_err(c, v, "'%s' is '%s' (expected a number of %s from %g to %g)", key, v->str, unit,
-            min, max);
+        yt_err(c, v, "'%s' is '%s' (expected a number of %s from %g to %g)", key, v->str, unit, min,
+               max);
         return false;
     }
     if (d < min || d > max) {
@@ -573,8 +591,7 @@ bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double ma
     return true;
 }
 
-void yt_seconds(YCtx *c, const YNode *map, const char *key, double min_s,
-                           double max_s, int *out_ms)
+void yt_seconds(YCtx *c, const YNode *map, const char *key, double min_s, double max_s, int *out_ms)
 {
     double d;
     if (yt_number(c, map, key, min_s, max_s, "seconds", &d))
@@ -601,12 +618,11 @@ void yt_bool(YCtx *c, const YNode *map, const char *key, bool *out)
             }
     }
     yt_err(c, v, "'%s' is %s%s%s (expected true or false)", key,
-        v->type == YN_SCALAR ? "'" : yt_describe(v), v->type == YN_SCALAR ? v->str : "",
-        v->type == YN_SCALAR ? "'" : "");
+           v->type == YN_SCALAR ? "'" : yt_describe(v), v->type == YN_SCALAR ? v->str : "",
+           v->type == YN_SCALAR ? "'" : "");
 }
 
-int yt_enum(YCtx *c, const YNode *map, const char *key, const char *const *names,
-                    int dflt)
+int yt_enum(YCtx *c, const YNode *map, const char *key, const char *const *names, int dflt)
 {
     const YNode *v = yt_get(map, key);
     if (!v || yt_is_null(v))
@@ -618,8 +634,7 @@ int yt_enum(YCtx *c, const YNode *map, const char *key, const char *const *names
     char list[200] = "";
     size_t used = 0;
     for (int i = 0; names[i]; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 names[i]);
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     if (v->type == YN_SCALAR)
         yt_err(c, v, "'%s' is '%s' (expected one of: %s)", key, v->str, list);
     else
@@ -634,11 +649,15 @@ const YNode *yt_seq(YCtx *c, const YNode *map, const char *key)
         return NULL;
     if (v->type != YN_SEQ) {
         if (v->type == YN_SCALAR)
-            yt_err(c, v, "'%s' is '%.40s' (expected a list, each item on its own line starting "
-                      "with '- ')", key, v->str);
+            yt_err(c, v,
+                   "'%s' is '%.40s' (expected a list, each item on its own line starting "
+                   "with '- ')",
+                   key, v->str);
         else
-            yt_err(c, v, "'%s' is %s (expected a list, each item on its own line starting with "
-                      "'- ')", key, yt_describe(v));
+            yt_err(c, v,
+                   "'%s' is %s (expected a list, each item on its own line starting with "
+                   "'- ')",
+                   key, yt_describe(v));
         return NULL;
     }
     return v;
@@ -651,25 +670,26 @@ const YNode *yt_map(YCtx *c, const YNode *map, const char *key)
         return NULL;
     if (v->type != YN_MAP) {
         if (v->type == YN_SCALAR)
-            yt_err(c, v, "'%s' is '%.40s' (expected a mapping of 'key: value' lines indented "
-                      "below it)", key, v->str);
+            yt_err(c, v,
+                   "'%s' is '%.40s' (expected a mapping of 'key: value' lines indented "
+                   "below it)",
+                   key, v->str);
         else
             yt_err(c, v, "'%s' is %s (expected a mapping of 'key: value' lines indented below it)",
-                key, yt_describe(v));
+                   key, yt_describe(v));
         return NULL;
     }
     return v;
 }
 
-const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *what,
-                                  size_t *count)
+const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *what, size_t *count)
 {
     *count = 0;
     if (!seq)
         return NULL;
     if (seq->n > max) {
         yt_err(c, seq->kids[max], "too many %s: %zu (expected at most %zu %s)", what, seq->n, max,
-            strcmp(what, "items") == 0 ? "on one slide" : "in one field");
+               strcmp(what, "items") == 0 ? "on one slide" : "in one field");
         return NULL;
     }
     const char **out = yt_alloc(c->arena, (seq->n + 1) * sizeof *out);
@@ -695,9 +715,8 @@ const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *wha
     return out;
 }
 
-
-int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList *diags,
-                 char **out, size_t *out_len)
+int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList *diags, char **out,
+                 size_t *out_len)
 {
     int rc = -1;
     char *buf = NULL;
@@ -705,14 +724,15 @@ int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList 
     *out_len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot open the %s: %s (expected a readable "
-                                                "YAML file)", what, strerror(errno));
+        diag_add(diags, DIAG_ERROR, path, 0, 0,
+                 "cannot open the %s: %s (expected a readable "
+                 "YAML file)",
+                 what, strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read the %s: %s", what,
-                 strerror(errno));
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read the %s: %s", what, strerror(errno));
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -721,8 +741,9 @@ int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList 
         goto done;
     }
     if ((size_t)st.st_size > max_bytes) {
-        diag_add(diags, DIAG_ERROR, path, 1, 1, "the file is %lld bytes (expected at most %zu: "
-                                                "is this really a %s?)",
+        diag_add(diags, DIAG_ERROR, path, 1, 1,
+                 "the file is %lld bytes (expected at most %zu: "
+                 "is this really a %s?)",
                  (long long)st.st_size, max_bytes, what);
         goto done;
     }
@@ -747,8 +768,9 @@ int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList 
             break;
         len += (size_t)r;
         if (len > (size_t)st.st_size) {
-            diag_add(diags, DIAG_ERROR, path, 0, 0, "the file changed while it was read "
-                                                    "(expected it to be saved completely)");
+            diag_add(diags, DIAG_ERROR, path, 0, 0,
+                     "the file changed while it was read "
+                     "(expected it to be saved completely)");
             goto done;
         }
     }

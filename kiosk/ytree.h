@@ -38,8 +38,8 @@ typedef enum { YN_SCALAR, YN_MAP, YN_SEQ } YNodeType;
 
 typedef struct YNode {
     YNodeType type;
-    int line, col;       /* 1-based */
-    const char *str;     /* scalars */
+    int line, col;   /* 1-based */
+    const char *str; /* scalars */
     size_t len;
     bool plain;          /* unquoted scalar: may be a number or boolean */
     struct YNode **kids; /* maps: key, value, key, value ... */
@@ -48,20 +48,20 @@ typedef struct YNode {
 
 /* One loading: where results go, where problems go, and the limits. */
 typedef struct {
-    YArena *arena;          /* owns the strings the getters return */
-    YArena tree;            /* the nodes; the loader frees it when done */
+    YArena *arena; /* owns the strings the getters return */
+    YArena tree;   /* the nodes; the loader frees it when done */
     DiagList *diags;
     const char *file;
-    char *dir;              /* the file's directory (loader-owned), for relative paths */
-    const char *data_dir;   /* bundled data, for relative paths */
-    int fatal;              /* errors that leave nothing usable */
+    char *dir;            /* the file's directory (loader-owned), for relative paths */
+    const char *data_dir; /* bundled data, for relative paths */
+    int fatal;            /* errors that leave nothing usable */
     size_t nodes;
     /* Set by the loader: */
-    const char *what;       /* "deck", "settings file": used in messages */
-    const char *root_hint;  /* what an empty file should hold */
-    const char *text_hint;  /* advice appended to "too long" messages */
-    int max_depth;          /* <= YT_MAX_DEPTH */
-    int depth_needed;       /* how deep the format really goes, for the message */
+    const char *what;      /* "deck", "settings file": used in messages */
+    const char *root_hint; /* what an empty file should hold */
+    const char *text_hint; /* advice appended to "too long" messages */
+    int max_depth;         /* <= YT_MAX_DEPTH */
+    int depth_needed;      /* how deep the format really goes, for the message */
     size_t max_nodes;
     size_t max_text;
 } YCtx;
@@ -102,23 +102,21 @@ bool yt_plain_text(const char *s, size_t n);
 
 /* Getters: absent values are not problems unless required; wrong ones are
  * reported at the value, with what was expected. */
-const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required,
-                    const char *where);
-bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double max,
-               const char *unit, double *out);
+const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required, const char *where);
+bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double max, const char *unit,
+               double *out);
 void yt_seconds(YCtx *c, const YNode *map, const char *key, double min_s, double max_s,
                 int *out_ms);
 void yt_bool(YCtx *c, const YNode *map, const char *key, bool *out);
 int yt_enum(YCtx *c, const YNode *map, const char *key, const char *const *names, int dflt);
 const YNode *yt_seq(YCtx *c, const YNode *map, const char *key);
 const YNode *yt_map(YCtx *c, const YNode *map, const char *key);
-const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *what,
-                          size_t *count);
+const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *what, size_t *count);
 
 /** Reads a whole regular file of at most max_bytes into a NUL-terminated
  *  malloc'd buffer. Problems (missing, a directory, too big, changed while
  *  read) go to diags; returns 0 or -1. */
-int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList *diags,
-                 char **out, size_t *out_len);
+int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList *diags, char **out,
+                 size_t *out_len);
 
 #endif

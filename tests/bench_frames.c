@@ -104,8 +104,8 @@ static int run_floor(const Options *o)
         w = 1280;
         h = 800;
     }
-    SDL_Window *win = SDL_CreateWindow("floor", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       w, h, flags);
+    SDL_Window *win = SDL_CreateWindow("floor", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+                                       h, flags);
     SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     if (!ren || TTF_Init() != 0) {
         fprintf(stderr, "bench_frames: %s\n", SDL_GetError());
@@ -181,8 +181,8 @@ static void report(const char *kind, int w, int h, Samples *s)
 
 /* Frames in the middle of a transition from slide 0 to slide 1, at times
  * spread over the whole transition. */
-static void measure_kiosk(Render *render, SDL_Renderer *ren, App *app, const char *kind,
-                          int frames, Samples *s)
+static void measure_kiosk(Render *render, SDL_Renderer *ren, App *app, const char *kind, int frames,
+                          Samples *s)
 {
     int ms = app->deck->timing.transition_ms > 1 ? app->deck->timing.transition_ms : 300;
     memset(s, 0, sizeof *s);
@@ -210,8 +210,7 @@ static void measure_kiosk(Render *render, SDL_Renderer *ren, App *app, const cha
 
 static SDL_Texture *solid_texture(SDL_Renderer *ren, int w, int h, Uint8 r, Uint8 g, Uint8 b)
 {
-    SDL_Texture *t = SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w,
-                                       h);
+    SDL_Texture *t = SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, w, h);
     if (!t)
         return NULL;
     SDL_SetRenderTarget(ren, t);
@@ -259,8 +258,8 @@ static int run_size(const Options *o, Deck *deck, TextFonts *fonts, int w, int h
 {
     SDL_Window *win = SDL_CreateWindow("bench_frames", SDL_WINDOWPOS_CENTERED,
                                        SDL_WINDOWPOS_CENTERED, w, h, SDL_WINDOW_BORDERLESS);
-    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE |
-                                                               SDL_RENDERER_TARGETTEXTURE)
+    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1,
+                                                 SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE)
                             : NULL;
     if (!ren) {
         fprintf(stderr, "bench_frames: cannot open a %dx%d window: %s\n", w, h, SDL_GetError());
@@ -352,8 +351,8 @@ static int run_frames(const Options *o)
         deck_free(deck);
         return 3;
     }
-    printf("video_driver=%s deck=%s transition_ms=%d\n", SDL_GetCurrentVideoDriver(),
-           o->deck_path, deck->timing.transition_ms);
+    printf("video_driver=%s deck=%s transition_ms=%d\n", SDL_GetCurrentVideoDriver(), o->deck_path,
+           deck->timing.transition_ms);
     int rc = 0;
     for (int i = 0; i < o->nsizes && rc == 0; i++)
         rc = run_size(o, deck, fonts, o->w[i], o->h[i]);

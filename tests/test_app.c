@@ -76,8 +76,8 @@ static void test_attract_loop(const Deck *d)
             advances++;
         }
         if (a.slide != expect) {
-            fprintf(stderr, "at %llu ms: slide %d, expected %d\n", (unsigned long long)t,
-                    a.slide, expect);
+            fprintf(stderr, "at %llu ms: slide %d, expected %d\n", (unsigned long long)t, a.slide,
+                    expect);
             check_failures++;
             break;
         }

@@ -169,8 +169,8 @@ typedef struct {
     const char *expect; /* every diagnostic, in order, joined by '\n' */
 } Case;
 
-#define NOT_FOUND(what, path, line_col)                                                   \
-    "t.yaml:" line_col ": error: " what " '" path "' not found (expected a readable file " \
+#define NOT_FOUND(what, path, line_col)                                                            \
+    "t.yaml:" line_col ": error: " what " '" path "' not found (expected a readable file "         \
     "in . or " TEST_SOURCE_DIR ")"
 
 static const Case cases[] = {
@@ -207,57 +207,45 @@ static const Case cases[] = {
      "t.yaml:3:15: error: 'duration' is '1e400' (expected a number of seconds from 2 to 120)"},
 
     /* YAML syntax, each at the line and column a person has to look at. */
-    {"bad indentation in a list item",
-     "slides:\n  - title: A\n   text: B\n", false,
+    {"bad indentation in a list item", "slides:\n  - title: A\n   text: B\n", false,
      "t.yaml:3:4: error: YAML syntax: this line is not lined up with the list above it "
      "(expected '- ' in the same column as the other items, or a key lined up with the keys "
      "of the item above)"},
-    {"key indented too far",
-     "slides:\n  - title: A\n      text: B\n", false,
+    {"key indented too far", "slides:\n  - title: A\n      text: B\n", false,
      "t.yaml:3:11: error: YAML syntax: unexpected ':' (expected text that contains ': ' in "
      "quotes, or this key lined up with the keys above it)"},
     {"key indented too little",
      "theme:\n  background: \"#FFFFFF\"\n text: \"#000000\"\nslides:\n  - title: A\n", false,
      "t.yaml:3:2: error: YAML syntax: this line is not lined up with the keys above it "
      "(expected the same indentation as the other keys of its section)"},
-    {"colon in unquoted text",
-     "slides:\n  - title: Step 1: Consultation\n", false,
+    {"colon in unquoted text", "slides:\n  - title: Step 1: Consultation\n", false,
      "t.yaml:2:18: error: YAML syntax: unexpected ':' (expected text that contains ': ' in "
      "quotes, or this key lined up with the keys above it)"},
-    {"unclosed double quote",
-     "slides:\n  - title: \"Hello\n    text: World\n", false,
+    {"unclosed double quote", "slides:\n  - title: \"Hello\n    text: World\n", false,
      "t.yaml:2:12: error: YAML syntax: the quote that starts here is never closed (expected a "
      "closing \" at the end of the text)"},
-    {"unclosed single quote",
-     "title: 'Skin\nslides:\n  - title: A\n", false,
+    {"unclosed single quote", "title: 'Skin\nslides:\n  - title: A\n", false,
      "t.yaml:1:8: error: YAML syntax: the quote that starts here is never closed (expected a "
      "closing ' at the end of the text)"},
-    {"text after the closing quote",
-     "slides:\n  - title: 'It's here'\n", false,
+    {"text after the closing quote", "slides:\n  - title: 'It's here'\n", false,
      "t.yaml:2:16: error: YAML syntax: more text after the closing quote (expected the whole "
      "text inside the quotes; write a quote inside \"...\" as \\\" and inside '...' as '')"},
-    {"tab indentation",
-     "slides:\n\t- title: A\n", false,
+    {"tab indentation", "slides:\n\t- title: A\n", false,
      "t.yaml:2:1: error: YAML syntax: a tab character here (expected spaces: YAML does not "
      "allow tabs for indenting)"},
-    {"tab in a mapping",
-     "slides:\n  - title: A\n\t text: B\n", false,
+    {"tab in a mapping", "slides:\n  - title: A\n\t text: B\n", false,
      "t.yaml:3:1: error: YAML syntax: a tab character here (expected spaces: YAML does not "
      "allow tabs for indenting)"},
-    {"line without a colon",
-     "slides:\n  - title: A\n    text:B\n", false,
+    {"line without a colon", "slides:\n  - title: A\n    text:B\n", false,
      "t.yaml:3:5: error: YAML syntax: this line has no ': ' (expected 'key: value' with a space "
      "after the ':', or more indentation if it continues the text above)"},
-    {"list item after a key",
-     "slides:\n  - title: A\n    items: - a\n", false,
+    {"list item after a key", "slides:\n  - title: A\n    items: - a\n", false,
      "t.yaml:3:12: error: YAML syntax: a '- ' item cannot start here (expected each item on its "
      "own line, below its key and indented)"},
-    {"unclosed flow list",
-     "slides:\n  - title: A\n    items: [a, b\n  - title: B\n", false,
+    {"unclosed flow list", "slides:\n  - title: A\n    items: [a, b\n  - title: B\n", false,
      "t.yaml:3:12: error: YAML syntax: the list opened by this '[' is not closed (expected ', ' "
      "between the items and a ']' at the end)"},
-    {"text starting with @",
-     "slides:\n  - title: @clinic\n", false,
+    {"text starting with @", "slides:\n  - title: @clinic\n", false,
      "t.yaml:2:12: error: YAML syntax: text cannot start with '@' (expected the text in "
      "quotes)"},
 
@@ -276,8 +264,8 @@ static const Case cases[] = {
     {"colour is a name", "theme:\n  background: red\nslides:\n  - title: A\n", false,
      "t.yaml:2:15: error: 'background' is 'red' (expected a colour like \"#1F5F5B\", in "
      "quotes)"},
-    {"colour without quotes is a comment",
-     "theme:\n  background: #000000\nslides:\n  - title: A\n", false,
+    {"colour without quotes is a comment", "theme:\n  background: #000000\nslides:\n  - title: A\n",
+     false,
      "t.yaml:2:3: error: 'background' has no colour (expected a colour like \"#1F5F5B\" in "
      "quotes: without them '#' starts a comment)"},
     {"colour with a bad digit", "theme:\n  text: \"#12345G\"\nslides:\n  - title: A\n", false,
@@ -370,8 +358,7 @@ static const Case cases[] = {
      "t.yaml:5:8: error: an entry of items is nothing (expected text after '- ')"},
     {"image slide without an image", "slides:\n  - layout: image\n    title: A\n", false,
      "t.yaml:2:5: error: an image slide has no 'image' (expected 'image: images/name.svg')"},
-    {"field without id",
-     "signup:\n  fields:\n    - label: Name\nslides:\n  - title: A\n", false,
+    {"field without id", "signup:\n  fields:\n    - label: Name\nslides:\n  - title: A\n", false,
      "t.yaml:3:7: error: a sign-up field has no 'id' (expected 'id: some text')"},
     {"empty slide", "slides:\n  - layout: text\n", true,
      "t.yaml:2:5: warning: this slide has nothing to show (expected at least a title or "
@@ -415,13 +402,11 @@ static const Case cases[] = {
     {"too many choices",
      "signup:\n  fields:\n    - id: t\n      label: T\n      type: choice\n      choices: "
      "[a, b, c, d, e, f, g]\nslides:\n  - title: A\n",
-     false,
-     "t.yaml:6:35: error: too many choices: 7 (expected at most 6 in one field)"},
+     false, "t.yaml:6:35: error: too many choices: 7 (expected at most 6 in one field)"},
     {"bad field type",
      "signup:\n  fields:\n    - id: t\n      label: T\n      type: date\nslides:\n  - title: "
      "A\n",
-     false,
-     "t.yaml:5:13: error: 'type' is 'date' (expected one of: text, email, phone, choice)"},
+     false, "t.yaml:5:13: error: 'type' is 'date' (expected one of: text, email, phone, choice)"},
     {"required maybe",
      "signup:\n  fields:\n    - id: t\n      label: T\n      required: maybe\nslides:\n  - "
      "title: A\n",
@@ -455,8 +440,8 @@ static const Case cases[] = {
      "steps)"},
 
     /* Every problem in a file, not only the first: three separate ones. */
-    {"three problems",
-     "slides:\n  - titel: A\n  - title: [x]\n  - title: C\n    duration: abc\n", false,
+    {"three problems", "slides:\n  - titel: A\n  - title: [x]\n  - title: C\n    duration: abc\n",
+     false,
      "t.yaml:2:5: error: unknown key 'titel' in a slide (did you mean 'title'?)\n"
      "t.yaml:3:12: error: 'title' is a list (expected text)\n"
      "t.yaml:5:15: error: 'duration' is 'abc' (expected a number of seconds from 2 to 120)"},
@@ -631,70 +616,69 @@ static void test_defaults(void)
 
 static void test_everything_set(void)
 {
-    static const char yaml[] =
-        "title: Microneedling for acne scars\n"
-        "name: micro-2026\n"
-        "theme:\n"
-        "  background: \"#FFFFFF\"\n"
-        "  text: \"#000\"\n"
-        "  accent: \"#1f5f5b\"\n"
-        "  text_size: 120\n"
-        "  title_size: 80\n"
-        "timing:\n"
-        "  transition: slide\n"
-        "  transition_ms: 500\n"
-        "  inactivity: 90\n"
-        "  form_inactivity: 30\n"
-        "  thanks: 5.5\n"
-        "labels:\n"
-        "  next: Suivant\n"
-        "  back: Retour\n"
-        "  start_over: Début\n"
-        "signup:\n"
-        "  button: Bilan gratuit\n"
-        "  button_on_every_slide: no\n"
-        "  heading: Réservez\n"
-        "  intro: Laissez vos coordonnées.\n"
-        "  consent: J'accepte d'être contacté(e).\n"
-        "  consent_version: \"2026-12-01\"\n"
-        "  submit: Envoyer\n"
-        "  cancel: Retour\n"
-        "  optional: facultatif\n"
-        "  thanks_title: Merci !\n"
-        "  thanks_text: Nous vous contacterons.\n"
-        "  saved_later_text: Merci ! Dites-le aussi à l'accueil.\n"
-        "  errors:\n"
-        "    required: Champ obligatoire.\n"
-        "    email: Adresse invalide.\n"
-        "    phone: Chiffres uniquement.\n"
-        "    contact: Téléphone ou e-mail, s'il vous plaît.\n"
-        "    consent: Cochez la case.\n"
-        "  fields:\n"
-        "    - id: name\n"
-        "      label: Nom\n"
-        "      required: yes\n"
-        "    - id: mobile\n"
-        "      label: Portable\n"
-        "      type: phone\n"
-        "    - id: mail\n"
-        "      label: E-mail\n"
-        "      type: email\n"
-        "      contact: false\n"
-        "    - id: when\n"
-        "      label: Quand ?\n"
-        "      type: choice\n"
-        "      choices:\n"
-        "        - Matin\n"
-        "        - Soir\n"
-        "slides:\n"
-        "  - layout: signup\n"
-        "    name: Book now!\n"
-        "    title: Réservez\n"
-        "    text: |\n"
-        "      Line one.\n"
-        "      Line two.\n"
-        "\n"
-        "    duration: 7.5\n";
+    static const char yaml[] = "title: Microneedling for acne scars\n"
+                               "name: micro-2026\n"
+                               "theme:\n"
+                               "  background: \"#FFFFFF\"\n"
+                               "  text: \"#000\"\n"
+                               "  accent: \"#1f5f5b\"\n"
+                               "  text_size: 120\n"
+                               "  title_size: 80\n"
+                               "timing:\n"
+                               "  transition: slide\n"
+                               "  transition_ms: 500\n"
+                               "  inactivity: 90\n"
+                               "  form_inactivity: 30\n"
+                               "  thanks: 5.5\n"
+                               "labels:\n"
+                               "  next: Suivant\n"
+                               "  back: Retour\n"
+                               "  start_over: Début\n"
+                               "signup:\n"
+                               "  button: Bilan gratuit\n"
+                               "  button_on_every_slide: no\n"
+                               "  heading: Réservez\n"
+                               "  intro: Laissez vos coordonnées.\n"
+                               "  consent: J'accepte d'être contacté(e).\n"
+                               "  consent_version: \"2026-12-01\"\n"
+                               "  submit: Envoyer\n"
+                               "  cancel: Retour\n"
+                               "  optional: facultatif\n"
+                               "  thanks_title: Merci !\n"
+                               "  thanks_text: Nous vous contacterons.\n"
+                               "  saved_later_text: Merci ! Dites-le aussi à l'accueil.\n"
+                               "  errors:\n"
+                               "    required: Champ obligatoire.\n"
+                               "    email: Adresse invalide.\n"
+                               "    phone: Chiffres uniquement.\n"
+                               "    contact: Téléphone ou e-mail, s'il vous plaît.\n"
+                               "    consent: Cochez la case.\n"
+                               "  fields:\n"
+                               "    - id: name\n"
+                               "      label: Nom\n"
+                               "      required: yes\n"
+                               "    - id: mobile\n"
+                               "      label: Portable\n"
+                               "      type: phone\n"
+                               "    - id: mail\n"
+                               "      label: E-mail\n"
+                               "      type: email\n"
+                               "      contact: false\n"
+                               "    - id: when\n"
+                               "      label: Quand ?\n"
+                               "      type: choice\n"
+                               "      choices:\n"
+                               "        - Matin\n"
+                               "        - Soir\n"
+                               "slides:\n"
+                               "  - layout: signup\n"
+                               "    name: Book now!\n"
+                               "    title: Réservez\n"
+                               "    text: |\n"
+                               "      Line one.\n"
+                               "      Line two.\n"
+                               "\n"
+                               "    duration: 7.5\n";
     DiagList diags = DIAG_LIST_INIT;
     Deck *d = load(yaml, &diags);
     char *got = joined(&diags);
@@ -745,7 +729,7 @@ static void test_everything_set(void)
     CHECK_INT(s->kind, SLIDE_SIGNUP);
     CHECK_STR(s->name, "book-now");
     CHECK_STR(s->text, "Line one.\nLine two."); /* no trailing newline from '|' */
-    CHECK_STR(s->button, "Bilan gratuit");     /* from signup: button */
+    CHECK_STR(s->button, "Bilan gratuit");      /* from signup: button */
     CHECK_INT(s->duration_ms, 7500);
     deck_free(d);
     diag_clear(&diags);
@@ -867,8 +851,7 @@ static void test_limits(void)
     CHECK(d && d->slide_count == DECK_MAX_SLIDES);
     deck_free(d);
     buf_str(&b, "  - title: S\n");
-    snprintf(want, sizeof want,
-             "t.yaml:%d:5: error: too many slides: %d (expected at most %d)",
+    snprintf(want, sizeof want, "t.yaml:%d:5: error: too many slides: %d (expected at most %d)",
              DECK_MAX_SLIDES + 2, DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
     deck_free(expect("101 slides", b.s, false, want));
 
@@ -1166,40 +1149,39 @@ static void test_junk(void)
 
 /* ---- 5. Windows Notepad: BOM and CRLF load as the LF original ---------- */
 
-static const char notepad_good[] =
-    "# Saved with Notepad\n"
-    "title: Microneedling\n"
-    "signup:\n"
-    "  consent: \"I agree: contact me\"\n"
-    "  fields:\n"
-    "    - id: name\n"
-    "      label: Your name\n"
-    "slides:\n"
-    "  - layout: title\n"
-    "    title: \"1. Consultation\"\n"
-    "    subtitle: >\n"
-    "      Folded\n"
-    "      text\n"
-    "  - title: Two lines\n"
-    "    text: |\n"
-    "      First line.\n"
-    "\n"
-    "      After an empty line.\n"
-    "  - title: 'single ''quoted'''\n"
-    "    text: \"double\n"
-    "      quoted\"\n"
-    "    items:\n"
-    "      - one\n"
-    "      - two\n";
+static const char notepad_good[] = "# Saved with Notepad\n"
+                                   "title: Microneedling\n"
+                                   "signup:\n"
+                                   "  consent: \"I agree: contact me\"\n"
+                                   "  fields:\n"
+                                   "    - id: name\n"
+                                   "      label: Your name\n"
+                                   "slides:\n"
+                                   "  - layout: title\n"
+                                   "    title: \"1. Consultation\"\n"
+                                   "    subtitle: >\n"
+                                   "      Folded\n"
+                                   "      text\n"
+                                   "  - title: Two lines\n"
+                                   "    text: |\n"
+                                   "      First line.\n"
+                                   "\n"
+                                   "      After an empty line.\n"
+                                   "  - title: 'single ''quoted'''\n"
+                                   "    text: \"double\n"
+                                   "      quoted\"\n"
+                                   "    items:\n"
+                                   "      - one\n"
+                                   "      - two\n";
 
 /* Broken decks whose diagnostics must not move when saved by Notepad. */
 static const char *const notepad_broken[] = {
-    "title: caf\xFF\nslides:\n  - title: A\n",          /* reader error on line 1 */
-    "slides:\n  - title: A\n    text: caf\xFF\n",        /* and on a later line */
-    "slides:\n  - title: A\n   text: B\n",               /* indentation */
-    "slides:\n  - title: \"Hello\n    text: World\n",    /* unclosed quote */
-    "\ttitle: A\nslides:\n  - title: A\n",               /* tab on the first line */
-    "slides:\n  - titel: A\n  - title: B\n    duration: x\n", /* schema errors */
+    "title: caf\xFF\nslides:\n  - title: A\n",                    /* reader error on line 1 */
+    "slides:\n  - title: A\n    text: caf\xFF\n",                 /* and on a later line */
+    "slides:\n  - title: A\n   text: B\n",                        /* indentation */
+    "slides:\n  - title: \"Hello\n    text: World\n",             /* unclosed quote */
+    "\ttitle: A\nslides:\n  - title: A\n",                        /* tab on the first line */
+    "slides:\n  - titel: A\n  - title: B\n    duration: x\n",     /* schema errors */
     "theme:\n  background: \"#777777\"\nslides:\n  - title: A\n", /* warnings */
 };
 

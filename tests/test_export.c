@@ -161,8 +161,9 @@ static void make_sysfs(const char *sys)
     }
 }
 
-#define PI_ROOT "/dev/mmcblk0p2 / ext4 rw,noatime 0 0\n" \
-                "/dev/mmcblk0p1 /boot/firmware vfat rw,relatime 0 0\n"
+#define PI_ROOT                                                                                    \
+    "/dev/mmcblk0p2 / ext4 rw,noatime 0 0\n"                                                       \
+    "/dev/mmcblk0p1 /boot/firmware vfat rw,relatime 0 0\n"
 
 typedef struct {
     const char *name;
@@ -176,66 +177,121 @@ static const DriveCase drive_cases[] = {
     {"stick on sda1 with removable=1",
      PI_ROOT "proc /proc proc rw 0 0\n"
              "/dev/sda1 /media/pi/STICK vfat rw,nosuid,nodev,uid=1000 0 0\n",
-     1, {"/media", "/run/media"}, "/media/pi/STICK"},
+     1,
+     {"/media", "/run/media"},
+     "/media/pi/STICK"},
     {"a fixed disk under /media is passed over for the stick",
      PI_ROOT "/dev/sdb1 /media/pi/DATA ext4 rw 0 0\n"
              "/dev/sda1 /media/pi/STICK vfat rw 0 0\n",
-     1, {"/media"}, "/media/pi/STICK"},
+     1,
+     {"/media"},
+     "/media/pi/STICK"},
     {"only a fixed disk (removable=0, not on USB): none",
-     PI_ROOT "/dev/sdb1 /media/pi/DATA ext4 rw 0 0\n", 1, {"/media"}, NULL},
-    {"NVMe disk is fixed", PI_ROOT "/dev/nvme0n1p1 /media/pi/NVME ext4 rw 0 0\n", 1, {"/media"},
+     PI_ROOT "/dev/sdb1 /media/pi/DATA ext4 rw 0 0\n",
+     1,
+     {"/media"},
+     NULL},
+    {"NVMe disk is fixed",
+     PI_ROOT "/dev/nvme0n1p1 /media/pi/NVME ext4 rw 0 0\n",
+     1,
+     {"/media"},
      NULL},
     {"nothing mounted under the roots", PI_ROOT, 1, {"/media", "/run/media"}, NULL},
     {"empty mount table", "", 1, {"/media"}, NULL},
     {"escaped spaces are unescaped",
-     PI_ROOT "/dev/sda1 /media/pi/MY\\040STICK\\011X vfat rw 0 0\n", 1, {"/media"},
+     PI_ROOT "/dev/sda1 /media/pi/MY\\040STICK\\011X vfat rw 0 0\n",
+     1,
+     {"/media"},
      "/media/pi/MY STICK\tX"},
     {"the root disk is skipped even under a root (boot from a USB SSD)",
-     "/dev/sda2 / ext4 rw 0 0\n/dev/sda1 /media/pi/bootfs vfat rw 0 0\n", 1, {"/media"}, NULL},
+     "/dev/sda2 / ext4 rw 0 0\n/dev/sda1 /media/pi/bootfs vfat rw 0 0\n",
+     1,
+     {"/media"},
+     NULL},
     {"root disk skipped, another stick found",
      "/dev/sda2 / ext4 rw 0 0\n/dev/sda1 /media/pi/bootfs vfat rw 0 0\n"
      "/dev/mmcblk1p1 /run/media/pi/CARD vfat rw 0 0\n",
-     1, {"/media", "/run/media"}, "/run/media/pi/CARD"},
+     1,
+     {"/media", "/run/media"},
+     "/run/media/pi/CARD"},
     {"the SD card's boot partition under /media is skipped (root is /dev/root)",
-     "/dev/root / ext4 rw 0 0\n/dev/mmcblk0p1 /media/pi/bootfs vfat rw 0 0\n", 1, {"/media"},
+     "/dev/root / ext4 rw 0 0\n/dev/mmcblk0p1 /media/pi/bootfs vfat rw 0 0\n",
+     1,
+     {"/media"},
      NULL},
-    {"card reader mmcblk1p1", PI_ROOT "/dev/mmcblk1p1 /media/pi/CARD vfat rw 0 0\n", 1,
-     {"/media"}, "/media/pi/CARD"},
+    {"card reader mmcblk1p1",
+     PI_ROOT "/dev/mmcblk1p1 /media/pi/CARD vfat rw 0 0\n",
+     1,
+     {"/media"},
+     "/media/pi/CARD"},
     {"USB SSD reporting removable=0 is found by its USB path",
-     PI_ROOT "/dev/sdc1 /media/pi/SSD exfat rw 0 0\n", 1, {"/media"}, "/media/pi/SSD"},
+     PI_ROOT "/dev/sdc1 /media/pi/SSD exfat rw 0 0\n",
+     1,
+     {"/media"},
+     "/media/pi/SSD"},
     {"whole-disk filesystem (no partition table)",
-     PI_ROOT "/dev/sda /media/pi/RAW vfat rw 0 0\n", 1, {"/media"}, "/media/pi/RAW"},
+     PI_ROOT "/dev/sda /media/pi/RAW vfat rw 0 0\n",
+     1,
+     {"/media"},
+     "/media/pi/RAW"},
     {"a USB drive beats one sysfs does not know",
      PI_ROOT "/dev/mapper/crypt /media/pi/CRYPT ext4 rw 0 0\n"
              "/dev/sda1 /media/pi/STICK vfat rw 0 0\n",
-     1, {"/media"}, "/media/pi/STICK"},
+     1,
+     {"/media"},
+     "/media/pi/STICK"},
     {"one sysfs does not know is taken when nothing better",
-     PI_ROOT "/dev/mapper/crypt /media/pi/CRYPT ext4 rw 0 0\n", 1, {"/media"},
+     PI_ROOT "/dev/mapper/crypt /media/pi/CRYPT ext4 rw 0 0\n",
+     1,
+     {"/media"},
      "/media/pi/CRYPT"},
     {"read-write beats read-only",
      PI_ROOT "/dev/sda1 /media/pi/LOCKED vfat ro,nosuid 0 0\n"
              "/dev/mmcblk1p1 /media/pi/CARD vfat rw 0 0\n",
-     1, {"/media"}, "/media/pi/CARD"},
+     1,
+     {"/media"},
+     "/media/pi/CARD"},
     {"a read-only stick alone is still found (export_copy says why it fails)",
-     PI_ROOT "/dev/sda1 /media/pi/LOCKED vfat ro 0 0\n", 1, {"/media"}, "/media/pi/LOCKED"},
+     PI_ROOT "/dev/sda1 /media/pi/LOCKED vfat ro 0 0\n",
+     1,
+     {"/media"},
+     "/media/pi/LOCKED"},
     {"not under any root", PI_ROOT "/dev/sda1 /mnt/stick vfat rw 0 0\n", 1, {"/media"}, NULL},
-    {"a root matches whole components only", PI_ROOT "/dev/sda1 /media2/stick vfat rw 0 0\n", 1,
-     {"/media"}, NULL},
-    {"export_dir with a trailing slash", PI_ROOT "/dev/sda1 /mnt/stick vfat rw 0 0\n", 1,
-     {"/media", NULL, "/mnt/"}, "/mnt/stick"},
-    {"a mount exactly at the root", PI_ROOT "/dev/sda1 /mnt/usb vfat rw 0 0\n", 1,
-     {"/mnt/usb"}, "/mnt/usb"},
-    {"tmpfs under /media is not a drive", PI_ROOT "tmpfs /media/pi tmpfs rw 0 0\n", 1,
-     {"/media"}, NULL},
+    {"a root matches whole components only",
+     PI_ROOT "/dev/sda1 /media2/stick vfat rw 0 0\n",
+     1,
+     {"/media"},
+     NULL},
+    {"export_dir with a trailing slash",
+     PI_ROOT "/dev/sda1 /mnt/stick vfat rw 0 0\n",
+     1,
+     {"/media", NULL, "/mnt/"},
+     "/mnt/stick"},
+    {"a mount exactly at the root",
+     PI_ROOT "/dev/sda1 /mnt/usb vfat rw 0 0\n",
+     1,
+     {"/mnt/usb"},
+     "/mnt/usb"},
+    {"tmpfs under /media is not a drive",
+     PI_ROOT "tmpfs /media/pi tmpfs rw 0 0\n",
+     1,
+     {"/media"},
+     NULL},
     {"first in table order among equals",
      PI_ROOT "/dev/sda1 /media/pi/ONE vfat rw 0 0\n/dev/mmcblk1p1 /media/pi/TWO vfat rw 0 0\n",
-     1, {"/media"}, "/media/pi/ONE"},
+     1,
+     {"/media"},
+     "/media/pi/ONE"},
     {"short and junk lines are ignored",
-     "garbage\n\n" PI_ROOT "/dev/sda1\n/dev/sda1 /media/pi/STICK vfat rw 0 0", 1, {"/media"},
+     "garbage\n\n" PI_ROOT "/dev/sda1\n/dev/sda1 /media/pi/STICK vfat rw 0 0",
+     1,
+     {"/media"},
      "/media/pi/STICK"},
     {"no sysfs: anything under a root but the root disk",
      PI_ROOT "/dev/mmcblk0p3 /media/pi/DATA ext4 rw 0 0\n/dev/sdb1 /media/pi/DISK ext4 rw 0 0\n",
-     0, {"/media"}, "/media/pi/DISK"},
+     0,
+     {"/media"},
+     "/media/pi/DISK"},
 };
 
 static void test_find_drive(void)
@@ -251,8 +307,8 @@ static void test_find_drive(void)
         spit(mounts, c->mounts, strlen(c->mounts));
         snprintf(out, sizeof out, "junk");
         snprintf(err, sizeof err, "junk");
-        int rc = export_find_drive(mounts, c->use_sysfs ? sys : NULL, c->roots, 3, out,
-                                   sizeof out, err, sizeof err);
+        int rc = export_find_drive(mounts, c->use_sysfs ? sys : NULL, c->roots, 3, out, sizeof out,
+                                   err, sizeof err);
         if (c->want) {
             if (rc != 0 || strcmp(out, c->want) != 0)
                 fprintf(stderr, "case '%s':\n", c->name);
@@ -274,8 +330,7 @@ static void test_find_drive(void)
         const char *roots[] = {"/media"};
         cases++;
         path_in(missing, sizeof missing, "no-such-mounts");
-        CHECK_INT(export_find_drive(missing, sys, roots, 1, out, sizeof out, err, sizeof err),
-                  -1);
+        CHECK_INT(export_find_drive(missing, sys, roots, 1, out, sizeof out, err, sizeof err), -1);
         snprintf(want, sizeof want, "Cannot look for a USB stick: %s: %s", missing,
                  strerror(ENOENT));
         CHECK_STR(err, want);
@@ -419,8 +474,7 @@ static void test_copy_errors(void)
     path_in(dir, sizeof dir, "gone");
     snprintf(dest, sizeof dest, "junk");
     CHECK_INT(export_copy(src, dir, "k", T0, dest, sizeof dest, err, sizeof err), -1);
-    snprintf(want, sizeof want, "Cannot export: %s is not there (was the USB stick removed?)",
-             dir);
+    snprintf(want, sizeof want, "Cannot export: %s is not there (was the USB stick removed?)", dir);
     CHECK_STR(err, want);
     CHECK_STR(dest, "");
 

@@ -16,8 +16,8 @@
 
 static const struct {
     int w, h;
-} sizes[] = {{800, 480}, {480, 800}, {1024, 600}, {1280, 800}, {1920, 1080}, {1080, 1920},
-             {3840, 2160}};
+} sizes[] = {{800, 480},   {480, 800},   {1024, 600}, {1280, 800},
+             {1920, 1080}, {1080, 1920}, {3840, 2160}};
 
 static int fake_measure(void *ctx, const char *s, size_t len, int px, bool bold, int *w)
 {
@@ -110,8 +110,7 @@ int main(void)
     for (int i = 0; i < 60; i++)
         strcat(yaml, "many more words here ");
     strcat(yaml, "\n");
-    Deck *big = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &lo,
-                                 &diags);
+    Deck *big = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &lo, &diags);
     CHECK(big != NULL);
     diag_clear(&diags);
     if (big) {

@@ -35,8 +35,8 @@ static const struct {
     {FORM_EMAIL, true, "o'brien@example.ie", FORM_OK},
     {FORM_EMAIL, true, "a@b.co", FORM_OK},
     {FORM_EMAIL, true, "jo_2@my-clinic.ch", FORM_OK},
-    {FORM_EMAIL, true, "josé@exemple.fr", FORM_OK},   /* RFC 6531 */
-    {FORM_EMAIL, true, "jo@bücher.de", FORM_OK},      /* IDN */
+    {FORM_EMAIL, true, "josé@exemple.fr", FORM_OK}, /* RFC 6531 */
+    {FORM_EMAIL, true, "jo@bücher.de", FORM_OK},    /* IDN */
     {FORM_EMAIL, true, "jo@xn--bcher-kva.ch", FORM_OK},
     {FORM_EMAIL, true, "", FORM_ERR_REQUIRED},
     {FORM_EMAIL, true, "   ", FORM_ERR_REQUIRED},
@@ -150,12 +150,9 @@ static void test_email_lengths(void)
 enum { F_NAME, F_EMAIL, F_PHONE, F_TREATMENT, F_CONSENT, F_NEWS, F_COUNT };
 
 static const FormFieldSpec signup[F_COUNT] = {
-    [F_NAME] = {FORM_TEXT, true, 0, 0, false},
-    [F_EMAIL] = {FORM_EMAIL, false, 0, 0, true},
-    [F_PHONE] = {FORM_PHONE, false, 0, 0, true},
-    [F_TREATMENT] = {FORM_CHOICE, true, 3, 0, false},
-    [F_CONSENT] = {FORM_CHECK, true, 0, 0, false},
-    [F_NEWS] = {FORM_CHECK, false, 0, 0, false},
+    [F_NAME] = {FORM_TEXT, true, 0, 0, false},     [F_EMAIL] = {FORM_EMAIL, false, 0, 0, true},
+    [F_PHONE] = {FORM_PHONE, false, 0, 0, true},   [F_TREATMENT] = {FORM_CHOICE, true, 3, 0, false},
+    [F_CONSENT] = {FORM_CHECK, true, 0, 0, false}, [F_NEWS] = {FORM_CHECK, false, 0, 0, false},
 };
 
 static void test_contact_choice_consent(void)
@@ -196,9 +193,9 @@ static void test_contact_choice_consent(void)
     form_choose(&f, F_TREATMENT, 2);
     CHECK_INT(f.choice[F_TREATMENT], -1);
     CHECK_INT(form_field_error(&f, F_TREATMENT), FORM_ERR_REQUIRED);
-    form_choose(&f, F_TREATMENT, 3);  /* out of range */
+    form_choose(&f, F_TREATMENT, 3); /* out of range */
     form_choose(&f, F_TREATMENT, -1);
-    form_choose(&f, F_NAME, 0);       /* not a choice */
+    form_choose(&f, F_NAME, 0); /* not a choice */
     form_choose(&f, 99, 0);
     CHECK_INT(f.choice[F_TREATMENT], -1);
     CHECK_INT(f.choice[F_NAME], -1);
@@ -376,12 +373,9 @@ static void test_backspace_utf8(void)
     static const struct {
         const char *before, *after;
     } cases[] = {
-        {"José", "Jos"},
-        {"é", ""},
-        {"a😀", "a"},                /* 4-byte emoji */
-        {"😀😀", "😀"},
-        {"李", ""},                  /* 3 bytes */
-        {"e\xCC\x81", "e"},          /* e + combining acute: one code point at a time */
+        {"José", "Jos"},    {"é", ""},  {"a😀", "a"}, /* 4-byte emoji */
+        {"😀😀", "😀"},        {"李", ""},              /* 3 bytes */
+        {"e\xCC\x81", "e"}, /* e + combining acute: one code point at a time */
         {"ab", "a"},
     };
     const FormFieldSpec spec = {FORM_TEXT, false, 0, 0, false};
@@ -478,19 +472,41 @@ static void test_insert_filter(void)
         const char *in, *out;
     } cases[] = {
         {"Zoë", "Zoë"},
-        {"a\x01" "b\x7f\n\tc\r", "abc"},          /* C0 controls and DEL */
-        {"a\xC2\x85" "b", "ab"},                 /* C1 (NEL) */
-        {"a\xE2\x80\xA8" "b\xE2\x80\xA9", "ab"}, /* line/paragraph separators */
-        {"\xC3(", "("},                          /* cut-short sequence */
-        {"\xC0\xAF" "x", "x"},                   /* overlong '/' */
-        {"\xE0\x80\xAF" "x", "x"},               /* overlong, 3 bytes */
-        {"\xED\xA0\x80" "x", "x"},               /* surrogate */
-        {"\xF4\x90\x80\x80" "x", "x"},           /* above U+10FFFF */
-        {"\xF8\x88\x80\x80\x80" "x", "x"},       /* 5-byte form */
-        {"\x80\xBF" "x", "x"},                   /* stray continuation bytes */
-        {"x\xE2\x82", "x"},                      /* cut short at the end */
-        {"a\xC2\xA0" "b", "a b"},                /* no-break space */
-        {"a\xE2\x80\xAF" "b", "a b"},            /* narrow no-break space */
+        {"a\x01"
+         "b\x7f\n\tc\r",
+         "abc"}, /* C0 controls and DEL */
+        {"a\xC2\x85"
+         "b",
+         "ab"}, /* C1 (NEL) */
+        {"a\xE2\x80\xA8"
+         "b\xE2\x80\xA9",
+         "ab"},         /* line/paragraph separators */
+        {"\xC3(", "("}, /* cut-short sequence */
+        {"\xC0\xAF"
+         "x",
+         "x"}, /* overlong '/' */
+        {"\xE0\x80\xAF"
+         "x",
+         "x"}, /* overlong, 3 bytes */
+        {"\xED\xA0\x80"
+         "x",
+         "x"}, /* surrogate */
+        {"\xF4\x90\x80\x80"
+         "x",
+         "x"}, /* above U+10FFFF */
+        {"\xF8\x88\x80\x80\x80"
+         "x",
+         "x"}, /* 5-byte form */
+        {"\x80\xBF"
+         "x",
+         "x"},              /* stray continuation bytes */
+        {"x\xE2\x82", "x"}, /* cut short at the end */
+        {"a\xC2\xA0"
+         "b",
+         "a b"}, /* no-break space */
+        {"a\xE2\x80\xAF"
+         "b",
+         "a b"}, /* narrow no-break space */
         {"😀", "😀"},
         {"", ""},
     };
@@ -589,8 +605,9 @@ static void type_by_tapping(Form *f, const char *s)
 
 static void test_typing_by_tapping(void)
 {
-    static const char *const names[] = {"Zoë", "José", "Müller", "Élodie", "Jean-Luc O'Brien",
-                                        "Ñuñez", "Øyvind Åsen", "Françoise Lefèvre"};
+    static const char *const names[] = {
+        "Zoë",   "José",        "Müller",           "Élodie", "Jean-Luc O'Brien",
+        "Ñuñez", "Øyvind Åsen", "Françoise Lefèvre"};
     for (int i = 0; i < N(names); i++) {
         Form f;
         form_init(&f, signup, F_COUNT);

@@ -21,16 +21,11 @@ static const struct {
     KbPage page;
     int keys; /* how many keys the page has */
 } pages[] = {
-    {KB_MODE_TEXT, KB_PAGE_LOWER, 34},
-    {KB_MODE_TEXT, KB_PAGE_UPPER, 34},
-    {KB_MODE_TEXT, KB_PAGE_SYMBOLS, 34},
-    {KB_MODE_TEXT, KB_PAGE_ACCENTS, 36},
-    {KB_MODE_TEXT, KB_PAGE_ACCENTS_UPPER, 36},
-    {KB_MODE_EMAIL, KB_PAGE_LOWER, 34},
-    {KB_MODE_EMAIL, KB_PAGE_UPPER, 34},
-    {KB_MODE_EMAIL, KB_PAGE_SYMBOLS, 34},
-    {KB_MODE_EMAIL, KB_PAGE_ACCENTS, 36},
-    {KB_MODE_PHONE, KB_PAGE_PHONE, 15},
+    {KB_MODE_TEXT, KB_PAGE_LOWER, 34},         {KB_MODE_TEXT, KB_PAGE_UPPER, 34},
+    {KB_MODE_TEXT, KB_PAGE_SYMBOLS, 34},       {KB_MODE_TEXT, KB_PAGE_ACCENTS, 36},
+    {KB_MODE_TEXT, KB_PAGE_ACCENTS_UPPER, 36}, {KB_MODE_EMAIL, KB_PAGE_LOWER, 34},
+    {KB_MODE_EMAIL, KB_PAGE_UPPER, 34},        {KB_MODE_EMAIL, KB_PAGE_SYMBOLS, 34},
+    {KB_MODE_EMAIL, KB_PAGE_ACCENTS, 36},      {KB_MODE_PHONE, KB_PAGE_PHONE, 15},
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -71,8 +66,9 @@ static void check_geometry(int sw, int sh, KbMode mode, KbPage page, int want_ke
         if (!(k->x >= kb.x && k->y >= kb.y && k->x + k->w <= kb.x + kb.w &&
               k->y + k->h <= kb.y + kb.h && k->x >= 0 && k->y >= 0 && k->x + k->w <= sw &&
               k->y + k->h <= sh)) {
-            fprintf(stderr, "%dx%d mode %d page %d: key %d '%s' at %d,%d %dx%d leaves the keyboard\n",
-                    sw, sh, mode, page, i, k->label, k->x, k->y, k->w, k->h);
+            fprintf(stderr,
+                    "%dx%d mode %d page %d: key %d '%s' at %d,%d %dx%d leaves the keyboard\n", sw,
+                    sh, mode, page, i, k->label, k->x, k->y, k->w, k->h);
             check_failures++;
         }
         if (k->h < KB_MIN_KEY_H_PX) {
@@ -226,7 +222,8 @@ static void test_required_keys(void)
     }
 
     /* Accents: lower case on one page, capitals on the shifted one. */
-    static const char *const lower[] = {"é", "è", "ê", "ë", "à", "â", "ç", "ü", "ö", "ñ", "ï", "ô", "ß"};
+    static const char *const lower[] = {"é", "è", "ê", "ë", "à", "â", "ç",
+                                        "ü", "ö", "ñ", "ï", "ô", "ß"};
     static const char *const upper[] = {"É", "È", "Ê", "Ë", "À", "Â", "Ç", "Ü", "Ö", "Ñ", "Ï", "Ô"};
     keyboard_layout(&kb, KB_MODE_TEXT, KB_PAGE_ACCENTS, 0, 0, 800, 240);
     for (int i = 0; i < N(lower); i++)
@@ -282,7 +279,8 @@ static void test_degenerate(void)
     /* The layout can sit anywhere on the screen. */
     keyboard_layout(&kb, KB_MODE_EMAIL, KB_PAGE_LOWER, 100, 300, 600, 180);
     for (int i = 0; i < kb.count; i++)
-        CHECK_INT(keyboard_hit(&kb, kb.keys[i].x + kb.keys[i].w / 2, kb.keys[i].y + kb.keys[i].h / 2), i);
+        CHECK_INT(
+            keyboard_hit(&kb, kb.keys[i].x + kb.keys[i].w / 2, kb.keys[i].y + kb.keys[i].h / 2), i);
     CHECK(kb.keys[0].x >= 100 && kb.keys[0].y >= 300);
 }
 

@@ -22,8 +22,8 @@ static const LayoutMetrics fake = {fake_measure, NULL};
 
 static const struct {
     int w, h;
-} sizes[] = {{800, 480}, {480, 800}, {1280, 800}, {1920, 1080}, {1080, 1920}, {3840, 2160},
-             {1024, 600}};
+} sizes[] = {{800, 480},   {480, 800},   {1280, 800}, {1920, 1080},
+             {1080, 1920}, {3840, 2160}, {1024, 600}};
 
 static Deck *load(const char *yaml)
 {
@@ -48,13 +48,12 @@ static void check_boxes(const Deck *d, const Slide *s, int w, int h, const Slide
     for (int i = 0; i < lay->count; i++) {
         const Box *a = &lay->box[i];
         if (!layout_rect_inside(a->r, screen)) {
-            fprintf(stderr, "%dx%d slide '%s': box %d (%d,%d %dx%d) outside the screen\n", w,
-                    h, s->name, i, a->r.x, a->r.y, a->r.w, a->r.h);
+            fprintf(stderr, "%dx%d slide '%s': box %d (%d,%d %dx%d) outside the screen\n", w, h,
+                    s->name, i, a->r.x, a->r.y, a->r.w, a->r.h);
             check_failures++;
         }
         if (layout_rects_overlap(a->r, chrome.bar)) {
-            fprintf(stderr, "%dx%d slide '%s': box %d over the navigation bar\n", w, h,
-                    s->name, i);
+            fprintf(stderr, "%dx%d slide '%s': box %d over the navigation bar\n", w, h, s->name, i);
             check_failures++;
         }
         for (int j = i + 1; j < lay->count; j++) {
@@ -62,8 +61,7 @@ static void check_boxes(const Deck *d, const Slide *s, int w, int h, const Slide
             bool label_in_button = (a->kind == BOX_BUTTON && b->kind == BOX_TEXT &&
                                     layout_rect_inside(b->r, a->r));
             if (!label_in_button && layout_rects_overlap(a->r, b->r)) {
-                fprintf(stderr, "%dx%d slide '%s': boxes %d and %d overlap\n", w, h, s->name, i,
-                        j);
+                fprintf(stderr, "%dx%d slide '%s': boxes %d and %d overlap\n", w, h, s->name, i, j);
                 check_failures++;
             }
         }
@@ -210,8 +208,8 @@ static void test_no_lone_word(void)
         if (lines >= 2 && last) {
             checked = true;
             if (memchr(last->text, ' ', last->len) == NULL) {
-                fprintf(stderr, "width %d: lone word '%.*s' on the last line\n", w,
-                        (int)last->len, last->text);
+                fprintf(stderr, "width %d: lone word '%.*s' on the last line\n", w, (int)last->len,
+                        last->text);
                 check_failures++;
             }
         }

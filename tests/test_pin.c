@@ -35,13 +35,14 @@ static void test_hash_and_verify(void)
         const char *pin;
         bool ok;
     } tries[] = {
-        {"1234", true},   {"1235", false}, {"12345", false}, {"123", false},
-        {"", false},      {NULL, false},   {"1234 ", false}, {"1234\n", false},
-        {"０１２３", false}, /* fullwidth digits are not digits */
+        {"1234", true}, {"1235", false},  {"12345", false},  {"123", false},      {"", false},
+        {NULL, false},  {"1234 ", false}, {"1234\n", false}, {"０１２３", false}, /* fullwidth
+                                                                                     digits are not
+                                                                                     digits */
     };
     for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-        if (pin_verify(tries[i].pin, h1) != tries[i].ok || pin_verify(tries[i].pin, h2) !=
-                                                               tries[i].ok) {
+        if (pin_verify(tries[i].pin, h1) != tries[i].ok ||
+            pin_verify(tries[i].pin, h2) != tries[i].ok) {
             fprintf(stderr, "FAIL pin_verify('%s') should be %s\n",
                     tries[i].pin ? tries[i].pin : "(NULL)", tries[i].ok ? "true" : "false");
             check_failures++;
@@ -54,8 +55,20 @@ static void test_hash_and_verify(void)
     snprintf(changed, sizeof changed, "%s", h1);
     changed[strlen(changed) - 1] = changed[strlen(changed) - 1] == 'A' ? 'B' : 'A';
     snprintf(longer, sizeof longer, "%sA", h1);
-    const char *bad[] = {NULL, "", "1234", "$", "$6$", "$y$", "garbage", "*0", "$6$salt",
-                         truncated, changed, longer, "$zz$abcdefghijklmnop", "12xCp5jPFjU4E"};
+    const char *bad[] = {NULL,
+                         "",
+                         "1234",
+                         "$",
+                         "$6$",
+                         "$y$",
+                         "garbage",
+                         "*0",
+                         "$6$salt",
+                         truncated,
+                         changed,
+                         longer,
+                         "$zz$abcdefghijklmnop",
+                         "12xCp5jPFjU4E"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (pin_verify("1234", bad[i])) {
             fprintf(stderr, "FAIL pin_verify accepted hash '%s'\n", bad[i] ? bad[i] : "(NULL)");
@@ -83,17 +96,16 @@ static void test_hash_and_verify(void)
     free(cd);
 
     /* PINs refused, with the reason and never the PIN in the message. */
-    static const char *const refused[] = {"",        "123",     "123456789", "12a4", " 1234",
-                                          "1234\n",  "-123",    "+1234",     "12 34",
-                                          "１２３４"};
+    static const char *const refused[] = {"",       "123",  "123456789", "12a4",  " 1234",
+                                          "1234\n", "-123", "+1234",     "12 34", "１２３４"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         strcpy(h1, "untouched");
         err[0] = '\0';
         int rc = pin_hash(refused[i], h1, sizeof h1, err, sizeof err);
         if (rc != -1 || strcmp(err, "the PIN must be 4 to 8 digits (0-9 only)") != 0 ||
             h1[0] != '\0') {
-            fprintf(stderr, "FAIL pin_hash('%s'): rc %d, err '%s', out '%s'\n", refused[i], rc,
-                    err, h1);
+            fprintf(stderr, "FAIL pin_hash('%s'): rc %d, err '%s', out '%s'\n", refused[i], rc, err,
+                    h1);
             check_failures++;
         }
     }
@@ -306,7 +318,8 @@ static void test_set_pin(void)
     CHECK(!file_pin_is(path, "1234"));
     CHECK_INT(mode_of(path), 0640);
     char *second = read_all(path);
-    CHECK(second && strncmp(second, "# my screen\nrotation: 90   # turned\nstaff_pin: \"$", 49) == 0);
+    CHECK(second &&
+          strncmp(second, "# my screen\nrotation: 90   # turned\nstaff_pin: \"$", 49) == 0);
     CHECK(second && strstr(second, "\"\ndisplay: 1\n") != NULL);
     CHECK(second && strstr(second, "rotation: 90") && strstr(second, "display: 1"));
     free(second);
@@ -335,8 +348,7 @@ static void test_set_pin(void)
         {"", "no PIN was given; nothing was changed", "New staff PIN (4-8 digits): "},
         {"12\n12\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
          "New staff PIN (4-8 digits): "},
-        {"123456789\n123456789\n",
-         "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
+        {"123456789\n123456789\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
          "New staff PIN (4-8 digits): "},
         {"1234567890123456789012345678901234567890\n",
          "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
@@ -351,8 +363,8 @@ static void test_set_pin(void)
         char *after = read_all(path);
         if (r.rc != -1 || strcmp(r.err, no[i].err) != 0 || strcmp(r.out, no[i].out) != 0 ||
             !before || !after || strcmp(before, after) != 0) {
-            fprintf(stderr, "FAIL set-pin refusal %zu: rc %d, err '%s', out '%s'\n", i, r.rc,
-                    r.err, r.out);
+            fprintf(stderr, "FAIL set-pin refusal %zu: rc %d, err '%s', out '%s'\n", i, r.rc, r.err,
+                    r.out);
             check_failures++;
         }
         free(after);
@@ -369,7 +381,8 @@ static void test_set_pin(void)
     CHECK_INT(r.rc, -1);
     snprintf(want, sizeof want,
              "%s: cannot find where to put 'staff_pin:' (expected a file of 'key: value' lines "
-             "that reads without errors; check it with kiosk --check)", flow);
+             "that reads without errors; check it with kiosk --check)",
+             flow);
     CHECK_STR(r.err, want);
     CHECK_STR(r.out, "");
     free(r.out);
@@ -408,8 +421,7 @@ static void test_set_pin(void)
     snprintf(want, sizeof want, "%s: error: is a directory (expected a YAML file)", dir);
     char realdir[200];
     if (realpath(dir, realdir))
-        snprintf(want, sizeof want, "%s: error: is a directory (expected a YAML file)",
-                 realdir);
+        snprintf(want, sizeof want, "%s: error: is a directory (expected a YAML file)", realdir);
     CHECK_STR(r.err, want);
     CHECK_STR(r.out, "");
     free(r.out);
@@ -425,8 +437,9 @@ static void test_set_pin(void)
         r = set_pin(ro_file, "1234\n1234\n");
         CHECK_INT(r.rc, -1);
         char realro[240];
-        snprintf(want, sizeof want, "cannot replace %s: Permission denied (run it as root: "
-                                    "sudo kiosk --set-pin)",
+        snprintf(want, sizeof want,
+                 "cannot replace %s: Permission denied (run it as root: "
+                 "sudo kiosk --set-pin)",
                  realpath(ro_file, realro) ? realro : ro_file);
         CHECK_STR(r.err, want);
         CHECK_STR(r.out, "");
@@ -436,8 +449,10 @@ static void test_set_pin(void)
         snprintf(deeper, sizeof deeper, "%s/sub/kiosk.yaml", ro);
         r = set_pin(deeper, "1234\n1234\n");
         CHECK_INT(r.rc, -1);
-        snprintf(want, sizeof want, "cannot create %s in %s: Permission denied (run it as "
-                                    "root: sudo kiosk --set-pin)", deeper, ro);
+        snprintf(want, sizeof want,
+                 "cannot create %s in %s: Permission denied (run it as "
+                 "root: sudo kiosk --set-pin)",
+                 deeper, ro);
         CHECK_STR(r.err, want);
         CHECK_STR(r.out, "");
         free(r.out);

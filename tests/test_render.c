@@ -40,8 +40,7 @@ static Deck *load_string(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
     DeckLoadOptions opts = {TEST_SOURCE_DIR};
-    Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &opts,
-                               &diags);
+    Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &opts, &diags);
     diag_clear(&diags);
     return d;
 }
@@ -240,8 +239,8 @@ static void test_screenshots(void)
     for (size_t k = 0; k < 3; k++) {
         char dir[512], cmd[1200];
         snprintf(dir, sizeof dir, "%s/shots-%s", TEST_BINARY_DIR, sizes[k]);
-        snprintf(cmd, sizeof cmd, "rm -rf '%s' && '%s' --screenshot '%s' --size %s >/dev/null",
-                 dir, KIOSK_BIN, dir, sizes[k]);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && '%s' --screenshot '%s' --size %s >/dev/null", dir,
+                 KIOSK_BIN, dir, sizes[k]);
         CHECK_INT(system(cmd), 0);
         DIR *dh = opendir(dir);
         CHECK(dh != NULL);

@@ -16,7 +16,9 @@
 #include "settings.h"
 
 /* A well-formed hash (SHA-512 crypt of "1234"); these tests never verify it. */
-#define HASH "$6$kioskSalt$Qm5G0ZJ0o8iV0E0Ck1y9kq2cD4m7k9m1oY9Zr2n8K5u8S0xk6Yp3t2QWe1fVb3x0Yk1mN2pQ3rS4tU5vW6xY7z"
+#define HASH                                                                                       \
+    "$6$kioskSalt$"                                                                                \
+    "Qm5G0ZJ0o8iV0E0Ck1y9kq2cD4m7k9m1oY9Zr2n8K5u8S0xk6Yp3t2QWe1fVb3x0Yk1mN2pQ3rS4tU5vW6xY7z"
 #define NEW_HASH "$y$j9T$F5Jx5fExrKuJdvfNqgmGU.$Ww0uNj1Bd3kdSc9aYfqWfXuzwWydWL2nLSEbTo8tJb3"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -41,15 +43,15 @@ static char *joined(const DiagList *diags)
 
 /* Loads text as name and compares every diagnostic with want; returns the
  * settings (or NULL) for further checks. */
-static Settings *expect_as(const char *case_name, const char *name, const char *text,
-                           size_t len, bool loads, const char *want)
+static Settings *expect_as(const char *case_name, const char *name, const char *text, size_t len,
+                           bool loads, const char *want)
 {
     DiagList diags = DIAG_LIST_INIT;
     Settings *s = settings_load_string(name, text, len, &diags);
     char *got = joined(&diags);
     if (strcmp(got, want) != 0) {
-        fprintf(stderr, "FAIL %s: diagnostics\n--- got:\n%s\n--- expected:\n%s\n---\n",
-                case_name, got, want);
+        fprintf(stderr, "FAIL %s: diagnostics\n--- got:\n%s\n--- expected:\n%s\n---\n", case_name,
+                got, want);
         check_failures++;
     }
     if ((s != NULL) != loads) {
@@ -137,18 +139,24 @@ static const Case cases[] = {
      "t.yaml:1:12: error: 'log_level' is '3' (expected one of: error, warning, info, debug)"},
 
     /* timeouts: every problem, not just the first */
-    {"timeouts out of range",
-     "timeouts:\n  inactivity: 5\n  form_inactivity: 601\n  thanks: 61\n", false,
-     "t.yaml:2:15: error: 'inactivity' is 5 " EXPECT_SECONDS(inactivity, 10, 3600) "\n"
-     "t.yaml:3:20: error: 'form_inactivity' is 601 " EXPECT_SECONDS(form_inactivity, 15, 600)
-     "\n"
-     "t.yaml:4:11: error: 'thanks' is 61 " EXPECT_SECONDS(thanks, 2, 60)},
+    {"timeouts out of range", "timeouts:\n  inactivity: 5\n  form_inactivity: 601\n  thanks: 61\n",
+     false,
+     "t.yaml:2:15: error: 'inactivity' is 5 " EXPECT_SECONDS(
+         inactivity, 10,
+         3600) "\n"
+               "t.yaml:3:20: error: 'form_inactivity' is 601 " EXPECT_SECONDS(
+                   form_inactivity, 15,
+                   600) "\n"
+                        "t.yaml:4:11: error: 'thanks' is 61 " EXPECT_SECONDS(thanks, 2, 60)},
     {"timeouts just outside the other end",
      "timeouts:\n  inactivity: 3601\n  form_inactivity: 14.9\n  thanks: 1\n", false,
-     "t.yaml:2:15: error: 'inactivity' is 3601 " EXPECT_SECONDS(inactivity, 10, 3600) "\n"
-     "t.yaml:3:20: error: 'form_inactivity' is 14.9 " EXPECT_SECONDS(form_inactivity, 15, 600)
-     "\n"
-     "t.yaml:4:11: error: 'thanks' is 1 " EXPECT_SECONDS(thanks, 2, 60)},
+     "t.yaml:2:15: error: 'inactivity' is 3601 " EXPECT_SECONDS(
+         inactivity, 10, 3600) "\n"
+                               "t.yaml:3:20: error: 'form_inactivity' is 14.9 " EXPECT_SECONDS(
+                                   form_inactivity, 15,
+                                   600) "\n"
+                                        "t.yaml:4:11: error: 'thanks' is 1 " EXPECT_SECONDS(thanks,
+                                                                                            2, 60)},
     {"timeouts word", "timeouts:\n  thanks: long\n", false,
      "t.yaml:2:11: error: 'thanks' is 'long' " EXPECT_SECONDS(thanks, 2, 60)},
     {"timeouts not a mapping", "timeouts: 60\n", false,
@@ -158,8 +166,7 @@ static const Case cases[] = {
     /* sleep */
     {"sleep 25:00", "sleep:\n  from: \"25:00\"\n  to: \"07:00\"\n", false,
      "t.yaml:2:9: error: 'from' is '25:00' " HHMM},
-    {"sleep bad minutes and form",
-     "sleep:\n  from: \"7:60\"\n  to: \"2000\"\n", false,
+    {"sleep bad minutes and form", "sleep:\n  from: \"7:60\"\n  to: \"2000\"\n", false,
      "t.yaml:2:9: error: 'from' is '7:60' " HHMM "\n"
      "t.yaml:3:7: error: 'to' is '2000' " HHMM},
     {"sleep one digit minutes", "sleep:\n  from: \"20:0\"\n  to: \"20:00:00\"\n", false,
@@ -334,25 +341,24 @@ static void test_defaults(void)
     settings_free(s);
 }
 
-static const char full_file[] =
-    "# every key\n"
-    "deck: /etc/kiosk/slides/my.yaml\n"
-    "kiosk_id: waiting-room-1\n"
-    "signups: /var/lib/kiosk/signups.csv\n"
-    "stats: /var/lib/kiosk/stats.csv\n"
-    "timeouts:\n"
-    "  inactivity: 90\n"
-    "  form_inactivity: 45.5\n"
-    "  thanks: 8\n"
-    "rotation: 270\n"
-    "display: 15\n"
-    "renderer: opengles2\n"
-    "staff_pin: \"" HASH "\"\n"
-    "log_level: debug\n"
-    "export_dir: /media/usb\n"
-    "sleep:\n"
-    "  from: \"20:00\"\n"
-    "  to: 7:30\n";
+static const char full_file[] = "# every key\n"
+                                "deck: /etc/kiosk/slides/my.yaml\n"
+                                "kiosk_id: waiting-room-1\n"
+                                "signups: /var/lib/kiosk/signups.csv\n"
+                                "stats: /var/lib/kiosk/stats.csv\n"
+                                "timeouts:\n"
+                                "  inactivity: 90\n"
+                                "  form_inactivity: 45.5\n"
+                                "  thanks: 8\n"
+                                "rotation: 270\n"
+                                "display: 15\n"
+                                "renderer: opengles2\n"
+                                "staff_pin: \"" HASH "\"\n"
+                                "log_level: debug\n"
+                                "export_dir: /media/usb\n"
+                                "sleep:\n"
+                                "  from: \"20:00\"\n"
+                                "  to: 7:30\n";
 
 static void test_full_file(void)
 {
@@ -433,8 +439,7 @@ static void test_relative_paths(void)
         char text[256];
         snprintf(text, sizeof text, "deck: %s\nsignups: %s\n", cases_rel[i].deck,
                  cases_rel[i].deck);
-        Settings *s = expect_as(cases_rel[i].file, cases_rel[i].file, text, strlen(text), true,
-                                "");
+        Settings *s = expect_as(cases_rel[i].file, cases_rel[i].file, text, strlen(text), true, "");
         if (s) {
             CHECK_STR(s->deck, cases_rel[i].want);
             CHECK_STR(s->signups, cases_rel[i].want);
@@ -452,20 +457,36 @@ static void test_asleep(void)
         bool want;
     } t[] = {
         /* overnight, 20:00 to 07:00 */
-        {1200, 420, 1199, false}, {1200, 420, 1200, true}, {1200, 420, 1439, true},
-        {1200, 420, 0, true},     {1200, 420, 419, true},  {1200, 420, 420, false},
+        {1200, 420, 1199, false},
+        {1200, 420, 1200, true},
+        {1200, 420, 1439, true},
+        {1200, 420, 0, true},
+        {1200, 420, 419, true},
+        {1200, 420, 420, false},
         {1200, 420, 720, false},
         /* within a day, 12:00 to 13:00 */
-        {720, 780, 719, false}, {720, 780, 720, true}, {720, 780, 779, true},
-        {720, 780, 780, false}, {720, 780, 0, false},
+        {720, 780, 719, false},
+        {720, 780, 720, true},
+        {720, 780, 779, true},
+        {720, 780, 780, false},
+        {720, 780, 0, false},
         /* up to midnight exactly, and from midnight */
-        {1380, 0, 1379, false}, {1380, 0, 1380, true}, {1380, 0, 1439, true},
-        {1380, 0, 0, false},    {0, 60, 0, true},      {0, 60, 59, true},
-        {0, 60, 60, false},     {0, 60, 1439, false},
+        {1380, 0, 1379, false},
+        {1380, 0, 1380, true},
+        {1380, 0, 1439, true},
+        {1380, 0, 0, false},
+        {0, 60, 0, true},
+        {0, 60, 59, true},
+        {0, 60, 60, false},
+        {0, 60, 1439, false},
         /* one minute awake a day */
-        {1, 0, 0, false}, {1, 0, 1, true}, {1, 0, 1439, true},
+        {1, 0, 0, false},
+        {1, 0, 1, true},
+        {1, 0, 1439, true},
         /* minutes outside a day are taken modulo a day */
-        {1200, 420, 1440 + 1200, true}, {1200, 420, -1, true}, {1200, 420, 1440 + 600, false},
+        {1200, 420, 1440 + 1200, true},
+        {1200, 420, -1, true},
+        {1200, 420, 1440 + 600, false},
         {720, 780, -720, true},
     };
     Settings s;
@@ -478,8 +499,8 @@ static void test_asleep(void)
         s.sleep_from_min = t[i].from;
         s.sleep_to_min = t[i].to;
         if (settings_asleep(&s, t[i].minute) != t[i].want) {
-            fprintf(stderr, "FAIL asleep from %d to %d at %d: expected %s\n", t[i].from,
-                    t[i].to, t[i].minute, t[i].want ? "asleep" : "awake");
+            fprintf(stderr, "FAIL asleep from %d to %d at %d: expected %s\n", t[i].from, t[i].to,
+                    t[i].minute, t[i].want ? "asleep" : "awake");
             check_failures++;
         }
     }
@@ -520,8 +541,8 @@ static void test_with_pin(void)
          "display: 1\n"},
         {"replaced, last line without newline", "rotation: 0\nstaff_pin: 1234",
          "rotation: 0\n" PINLINE},
-        {"replaced with its continuation lines",
-         "staff_pin:\n  \"" HASH "\"\nrotation: 0\n", PINLINE "\nrotation: 0\n"},
+        {"replaced with its continuation lines", "staff_pin:\n  \"" HASH "\"\nrotation: 0\n",
+         PINLINE "\nrotation: 0\n"},
         {"key with blanks before the colon", "staff_pin  : x\n", PINLINE "\n"},
         {"after a commented-out example",
          "# PIN hash, written by kiosk --set-pin:\n# staff_pin: \"$y$...\"\n\nrotation: 0\n",
@@ -546,8 +567,8 @@ static void test_with_pin(void)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char *got = settings_with_pin(t[i].in, strlen(t[i].in), NEW_HASH);
         if (!same_str(got, t[i].want)) {
-            fprintf(stderr, "FAIL with_pin %s\n--- got:\n%s\n--- expected:\n%s\n---\n",
-                    t[i].name, got ? got : "(NULL)", t[i].want ? t[i].want : "(NULL)");
+            fprintf(stderr, "FAIL with_pin %s\n--- got:\n%s\n--- expected:\n%s\n---\n", t[i].name,
+                    got ? got : "(NULL)", t[i].want ? t[i].want : "(NULL)");
             check_failures++;
         }
         /* Whatever it writes reads back as that hash. */
@@ -562,8 +583,8 @@ static void test_with_pin(void)
         free(got);
     }
     /* Only a hash can go in: nothing that could break the YAML or be a PIN. */
-    static const char *const bad[] = {NULL, "", "1234", "$6$", "$6$abc\"def\nghij",
-                                      "$6$abcdefgh$ijk#lmn", "6$abcdefghijklmnop"};
+    static const char *const bad[] = {
+        NULL, "", "1234", "$6$", "$6$abc\"def\nghij", "$6$abcdefgh$ijk#lmn", "6$abcdefghijklmnop"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *got = settings_with_pin("rotation: 0\n", 12, bad[i]);
         if (got) {
@@ -670,7 +691,8 @@ static void test_files(void)
     char *got = joined(&diags);
     snprintf(want, sizeof want,
              "%s:2:12: warning: every user can read this file, and a 4-8 digit PIN is quickly "
-             "found from its hash (expected it private: sudo chmod o-rwx %s)", path, path);
+             "found from its hash (expected it private: sudo chmod o-rwx %s)",
+             path, path);
     CHECK_STR(got, want);
     free(got);
     settings_free(s);
@@ -695,8 +717,10 @@ static void test_files(void)
     s = settings_load(missing, &diags);
     CHECK(s == NULL);
     got = joined(&diags);
-    snprintf(want, sizeof want, "%s: error: cannot open the settings file: No such file or "
-                                "directory (expected a readable YAML file)", missing);
+    snprintf(want, sizeof want,
+             "%s: error: cannot open the settings file: No such file or "
+             "directory (expected a readable YAML file)",
+             missing);
     CHECK_STR(got, want);
     free(got);
     diag_clear(&diags);
@@ -716,8 +740,10 @@ static void test_files(void)
     s = settings_load(path, &diags);
     CHECK(s == NULL);
     got = joined(&diags);
-    snprintf(want, sizeof want, "%s:1:1: error: the file is 65537 bytes (expected at most "
-                                "65536: is this really a settings file?)", path);
+    snprintf(want, sizeof want,
+             "%s:1:1: error: the file is 65537 bytes (expected at most "
+             "65536: is this really a settings file?)",
+             path);
     CHECK_STR(got, want);
     free(got);
     diag_clear(&diags);
@@ -757,10 +783,23 @@ static void test_packaged_file(void)
     CHECK(text != NULL);
     if (!text)
         return;
-    static const char *const documented[] = {
-        "# deck:", "# kiosk_id:", "# signups:", "# stats:", "# timeouts:", "#   inactivity:",
-        "#   form_inactivity:", "#   thanks:", "\nrotation: 0\n", "# display:", "# renderer:",
-        "# staff_pin:", "# log_level:", "# export_dir:", "# sleep:", "#   from:", "#   to:"};
+    static const char *const documented[] = {"# deck:",
+                                             "# kiosk_id:",
+                                             "# signups:",
+                                             "# stats:",
+                                             "# timeouts:",
+                                             "#   inactivity:",
+                                             "#   form_inactivity:",
+                                             "#   thanks:",
+                                             "\nrotation: 0\n",
+                                             "# display:",
+                                             "# renderer:",
+                                             "# staff_pin:",
+                                             "# log_level:",
+                                             "# export_dir:",
+                                             "# sleep:",
+                                             "#   from:",
+                                             "#   to:"};
     for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++)
         if (!strstr(text, documented[i])) {
             fprintf(stderr, "FAIL packaging/kiosk.yaml does not document '%s'\n", documented[i]);

@@ -136,8 +136,8 @@ int main(void)
     CHECK_INT(pin_hash("2468", hash, sizeof hash, err, sizeof err), 0);
     snprintf(settings_text, sizeof settings_text, "staff_pin: \"%s\"\n", hash);
     DiagList diags = DIAG_LIST_INIT;
-    Settings *settings = settings_load_string("kiosk.yaml", settings_text,
-                                              strlen(settings_text), &diags);
+    Settings *settings = settings_load_string("kiosk.yaml", settings_text, strlen(settings_text),
+                                              &diags);
     diag_clear(&diags);
     CHECK(settings != NULL);
 
@@ -145,9 +145,14 @@ int main(void)
     DeckLoadOptions lo = {TEST_SOURCE_DIR};
     Deck *deck = deck_load(deck_path, &lo, &diags);
     diag_clear(&diags);
-    ShellOptions opts = {.deck_path = deck_path, .data_dir = TEST_SOURCE_DIR,
-                         .signups_path = csv, .kiosk_id = "ops-test", .windowed = true,
-                         .width = W, .height = H, .renderer = "software",
+    ShellOptions opts = {.deck_path = deck_path,
+                         .data_dir = TEST_SOURCE_DIR,
+                         .signups_path = csv,
+                         .kiosk_id = "ops-test",
+                         .windowed = true,
+                         .width = W,
+                         .height = H,
+                         .renderer = "software",
                          .settings = settings};
     sh = shell_open(&opts, deck);
     CHECK(sh != NULL);

@@ -16,10 +16,22 @@
 static void to_panel(int rot, int w, int h, int x, int y, int *px, int *py)
 {
     switch (rot) {
-    case 90: *px = h - 1 - y; *py = x; break;
-    case 180: *px = w - 1 - x; *py = h - 1 - y; break;
-    case 270: *px = y; *py = w - 1 - x; break;
-    default: *px = x; *py = y; break;
+    case 90:
+        *px = h - 1 - y;
+        *py = x;
+        break;
+    case 180:
+        *px = w - 1 - x;
+        *py = h - 1 - y;
+        break;
+    case 270:
+        *px = y;
+        *py = w - 1 - x;
+        break;
+    default:
+        *px = x;
+        *py = y;
+        break;
     }
 }
 
@@ -60,10 +72,15 @@ int main(void)
         diag_clear(&diags);
         /* A 7" panel in landscape; the UI is portrait at 90 and 270. */
         int pw = 800, ph = 480;
-        ShellOptions opts = {.deck_path = "x", .data_dir = TEST_SOURCE_DIR,
+        ShellOptions opts = {.deck_path = "x",
+                             .data_dir = TEST_SOURCE_DIR,
                              .signups_path = "/tmp/kiosk-rotation-test.csv",
-                             .kiosk_id = "t", .windowed = true, .width = pw, .height = ph,
-                             .renderer = "software", .rotation = rot};
+                             .kiosk_id = "t",
+                             .windowed = true,
+                             .width = pw,
+                             .height = ph,
+                             .renderer = "software",
+                             .rotation = rot};
         Shell *sh = shell_open(&opts, deck);
         CHECK(sh != NULL);
         if (!sh)

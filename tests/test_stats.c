@@ -157,8 +157,7 @@ static void test_create_sum_sort(void)
 
     /* Counts saturate instead of wrapping to a small number. */
     cases++;
-    CHECK_INT(stats_add(path, "2026-03-02", &(StatsCounts){UINT_MAX, 0, 0, 0}, err, sizeof err),
-              0);
+    CHECK_INT(stats_add(path, "2026-03-02", &(StatsCounts){UINT_MAX, 0, 0, 0}, err, sizeof err), 0);
     CHECK_INT(stats_read(path, "2026-03-02", &got), 0);
     CHECK_INT(got.slides_viewed, UINT_MAX);
     CHECK_INT(got.forms_abandoned, 45);
@@ -173,22 +172,22 @@ static void test_malformed(void)
     char *text;
     cases++;
     path_in(path, sizeof path, "malformed.csv");
-    static const char in[] = "\xEF\xBB\xBF" HEADER                 /* 1: BOM + header */
-                             "2026-01-01,1,1,1,1\r\n"              /* 2 */
-                             "garbage\n"                           /* 3: bad */
-                             "2026-13-01,1,2,3,4\n"                /* 4: bad month */
-                             "2026-01-03,1,2,x,4\n"                /* 5: bad count */
-                             "2026-01-04,1,2,3\n"                  /* 6: too few */
-                             "\n"                                  /* 7: blank, fine */
+    static const char in[] = "\xEF\xBB\xBF" HEADER                      /* 1: BOM + header */
+                             "2026-01-01,1,1,1,1\r\n"                   /* 2 */
+                             "garbage\n"                                /* 3: bad */
+                             "2026-13-01,1,2,3,4\n"                     /* 4: bad month */
+                             "2026-01-03,1,2,x,4\n"                     /* 5: bad count */
+                             "2026-01-04,1,2,3\n"                       /* 6: too few */
+                             "\n"                                       /* 7: blank, fine */
                              "\"2026-01-05\",\"2\",\"0\",\"0\",\"0\"\n" /* 8: quoted */
-                             "2026-01-01,1,0,0,0\n"                /* 9: repeat: summed */
+                             "2026-01-01,1,0,0,0\n"                     /* 9: repeat: summed */
                              "DATE,Slides_Viewed,forms_opened,forms_completed,forms_abandoned\n"
-                             "2026-01-06,-1,0,0,0\n"               /* 11: sign */
-                             "2026-01-07,1,2,3,4,5\n"              /* 12: too many */
-                             "2026-01-08,99999999999,0,0,0\n"      /* 13: too big */
-                             "2026-1-9,1,0,0,0\n"                  /* 14: short date */
-                             "2026-01-09, 1,0,0,0\n"               /* 15: space */
-                             "2026-01-10,1,0,0,0";                 /* 16: no newline, fine */
+                             "2026-01-06,-1,0,0,0\n"          /* 11: sign */
+                             "2026-01-07,1,2,3,4,5\n"         /* 12: too many */
+                             "2026-01-08,99999999999,0,0,0\n" /* 13: too big */
+                             "2026-1-9,1,0,0,0\n"             /* 14: short date */
+                             "2026-01-09, 1,0,0,0\n"          /* 15: space */
+                             "2026-01-10,1,0,0,0";            /* 16: no newline, fine */
     spit(path, in, sizeof in - 1);
     CHECK_INT(stats_add(path, "2026-01-02", &(StatsCounts){7, 0, 0, 0}, err, sizeof err), 0);
     snprintf(want, sizeof want,
@@ -255,12 +254,11 @@ static void test_errors(void)
     StatsCounts got;
     path_in(path, sizeof path, "errors.csv");
 
-    static const char *const bad_dates[] = {"2026-3-2", "26-03-02", "2026/03/02", "2026-00-10",
-                                            "2026-02-32", "", "2026-03-02x"};
+    static const char *const bad_dates[] = {"2026-3-2",   "26-03-02", "2026/03/02", "2026-00-10",
+                                            "2026-02-32", "",         "2026-03-02x"};
     for (size_t i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; i++) {
         cases++;
-        CHECK_INT(stats_add(path, bad_dates[i], &(StatsCounts){1, 0, 0, 0}, err, sizeof err),
-                  -1);
+        CHECK_INT(stats_add(path, bad_dates[i], &(StatsCounts){1, 0, 0, 0}, err, sizeof err), -1);
         snprintf(want, sizeof want, "%s: not a date (YYYY-MM-DD): '%s'", path, bad_dates[i]);
         CHECK_STR(err, want);
         CHECK_INT(stats_read(path, bad_dates[i], &got), -1);

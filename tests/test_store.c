@@ -271,12 +271,12 @@ static const ParseCase parse_cases[] = {
     {"\"multi\r\nline\",2\r\n", 2, 17, {"multi\r\nline", "2"}},
     {"\"\"\n", 1, 3, {""}},
     {"", -1, 0, {0}},
-    {"abc", -1, 0, {0}},            /* no line end */
-    {"\"abc\r\n", -1, 0, {0}},      /* quote never closed */
-    {"a\"b\r\n", -1, 0, {0}},       /* quote inside unquoted field */
-    {"\"ab\"c\r\n", -1, 0, {0}},    /* text after closing quote */
-    {"a\rb\r\n", -1, 0, {0}},       /* bare CR */
-    {"a,b,c,d\r\n", -1, 0, {0}},    /* more than maxfields (3) */
+    {"abc", -1, 0, {0}},         /* no line end */
+    {"\"abc\r\n", -1, 0, {0}},   /* quote never closed */
+    {"a\"b\r\n", -1, 0, {0}},    /* quote inside unquoted field */
+    {"\"ab\"c\r\n", -1, 0, {0}}, /* text after closing quote */
+    {"a\rb\r\n", -1, 0, {0}},    /* bare CR */
+    {"a,b,c,d\r\n", -1, 0, {0}}, /* more than maxfields (3) */
 };
 
 static void test_parse_row(void)
@@ -309,12 +309,12 @@ typedef struct {
 static const ScanCase scan_cases[] = {
     {"", 0, 0},
     {"a,b\r\n", 0, 5},
-    {"a,b\r\nc,d", 0, 5},                  /* missing final newline */
-    {"a,b\r\n\"open,\r\nstill", 0, 5},     /* quote left open */
+    {"a,b\r\nc,d", 0, 5},              /* missing final newline */
+    {"a,b\r\n\"open,\r\nstill", 0, 5}, /* quote left open */
     {"a,b\r\n\"closed\r\n\",x\r\n", 0, 19},
     {"h\n", 0, 2},
     {"\r", 0, 0},
-    {"a\r\n\0\0\0", 6, 3},                 /* zeros after a power cut */
+    {"a\r\n\0\0\0", 6, 3}, /* zeros after a power cut */
     {"\"\"\n", 0, 3},
     {"x\"\"\n", 0, 4},
 };
