@@ -59,9 +59,11 @@ scripts/deps # libyaml, libcrypt and pkg-config, as for the kiosk itself
 # CMakeLists.txt) is compiled once, instrumented, into an archive; each
 # target links what it needs from it, so a module split needs no edit here.
 # -fno-sanitize-recover: UBSan must abort for libFuzzer to see it as a crash.
+# Warnings are errors only in the targets: the build (gcc, -Werror) judges
+# kiosk/, and a warning only clang gives must not stop the fuzzing.
 CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer
     -fsanitize=address,undefined -fno-sanitize-recover=undefined
-    -Wall -Wextra -Werror -I"$SRC/kiosk")
+    -Wall -Wextra -I"$SRC/kiosk")
 # shellcheck disable=SC2207
 YAML_CFLAGS=($(pkg-config --cflags yaml-0.1 libcrypt))
 # shellcheck disable=SC2207
@@ -99,7 +101,7 @@ dict_of() {
 }
 for t in "${TARGETS[@]}"; do
     dict_of "$t" >/dev/null
-    "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "tests/fuzz/fuzz_$t.c" "$FUZZ_DIR/libcore.a" \
+    "$CC" "${CFLAGS[@]}" -Werror -fsanitize=fuzzer "tests/fuzz/fuzz_$t.c" "$FUZZ_DIR/libcore.a" \
         "${LIBS[@]}" -o "$FUZZ_DIR/fuzz_$t" || die "fuzz_$t does not build"
 done
 say "built in $((SECONDS - build_start))s"
