@@ -17,9 +17,9 @@
 #define RENDER_LABEL_CACHE 96
 /* Images kept as textures, sized for the box they are drawn in. Each is
  * drawn into its slide's texture, so it is needed again only when that
- * slide is rebuilt, once per loop: a few are enough, and each 1080p one
- * is ~1.5 MiB. */
-#define RENDER_IMAGE_CACHE 4
+ * slide is rebuilt, once per loop: two are enough (the shown and the next
+ * slide's), and each 1080p one is ~1.5 MiB. */
+#define RENDER_IMAGE_CACHE 2
 #define DISC_PX 256
 
 typedef struct {
