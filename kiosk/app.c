@@ -843,3 +843,49 @@ double app_transition(const App *app, uint64_t now)
     double p = ms > 0 ? (double)(now - app->trans_start) / ms : 1.0;
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
+
+size_t app_signup_columns(const Deck *d, const char *out[APP_ROW_MAX])
+{
+    size_t n = 0;
+    out[n++] = "id";
+    out[n++] = "timestamp";
+    out[n++] = "kiosk";
+    out[n++] = "deck";
+    for (size_t i = 0; i < d->field_count && i < DECK_MAX_FIELDS; i++)
+        out[n++] = d->fields[i].id;
+    out[n++] = "consent_version";
+    return n;
+}
+
+void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
+                    SignupRow *row)
+{
+    const Deck *d = app->deck;
+    const Form *f = &app->form;
+    size_t n = 0;
+    row->value[n++] = id;
+    row->value[n++] = stamp;
+    row->value[n++] = kiosk_id;
+    row->value[n++] = d->name;
+    for (size_t i = 0; i < d->field_count && i < DECK_MAX_FIELDS; i++) {
+        const char *v = "";
+        if (f->spec[i].kind == FORM_CHOICE) {
+            if (f->choice[i] >= 0 && (size_t)f->choice[i] < d->fields[i].choice_count)
+                v = d->fields[i].choices[f->choice[i]];
+        } else {
+            /* Spaces a finger added around a value are not part of it. */
+            const char *s = f->value[i];
+            while (*s == ' ')
+                s++;
+            size_t len = strlen(s);
+            while (len > 0 && s[len - 1] == ' ')
+                len--;
+            memcpy(row->text[i], s, len);
+            row->text[i][len] = '\0';
+            v = row->text[i];
+        }
+        row->value[n++] = v;
+    }
+    row->value[n++] = d->texts.consent_version;
+    row->count = n;
+}

@@ -167,6 +167,26 @@ void app_stored(App *app, bool saved_now, uint64_t now_ms);
  *  is done if the screen is not the slides). */
 void app_set_deck(App *app, const Deck *deck, uint64_t now_ms);
 
+/* One sign-up as the CSV holds it: id, timestamp, kiosk id, deck name, the
+ * deck's fields, the consent version. */
+#define APP_ROW_MAX (4 + DECK_MAX_FIELDS + 1)
+
+typedef struct {
+    const char *value[APP_ROW_MAX]; /* point into text, the deck, the arguments */
+    size_t count;
+    char text[DECK_MAX_FIELDS][FORM_VALUE_MAX]; /* typed values, trimmed */
+} SignupRow;
+
+/** The CSV's column names for this deck (pointers into the deck and string
+ *  literals); returns how many. */
+size_t app_signup_columns(const Deck *deck, const char *out[APP_ROW_MAX]);
+
+/** The row for what the form holds: choices as their text, typed values
+ *  without leading or trailing spaces. The row holds personal data: wipe
+ *  it (fsx_wipe) when done. */
+void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
+                    SignupRow *row);
+
 /** The shell verified app->pin: opens the staff screen or counts a miss. */
 void app_pin_result(App *app, bool ok, uint64_t now_ms);
 

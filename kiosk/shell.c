@@ -105,23 +105,17 @@ static void free_columns(Shell *sh)
     sh->ncolumns = 0;
 }
 
-/* id, timestamp, kiosk, deck, the deck's fields, the consent version. */
 static int build_columns(Shell *sh)
 {
-    const Deck *d = sh->deck;
-    size_t n = 4 + d->field_count + 1;
+    const char *names[APP_ROW_MAX];
+    size_t n = app_signup_columns(sh->deck, names);
+    /* Copies: the columns outlive a deck swapped by a reload. */
     sh->columns = calloc(n, sizeof *sh->columns);
     if (!sh->columns)
         return -1;
-    const char *fixed[] = {"id", "timestamp", "kiosk", "deck"};
-    for (size_t i = 0; i < 4; i++)
-        sh->columns[i] = strdup(fixed[i]);
-    for (size_t i = 0; i < d->field_count; i++)
-        sh->columns[4 + i] = strdup(d->fields[i].id);
-    sh->columns[n - 1] = strdup("consent_version");
     sh->ncolumns = n;
     for (size_t i = 0; i < n; i++)
-        if (!sh->columns[i])
+        if (!(sh->columns[i] = strdup(names[i])))
             return -1;
     return 0;
 }
@@ -139,17 +133,6 @@ static void open_store(Shell *sh)
         log_msg(LOG_WARN, "%s", note);
     log_msg(LOG_INFO, "sign-ups go to %s (%zu so far)", sh->opts->signups_path,
             store_row_count(sh->store));
-}
-
-static const char *trimmed(const char *s, char *buf, size_t cap)
-{
-    while (*s == ' ')
-        s++;
-    snprintf(buf, cap, "%s", s);
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == ' ')
-        buf[--n] = '\0';
-    return buf;
 }
 
 /* Pending rows while the file cannot even be opened: kept here, written
@@ -178,7 +161,7 @@ static void free_row(PendingRow *row)
     free(row);
 }
 
-static void keep_in_memory(char **values, size_t n)
+static void keep_in_memory(const char *const *values, size_t n)
 {
     PendingRow *row = calloc(1, sizeof *row);
     if (row) {
@@ -194,13 +177,13 @@ static void keep_in_memory(char **values, size_t n)
 /* Returns true when the row is durably on disk. Otherwise it is kept in
  * memory (by the store, or here when the store cannot take it) and
  * retried: a sign-up is never silently dropped. */
-static bool store_row(Shell *sh, char **values, size_t n, const char *id)
+static bool store_row(Shell *sh, const char *const *values, size_t n, const char *id)
 {
     char err[512] = "";
     if (!sh->store)
         open_store(sh);
     if (sh->store) {
-        int rc = store_append(sh->store, (const char *const *)values, n, err, sizeof err);
+        int rc = store_append(sh->store, values, n, err, sizeof err);
         if (rc == 0) {
             if (err[0])
                 log_msg(LOG_WARN, "%s", err);
@@ -251,40 +234,13 @@ static bool anything_pending(const Shell *sh)
 
 static void save_signup(Shell *sh, uint64_t now)
 {
-    const Deck *d = sh->deck;
-    const Form *f = &sh->app.form;
-    size_t n = sh->ncolumns;
-    char **values = calloc(n, sizeof *values);
-    char id[17], stamp[64], buf[FORM_VALUE_MAX];
+    char id[17], stamp[64];
+    SignupRow row;
     store_make_id(id);
     store_format_time(time(NULL), stamp, sizeof stamp);
-    bool ok = values != NULL;
-    if (ok) {
-        values[0] = strdup(id);
-        values[1] = strdup(stamp);
-        values[2] = strdup(sh->opts->kiosk_id);
-        values[3] = strdup(d->name);
-        for (size_t i = 0; i < d->field_count; i++) {
-            const char *v = "";
-            if (f->spec[i].kind == FORM_CHOICE)
-                v = f->choice[i] >= 0 && (size_t)f->choice[i] < d->fields[i].choice_count
-                        ? d->fields[i].choices[f->choice[i]]
-                        : "";
-            else
-                v = trimmed(f->value[i], buf, sizeof buf);
-            values[4 + i] = strdup(v);
-        }
-        values[n - 1] = strdup(d->texts.consent_version);
-        for (size_t i = 0; i < n; i++)
-            ok = ok && values[i];
-    }
-    bool saved = ok && store_row(sh, values, n, id);
-    if (!ok)
-        log_msg(LOG_ERROR, "out of memory while storing a sign-up");
-    for (size_t i = 0; values && i < n; i++)
-        wipe_free(values[i]);
-    free(values);
-    fsx_wipe(buf, sizeof buf);
+    app_signup_row(&sh->app, id, stamp, sh->opts->kiosk_id, &row);
+    bool saved = store_row(sh, row.value, row.count, id);
+    fsx_wipe(&row, sizeof row);
     app_stored(&sh->app, saved, now);
 }
 

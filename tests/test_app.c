@@ -520,6 +520,33 @@ static void test_sleep_and_wake(const Deck *d)
     CHECK(!a.asleep);
 }
 
+static void test_signup_row(void)
+{
+    Deck *d = load("slides:\n  - title: A\n");
+    App a;
+    app_init(&a, d, W, H, 0);
+    const char *cols[APP_ROW_MAX];
+    size_t n = app_signup_columns(d, cols);
+    CHECK_INT(n, 9);
+    CHECK_STR(cols[0], "id");
+    CHECK_STR(cols[4], "name");
+    CHECK_STR(cols[7], "contact_time");
+    CHECK_STR(cols[8], "consent_version");
+    form_focus(&a.form, 0);
+    form_insert_text(&a.form, "  Zoë Müller ");
+    form_choose(&a.form, 3, 1);
+    SignupRow row;
+    app_signup_row(&a, "0123456789abcdef", "2026-12-02T10:00:00+00:00", "desk", &row);
+    CHECK_INT(row.count, n);
+    CHECK_STR(row.value[2], "desk");
+    CHECK_STR(row.value[3], "test");
+    CHECK_STR(row.value[4], "Zoë Müller"); /* spaces around a value dropped */
+    CHECK_STR(row.value[5], "");
+    CHECK_STR(row.value[7], "Afternoon"); /* a choice as its text */
+    CHECK_STR(row.value[8], "1");
+    deck_free(d);
+}
+
 int main(void)
 {
     Deck *d = load(deck_yaml);
@@ -540,6 +567,7 @@ int main(void)
     test_no_transition_when_off();
     test_staff_gesture_and_pin(d);
     test_sleep_and_wake(d);
+    test_signup_row();
     deck_free(d);
     return check_report("test_app");
 }

@@ -132,22 +132,16 @@ static int open_fds(void)
 
 /* ---- the rig: what shell.c does, on a fake clock ---------------------- */
 
-/* The CSV's columns, as shell.c build_columns() makes them. */
+/* The CSV's columns, as the shell takes them from app_signup_columns(). */
 static int build_columns(Rig *r)
 {
-    const Deck *d = r->deck;
-    r->ncolumns = 4 + d->field_count + 1;
+    const char *names[APP_ROW_MAX];
+    r->ncolumns = app_signup_columns(r->deck, names);
     r->columns = calloc(r->ncolumns, sizeof *r->columns);
     if (!r->columns)
         return -1;
-    const char *fixed[] = {"id", "timestamp", "kiosk", "deck"};
-    for (size_t i = 0; i < 4; i++)
-        r->columns[i] = strdup(fixed[i]);
-    for (size_t i = 0; i < d->field_count; i++)
-        r->columns[4 + i] = strdup(d->fields[i].id);
-    r->columns[r->ncolumns - 1] = strdup("consent_version");
     for (size_t i = 0; i < r->ncolumns; i++)
-        if (!r->columns[i])
+        if (!(r->columns[i] = strdup(names[i])))
             return -1;
     return 0;
 }
@@ -234,41 +228,16 @@ static void tap(Rig *r, LRect rc)
     r->now += 10;
 }
 
-static const char *trimmed(const char *s, char *buf, size_t cap)
-{
-    while (*s == ' ')
-        s++;
-    snprintf(buf, cap, "%s", s);
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == ' ')
-        buf[--n] = '\0';
-    return buf;
-}
-
 /* EFFECT_STORE, carried out as shell.c save_signup() does. */
 static void store_signup(Rig *r)
 {
-    const Deck *d = r->deck;
-    const Form *f = &r->app.form;
-    char id[17], stamp[64], vals[FORM_MAX_FIELDS][FORM_VALUE_MAX];
-    const char *values[4 + FORM_MAX_FIELDS + 1];
+    char id[17], stamp[64];
+    SignupRow row;
     store_make_id(id);
     store_format_time(time(NULL), stamp, sizeof stamp);
-    values[0] = id;
-    values[1] = stamp;
-    values[2] = "soak";
-    values[3] = d->name;
-    for (size_t i = 0; i < d->field_count; i++) {
-        if (f->spec[i].kind == FORM_CHOICE)
-            values[4 + i] = f->choice[i] >= 0 && (size_t)f->choice[i] < d->fields[i].choice_count
-                                ? d->fields[i].choices[f->choice[i]]
-                                : "";
-        else
-            values[4 + i] = trimmed(f->value[i], vals[i], sizeof vals[i]);
-    }
-    values[r->ncolumns - 1] = d->texts.consent_version;
+    app_signup_row(&r->app, id, stamp, "soak", &row);
     char err[512];
-    int rc = store_append(r->store, values, r->ncolumns, err, sizeof err);
+    int rc = store_append(r->store, row.value, row.count, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "soak: store_append returned %d: %s\n", rc, err);
         check_failures++;

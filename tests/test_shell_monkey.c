@@ -147,22 +147,16 @@ static void fail(const char *fmt, ...)
             fail("invariant (" #cond ") broken: " __VA_ARGS__);                                    \
     } while (0)
 
-/* The CSV's columns, as shell.c build_columns() makes them. */
+/* The CSV's columns, as the shell takes them from app_signup_columns(). */
 static int build_columns(Monkey *m)
 {
-    const Deck *d = m->deck;
-    m->ncolumns = 4 + d->field_count + 1;
+    const char *names[APP_ROW_MAX];
+    m->ncolumns = app_signup_columns(m->deck, names);
     m->columns = calloc(m->ncolumns, sizeof *m->columns);
     if (!m->columns)
         return -1;
-    const char *fixed[] = {"id", "timestamp", "kiosk", "deck"};
-    for (size_t i = 0; i < 4; i++)
-        m->columns[i] = strdup(fixed[i]);
-    for (size_t i = 0; i < d->field_count; i++)
-        m->columns[4 + i] = strdup(d->fields[i].id);
-    m->columns[m->ncolumns - 1] = strdup("consent_version");
     for (size_t i = 0; i < m->ncolumns; i++)
-        if (!m->columns[i])
+        if (!(m->columns[i] = strdup(names[i])))
             return -1;
     return 0;
 }
@@ -234,45 +228,20 @@ static void rig_close(Monkey *m)
 
 /* ---- the effects, carried out as kiosk/shell.c does -------------------- */
 
-static const char *trimmed(const char *s, char *buf, size_t cap)
-{
-    while (*s == ' ')
-        s++;
-    snprintf(buf, cap, "%s", s);
-    size_t n = strlen(buf);
-    while (n > 0 && buf[n - 1] == ' ')
-        buf[--n] = '\0';
-    return buf;
-}
-
 /* shell.c save_signup(): the deck's fields from app.form, choices as their
  * text, text trimmed of spaces, then app_stored(). */
 static void save_signup(Monkey *m)
 {
-    const Deck *d = m->deck;
-    const Form *f = &m->app.form;
     m->store_effects++;
-    if (!form_valid(f))
+    if (!form_valid(&m->app.form))
         fail("EFFECT_STORE for a form that is not valid");
-    char id[17], stamp[64], vals[FORM_MAX_FIELDS][FORM_VALUE_MAX];
-    const char *values[4 + FORM_MAX_FIELDS + 1];
+    char id[17], stamp[64];
+    SignupRow row;
     store_make_id(id);
     store_format_time(time(NULL), stamp, sizeof stamp);
-    values[0] = id;
-    values[1] = stamp;
-    values[2] = "monkey";
-    values[3] = d->name;
-    for (size_t i = 0; i < d->field_count; i++) {
-        if (f->spec[i].kind == FORM_CHOICE)
-            values[4 + i] = f->choice[i] >= 0 && (size_t)f->choice[i] < d->fields[i].choice_count
-                                ? d->fields[i].choices[f->choice[i]]
-                                : "";
-        else
-            values[4 + i] = trimmed(f->value[i], vals[i], sizeof vals[i]);
-    }
-    values[m->ncolumns - 1] = d->texts.consent_version;
+    app_signup_row(&m->app, id, stamp, "monkey", &row);
     char err[512];
-    int rc = store_append(m->store, values, m->ncolumns, err, sizeof err);
+    int rc = store_append(m->store, row.value, row.count, err, sizeof err);
     if (rc != 0)
         fail("store_append returned %d: %s", rc, err);
     else
