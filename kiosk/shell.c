@@ -686,7 +686,10 @@ static void maybe_swap_deck(Shell *sh)
 {
     bool boundary = sh->app.slide_since != sh->boundary_seen;
     sh->boundary_seen = sh->app.slide_since;
-    if (!sh->pending || sh->app.screen != SCREEN_SLIDES || !boundary)
+    /* Sign-ups still waiting to be written keep the old deck (and its
+     * columns) until they are on disk: rows of another form's shape would
+     * never fit the file. */
+    if (!sh->pending || sh->app.screen != SCREEN_SLIDES || !boundary || anything_pending(sh))
         return;
     Deck *old = sh->deck;
     sh->deck = sh->pending;
@@ -697,13 +700,11 @@ static void maybe_swap_deck(Shell *sh)
     watch_deck_files(sh, sh->deck);
     /* The form's columns follow the deck's fields: reopen the store so a
      * changed form starts a new file instead of misaligning columns. */
-    if (anything_pending(sh) == false) {
-        free_columns(sh);
-        if (build_columns(sh) == 0) {
-            store_close(sh->store);
-            sh->store = NULL;
-            open_store(sh);
-        }
+    free_columns(sh);
+    if (build_columns(sh) == 0) {
+        store_close(sh->store);
+        sh->store = NULL;
+        open_store(sh);
     }
     deck_free(old);
     sh->boundary_seen = sh->app.slide_since;
