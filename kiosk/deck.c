@@ -701,13 +701,7 @@ static Deck *load_root(YCtx *c, const YNode *root)
 Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
                        DiagList *diags)
 {
-    YArena *arena = calloc(1, sizeof *arena);
-    if (!arena) {
-        diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    YCtx c = {.arena = arena,
-              .diags = diags,
+    YCtx c = {.diags = diags,
               .file = name,
               .data_dir = opts ? opts->data_dir : NULL,
               .what = "deck",
@@ -717,22 +711,9 @@ Deck *deck_load_string(const char *name, const char *text, size_t len, const Dec
               .depth_needed = 5,
               .max_nodes = DECK_MAX_NODES,
               .max_text = DECK_MAX_TEXT_BYTES};
-    const char *slash = strrchr(name, '/');
-    c.dir = slash ? strndup(name, (size_t)(slash - name)) : strdup(".");
-    if (slash == name) {
-        free(c.dir);
-        c.dir = strdup("/");
-    }
     Deck *d = NULL;
-    if (!c.dir) {
-        diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+    if (yt_begin(&c, len, DECK_MAX_BYTES) != 0)
         goto done;
-    }
-    if (len > DECK_MAX_BYTES) {
-        yt_err_at(&c, 1, 1, "the file is %zu bytes (expected at most %d: is this really a deck?)",
-                  len, DECK_MAX_BYTES);
-        goto done;
-    }
     const YNode *root = yt_build(&c, text, len);
     if (root)
         d = load_root(&c, root);
@@ -742,17 +723,12 @@ Deck *deck_load_string(const char *name, const char *text, size_t len, const Dec
     if (d && (c.fatal || d->slide_count == 0))
         d = NULL;
     if (d) {
-        d->path = yt_strdup(arena, name);
-        d->arena = arena;
-        arena = NULL;
+        d->path = yt_strdup(c.arena, name);
+        d->arena = c.arena;
+        c.arena = NULL;
     }
 done:
-    yt_arena_free(&c.tree);
-    if (arena) {
-        yt_arena_free(arena);
-        free(arena);
-    }
-    free(c.dir);
+    yt_end(&c);
     return d;
 }
 

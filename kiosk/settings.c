@@ -354,13 +354,7 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
 static Settings *load(const char *name, const char *text, size_t len, FilePerm perm,
                       DiagList *diags)
 {
-    YArena *arena = calloc(1, sizeof *arena);
-    if (!arena) {
-        diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    YCtx c = {.arena = arena,
-              .diags = diags,
+    YCtx c = {.diags = diags,
               .file = name,
               .what = "settings file",
               .root_hint = "'key: value' lines such as 'rotation: 90'",
@@ -369,23 +363,10 @@ static Settings *load(const char *name, const char *text, size_t len, FilePerm p
               .depth_needed = 2,
               .max_nodes = SETTINGS_MAX_NODES,
               .max_text = SETTINGS_MAX_TEXT_BYTES};
-    const char *slash = strrchr(name, '/');
-    c.dir = slash == name ? strdup("/")
-            : slash       ? strndup(name, (size_t)(slash - name))
-                          : strdup(".");
     Settings *s = NULL;
-    if (!c.dir) {
-        diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+    if (yt_begin(&c, len, SETTINGS_MAX_BYTES) != 0)
         goto done;
-    }
-    if (len > SETTINGS_MAX_BYTES) {
-        yt_err_at(&c, 1, 1,
-                  "the file is %zu bytes (expected at most %d: is this really a "
-                  "settings file?)",
-                  len, SETTINGS_MAX_BYTES);
-        goto done;
-    }
-    s = yt_alloc(arena, sizeof *s);
+    s = yt_alloc(c.arena, sizeof *s);
     if (!s) {
         diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
         goto done;
@@ -404,22 +385,17 @@ static Settings *load(const char *name, const char *text, size_t len, FilePerm p
     if (c.fatal)
         s = NULL;
     if (s) {
-        s->path = yt_strdup(arena, name);
-        s->arena = arena;
+        s->path = yt_strdup(c.arena, name);
+        s->arena = c.arena;
         if (!s->path) {
             diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
             s = NULL;
         } else {
-            arena = NULL;
+            c.arena = NULL;
         }
     }
 done:
-    yt_arena_free(&c.tree);
-    if (arena) {
-        yt_arena_free(arena);
-        free(arena);
-    }
-    free(c.dir);
+    yt_end(&c);
     return s;
 }
 

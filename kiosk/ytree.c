@@ -9,6 +9,8 @@
  * first. */
 #include "ytree.h"
 
+#include "fsx.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -783,4 +785,32 @@ done:
     free(buf);
     close(fd);
     return rc;
+}
+
+int yt_begin(YCtx *c, size_t len, size_t max_bytes)
+{
+    c->arena = calloc(1, sizeof *c->arena);
+    c->dir = fsx_dir_of(c->file);
+    if (!c->arena || !c->dir) {
+        diag_add(c->diags, DIAG_ERROR, c->file, 0, 0, "out of memory");
+        return -1;
+    }
+    if (len > max_bytes) {
+        yt_err_at(c, 1, 1, "the file is %zu bytes (expected at most %zu: is this really a %s?)",
+                  len, max_bytes, c->what);
+        return -1;
+    }
+    return 0;
+}
+
+void yt_end(YCtx *c)
+{
+    yt_arena_free(&c->tree);
+    if (c->arena) {
+        yt_arena_free(c->arena);
+        free(c->arena);
+        c->arena = NULL;
+    }
+    free(c->dir);
+    c->dir = NULL;
 }

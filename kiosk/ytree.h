@@ -79,6 +79,16 @@ void yt_err_soft(YCtx *c, const YNode *at, const char *fmt, ...) YT_PRINTF(3, 4)
 void yt_warn(YCtx *c, const YNode *at, const char *fmt, ...) YT_PRINTF(3, 4);
 void yt_err_at(YCtx *c, int line, int col, const char *fmt, ...) YT_PRINTF(4, 5);
 
+/** Starts loading c->file (set c->file, c->diags and the limits first):
+ *  gives c a new arena for the result and c->dir, and refuses text over
+ *  max_bytes. Returns 0, or -1 with the problem reported; call yt_end()
+ *  either way. */
+int yt_begin(YCtx *c, size_t len, size_t max_bytes);
+
+/** Frees what loading used, and the result's arena too unless the loader
+ *  took it (by setting c->arena to NULL). */
+void yt_end(YCtx *c);
+
 /** Pass 1: parses text into a tree in c->tree. Returns the root, or NULL
  *  with the problem reported (syntax, empty, too deep, too many values,
  *  aliases, a second document). */
