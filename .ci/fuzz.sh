@@ -55,26 +55,21 @@ fi
 scripts/deps # libyaml, libcrypt and pkg-config, as for the kiosk itself
 
 # ---- build ---------------------------------------------------------------
-# The functional core (every kiosk/*.c but the SDL shell's modules, as in
-# CMakeLists.txt) is compiled once, instrumented, into an archive; each
-# target links what it needs from it, so a module split needs no edit here.
+# The functional core and the file layer (kiosk/core/*.c and kiosk/io/*.c,
+# the kiosk_core and kiosk_io libraries of CMakeLists.txt) are compiled once,
+# instrumented, into an archive; each target links what it needs from it, so
+# a new module needs no edit here.
 # -fno-sanitize-recover: UBSan must abort for libFuzzer to see it as a crash.
 # Warnings are errors only in the targets: the build (gcc, -Werror) judges
 # kiosk/, and a warning only clang gives must not stop the fuzzing.
 CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer
     -fsanitize=address,undefined -fno-sanitize-recover=undefined
-    -Wall -Wextra -I"$SRC/kiosk")
+    -Wall -Wextra -I"$SRC/kiosk/core" -I"$SRC/kiosk/io")
 # shellcheck disable=SC2207
 YAML_CFLAGS=($(pkg-config --cflags yaml-0.1 libcrypt))
 # shellcheck disable=SC2207
 LIBS=($(pkg-config --libs yaml-0.1 libcrypt) -lm)
-shell_modules=$(sed -n 's/^set(KIOSK_SHELL_MODULES \(.*\))$/\1/p' CMakeLists.txt)
-[ -n "$shell_modules" ] || die "cannot find KIOSK_SHELL_MODULES in CMakeLists.txt"
-core=()
-for f in kiosk/*.c; do
-    m=$(basename "$f" .c)
-    case " $shell_modules " in *" $m "*) ;; *) core+=("$f") ;; esac
-done
+core=(kiosk/core/*.c kiosk/io/*.c)
 say "building the core (${#core[@]} files) and the targets"
 build_start=$SECONDS
 rm -rf "$FUZZ_DIR/obj"

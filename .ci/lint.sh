@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static analysis of kiosk/*.c: cppcheck, then clang-tidy with the checks in
+# Static analysis of kiosk/*/*.c: cppcheck, then clang-tidy with the checks in
 # .clang-tidy (it reads compile_commands.json from a CMake configure, so it
 # sees the same flags and headers as the build). Fails on any finding.
 # With KIOSK_LINT_FORMAT=1 it also fails on code clang-format would change
@@ -46,10 +46,10 @@ start=$SECONDS
 say "cppcheck $(cppcheck --version | sed 's/Cppcheck //')"
 if ! cppcheck --quiet --std=c11 --enable=warning,performance,portability --library=posix \
     --error-exitcode=1 --inline-suppr --suppressions-list=.cppcheck-suppressions \
-    -I kiosk -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D__linux__ -D__GNUC__ \
+    -I kiosk/core -I kiosk/io -I kiosk/shell -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D__linux__ -D__GNUC__ \
     -DCRYPT_GENSALT_IMPLEMENTS_AUTO_ENTROPY=1 -DKIOSK_VERSION='"0"' \
     -DKIOSK_SOURCE_DATA_DIR='"."' -DKIOSK_INSTALL_DATA_DIR='"."' \
-    --template='{file}:{line}:{column}: {severity}: {message} [{id}]' kiosk/*.c; then
+    --template='{file}:{line}:{column}: {severity}: {message} [{id}]' kiosk/*/*.c; then
     failed+=(cppcheck)
 fi
 say "cppcheck done in $((SECONDS - start))s"
@@ -65,7 +65,7 @@ CC=clang cmake -S . -B "$BUILD_DIR" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/nul
 rm -rf "$BUILD_DIR/tidy"
 mkdir -p "$BUILD_DIR/tidy"
 # shellcheck disable=SC2016
-printf '%s\n' kiosk/*.c | xargs -P "$JOBS" -I{} sh -c \
+printf '%s\n' kiosk/*/*.c | xargs -P "$JOBS" -I{} sh -c \
     'clang-tidy -p "$0" --quiet "$1" >"$0/tidy/${1##*/}.log" 2>&1 || touch "$0/tidy/${1##*/}.failed"' \
     "$BUILD_DIR" {}
 for log in "$BUILD_DIR"/tidy/*.log; do
@@ -80,9 +80,9 @@ say "clang-tidy done in $((SECONDS - t0))s"
 # ---- clang-format -----------------------------------------------------------
 if [ "${KIOSK_LINT_FORMAT:-0}" = 1 ]; then
     say "clang-format $(clang-format --version | sed -n 's/.*version \([0-9.]*\).*/\1/p')"
-    if ! clang-format --dry-run --Werror kiosk/*.c kiosk/*.h tests/*.c tests/fuzz/*.c; then
+    if ! clang-format --dry-run --Werror kiosk/*/*.c kiosk/*/*.h tests/*.c tests/fuzz/*.c; then
         failed+=(clang-format)
-        echo "lint: to fix: clang-format -i kiosk/*.c kiosk/*.h tests/*.c tests/fuzz/*.c" >&2
+        echo "lint: to fix: clang-format -i kiosk/*/*.c kiosk/*/*.h tests/*.c tests/fuzz/*.c" >&2
     fi
 else
     say "clang-format skipped (KIOSK_LINT_FORMAT=1 to check)"

@@ -33,6 +33,7 @@
 
 #include "app.h"
 #include "deck.h"
+#include "deckload.h"
 #include "diag.h"
 #include "render.h"
 #include "text.h"

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 
 #define W 1280
 #define H 800

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "diag.h"
 
 #define DOT_SVG TEST_SOURCE_DIR "/tests/decks/dot.svg"

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "fit.h"
 #include "layout.h"
 #include "text.h"

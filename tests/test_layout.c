@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "layout.h"
 
 /* Every UTF-8 character is 0.55 em wide, bold 0.6 em: close to a sans. */

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "diag.h"
 #include "pin.h"
+#include "pinguard.h"
 #include "settings.h"
 
 /* ---- hashing --------------------------------------------------------------- */

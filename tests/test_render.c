@@ -13,6 +13,7 @@
 #include "app.h"
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "input.h"
 #include "render.h"
 #include "text.h"

@@ -22,7 +22,9 @@
 
 #include "app.h"
 #include "check.h"
+#include "csv.h"
 #include "deck.h"
+#include "deckload.h"
 #include "render.h"
 #include "store.h"
 #include "text.h"
@@ -388,13 +390,13 @@ static void check_csv(const char *path, size_t ncolumns, long want_rows)
         fclose(f);
     CHECK(buf != NULL);
     CHECK_INT(len, size);
-    CHECK_INT(store_scan_complete(buf, len), len);
+    CHECK_INT(csv_scan_complete(buf, len), len);
     long rows = -1;
     size_t off = 0;
     while (off < len) {
         char *fields[32] = {0};
         size_t used = 0;
-        int n = store_parse_row(buf + off, len - off, &used, fields, 32);
+        int n = csv_parse_row(buf + off, len - off, &used, fields, 32);
         for (int i = 0; i < 32; i++)
             free(fields[i]);
         if (n != (int)ncolumns) {

@@ -24,7 +24,9 @@
 
 #include "app.h"
 #include "check.h"
+#include "csv.h"
 #include "deck.h"
+#include "deckload.h"
 #include "input.h"
 #include "render.h"
 #include "store.h"
@@ -1191,13 +1193,13 @@ static void check_csv(const char *path, size_t ncolumns, long want_rows)
     fclose(f);
     CHECK(buf != NULL);
     CHECK_INT(len, size);
-    CHECK_INT(store_scan_complete(buf, len), len);
+    CHECK_INT(csv_scan_complete(buf, len), len);
     long rows = -1; /* the header is not a row */
     size_t off = 0;
     while (off < len) {
         char *fields[32] = {0};
         size_t used = 0;
-        int n = store_parse_row(buf + off, len - off, &used, fields, 32);
+        int n = csv_parse_row(buf + off, len - off, &used, fields, 32);
         if (n == (int)ncolumns && rows >= 0) {
             /* Sent forms have a name and the consent version. */
             CHECK(fields[4] && fields[4][0]);

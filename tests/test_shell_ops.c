@@ -14,6 +14,7 @@
 #include "app.h"
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "pin.h"
 #include "settings.h"
 #include "shell.h"

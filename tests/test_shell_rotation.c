@@ -8,6 +8,7 @@
 #include "app.h"
 #include "check.h"
 #include "deck.h"
+#include "deckload.h"
 #include "input.h"
 #include "shell.h"
 

@@ -9,7 +9,9 @@
 
 #include "app.h"
 #include "check.h"
+#include "csv.h"
 #include "deck.h"
+#include "deckload.h"
 #include "shell.h"
 #include "store.h"
 
@@ -180,7 +182,7 @@ int main(void)
         fclose(f);
     char *fields[16] = {0};
     size_t used = 0, used2 = 0;
-    int n = store_parse_row(buf, len, &used, fields, 16); /* header */
+    int n = csv_parse_row(buf, len, &used, fields, 16); /* header */
     CHECK_INT(n, 9);
     CHECK_STR(fields[0], "id");
     CHECK_STR(fields[4], "name");
@@ -189,7 +191,7 @@ int main(void)
         free(fields[i]);
         fields[i] = NULL;
     }
-    n = store_parse_row(buf + used, len - used, &used2, fields, 16);
+    n = csv_parse_row(buf + used, len - used, &used2, fields, 16);
     CHECK_INT(n, 9);
     if (n == 9) {
         CHECK_INT(strlen(fields[0]), 16);

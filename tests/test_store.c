@@ -3,6 +3,7 @@
  * disk, not by reading the code. Every file lives under one mkdtemp()
  * directory, removed at the end unless a check failed (then it is kept and
  * its path printed, so a person can look at the evidence). */
+#include "csv.h"
 #include "store.h"
 
 #include "check.h"
@@ -133,7 +134,7 @@ static long parse_all(const char *buf, size_t len, int nfields, void (*each)(con
     char *f[16];
     while (off < len) {
         size_t used;
-        int n = store_parse_row(buf + off, len - off, &used, f, 16);
+        int n = csv_parse_row(buf + off, len - off, &used, f, 16);
         if (n != nfields) {
             for (int i = 0; i < n; i++)
                 free(f[i]);
@@ -229,15 +230,15 @@ static void test_format_and_roundtrip(void)
     for (size_t i = 0; i < sizeof format_cases / sizeof *format_cases; i++) {
         const FormatCase *c = &format_cases[i];
         char buf[256], *f[4] = {0};
-        size_t need = store_format_row(buf, sizeof buf, c->v, c->n);
+        size_t need = csv_format_row(buf, sizeof buf, c->v, c->n);
         cases++;
         CHECK_STR(buf, c->want);
         CHECK_INT(need, strlen(c->want));
-        CHECK_INT(store_format_row(NULL, 0, c->v, c->n), strlen(c->want));
+        CHECK_INT(csv_format_row(NULL, 0, c->v, c->n), strlen(c->want));
         if (c->n == 0)
             continue;
         size_t used = 0;
-        int n = store_parse_row(buf, need, &used, f, 4);
+        int n = csv_parse_row(buf, need, &used, f, 4);
         CHECK_INT(n, (int)c->n);
         CHECK_INT(used, need);
         for (int k = 0; k < n; k++) {
@@ -250,7 +251,7 @@ static void test_format_and_roundtrip(void)
     /* Truncation works like snprintf: NUL-terminated, full length returned. */
     const char *v[] = {"abcdef"};
     char small[5];
-    CHECK_INT(store_format_row(small, sizeof small, v, 1), 8);
+    CHECK_INT(csv_format_row(small, sizeof small, v, 1), 8);
     CHECK_STR(small, "abcd");
     cases++;
 }
@@ -285,7 +286,7 @@ static void test_parse_row(void)
         const ParseCase *c = &parse_cases[i];
         char *f[3] = {0};
         size_t used = 12345;
-        int n = store_parse_row(c->in, strlen(c->in), &used, f, 3);
+        int n = csv_parse_row(c->in, strlen(c->in), &used, f, 3);
         cases++;
         CHECK_INT(n, c->want);
         if (n < 0) {
@@ -325,9 +326,9 @@ static void test_scan_complete(void)
         const ScanCase *c = &scan_cases[i];
         size_t len = c->len ? c->len : strlen(c->in);
         cases++;
-        CHECK_INT(store_scan_complete(c->in, len), c->want);
+        CHECK_INT(csv_scan_complete(c->in, len), c->want);
     }
-    CHECK_INT(store_scan_complete(NULL, 0), 0);
+    CHECK_INT(csv_scan_complete(NULL, 0), 0);
 
     /* Every cut of a file of formatted rows scans to the last row end before
      * the cut: this is exactly what torn-tail recovery relies on. */
@@ -337,7 +338,7 @@ static void test_scan_complete(void)
     char file[512];
     size_t ends[3], len = 0;
     for (int r = 0; r < 3; r++) {
-        len += store_format_row(file + len, sizeof file - len, rows[r], 3);
+        len += csv_format_row(file + len, sizeof file - len, rows[r], 3);
         ends[r] = len;
     }
     for (size_t cut = 0; cut <= len; cut++) {
@@ -345,7 +346,7 @@ static void test_scan_complete(void)
         for (int r = 0; r < 3; r++)
             if (ends[r] <= cut)
                 want = ends[r];
-        CHECK_INT(store_scan_complete(file, cut), want);
+        CHECK_INT(csv_scan_complete(file, cut), want);
     }
     cases++;
 
@@ -359,7 +360,7 @@ static void test_scan_complete(void)
             static const char alphabet[] = "a,\"\r\n";
             b[k] = alphabet[rand_r(&seed) % 5];
         }
-        size_t got = store_scan_complete(b, n);
+        size_t got = csv_scan_complete(b, n);
         CHECK(got <= n);
         CHECK(got == 0 || b[got - 1] == '\n');
     }

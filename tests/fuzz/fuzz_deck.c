@@ -8,6 +8,7 @@
  * rest of the kiosk relies on from a deck that loads (deck.h), and lays out
  * every slide of it, since a deck that loads is shown. */
 #include "deck.h"
+#include "deckload.h"
 #include "diag.h"
 #include "layout.h"
 

@@ -5,6 +5,7 @@
  * saved crashers through this same function in the normal test suite.
  *
  * Besides "no crash", it checks the properties recovery relies on. */
+#include "csv.h"
 #include "store.h"
 
 #include <stdint.h>
@@ -25,7 +26,7 @@ static size_t parse_rows(const char *buf, size_t len)
     while (off < len) {
         char *fields[FUZZ_STORE_MAX_FIELDS];
         size_t used = 0;
-        int n = store_parse_row(buf + off, len - off, &used, fields, FUZZ_STORE_MAX_FIELDS);
+        int n = csv_parse_row(buf + off, len - off, &used, fields, FUZZ_STORE_MAX_FIELDS);
         if (n < 0)
             break;
         if (n == 0 || n > FUZZ_STORE_MAX_FIELDS)
@@ -48,12 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size)
         memcpy(buf, data, size);
 
-    size_t done = store_scan_complete(buf, size);
+    size_t done = csv_scan_complete(buf, size);
     if (done > size || (done > 0 && buf[done - 1] != '\n'))
         abort();
     /* The complete prefix is itself complete: recovery cuts the file there
      * and must find nothing more to cut next time. */
-    if (store_scan_complete(buf, done) != done)
+    if (csv_scan_complete(buf, done) != done)
         abort();
 
     /* Recovery then parses the header out of the complete prefix only;
@@ -73,15 +74,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(v, data, size);
         v[size] = '\0';
         const char *vals[2] = {v, v};
-        size_t need = store_format_row(NULL, 0, vals, 2);
+        size_t need = csv_format_row(NULL, 0, vals, 2);
         char *row = malloc(need + 1);
         if (row) {
             char *f[2];
             size_t used;
-            store_format_row(row, need + 1, vals, 2);
-            if (store_scan_complete(row, need) != need)
+            csv_format_row(row, need + 1, vals, 2);
+            if (csv_scan_complete(row, need) != need)
                 abort();
-            if (store_parse_row(row, need, &used, f, 2) != 2 || used != need)
+            if (csv_parse_row(row, need, &used, f, 2) != 2 || used != need)
                 abort();
             const char *p = f[0];
             if (*p == '\'' && v[0] != '\0' && strchr("=+-@\t\r", v[0]))

@@ -1,5 +1,7 @@
 #include "fsx.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,13 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void fsx_wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
 
 char *fsx_dir_of(const char *path)
 {
@@ -111,7 +106,7 @@ char *fsx_pread_all(int fd, size_t size, size_t *got)
             continue;
         if (r < 0) {
             int e = errno;
-            fsx_wipe(buf, n);
+            util_wipe(buf, n);
             free(buf);
             errno = e;
             return NULL;

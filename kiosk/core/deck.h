@@ -114,31 +114,15 @@ typedef struct {
     void *arena; /* private: owns every string above */
 } Deck;
 
-typedef struct {
-    /* Relative paths in a deck are looked up next to the deck first, then
-     * here, so that decks can use the bundled fonts/ and images/. */
-    const char *data_dir;
-} DeckLoadOptions;
-
-/** Loads and validates a deck file. Every problem is appended to diags as
- *  FILE:LINE:COL. Returns a new Deck the caller frees with deck_free(), or
- *  NULL when the file has errors that leave no usable deck. A returned deck
- *  may still carry errors about missing images or fonts (the kiosk shows a
- *  placeholder or the bundled font); callers that validate (--check) look at
- *  diag_count(diags, DIAG_ERROR). */
-Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
-
-/** The same from memory; name is used in diagnostics and to resolve relative
- *  paths (its directory). */
-Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
-                       DiagList *diags);
-
 /** NULL is a no-op. */
 void deck_free(Deck *deck);
 
 /** Default attract-loop time for text with this many words: a base plus
  *  reading time at about three words a second. */
 int deck_reading_time_ms(size_t words);
+
+/** The layout names, in SlideKind order, NULL-terminated. */
+extern const char *const deck_slide_kinds[];
 
 const char *deck_slide_kind_name(SlideKind kind);
 

@@ -23,54 +23,6 @@
 #include <unistd.h>
 #include <yaml.h>
 
-enum { ARENA_BLOCK_BYTES = 16 * 1024 };
-/* ---- arena ------------------------------------------------------------ */
-
-void *yt_alloc(YArena *a, size_t n)
-{
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!a->head || a->head->cap - a->head->used < n) {
-        size_t cap = n > ARENA_BLOCK_BYTES ? n : ARENA_BLOCK_BYTES;
-        YBlock *b = malloc(sizeof *b + cap);
-        if (!b)
-            return NULL;
-        b->next = a->head;
-        b->used = 0;
-        b->cap = cap;
-        a->head = b;
-    }
-    void *p = (char *)a->head->data + a->head->used;
-    a->head->used += n;
-    memset(p, 0, n);
-    return p;
-}
-
-char *yt_strndup(YArena *a, const char *s, size_t n)
-{
-    char *p = yt_alloc(a, n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-char *yt_strdup(YArena *a, const char *s)
-{
-    return yt_strndup(a, s, strlen(s));
-}
-
-void yt_arena_free(YArena *a)
-{
-    YBlock *b = a->head;
-    while (b) {
-        YBlock *next = b->next;
-        free(b);
-        b = next;
-    }
-    a->head = NULL;
-}
-
 /* ---- pass 1: YAML events to a tree with marks ------------------------- */
 
 static void report(YCtx *c, DiagLevel level, bool fatal, int line, int col, const char *fmt,
@@ -120,7 +72,7 @@ static YNode *node_new(YCtx *c, YNodeType type, yaml_mark_t mark)
 {
     if (++c->nodes > c->max_nodes)
         return NULL;
-    YNode *n = yt_alloc(&c->tree, sizeof *n);
+    YNode *n = arena_alloc(&c->tree, sizeof *n);
     if (n) {
         n->type = type;
         n->line = (int)mark.line + 1;
@@ -134,7 +86,7 @@ static bool node_add_kid(YCtx *c, YNode *parent, YNode *kid)
     if (parent->n == parent->cap) {
         size_t cap = parent->cap ? parent->cap * 2 : 8;
         /* NOLINTNEXTLINE(bugprone-sizeof-expression): kids holds pointers */
-        YNode **kids = yt_alloc(&c->tree, cap * sizeof *kids);
+        YNode **kids = arena_alloc(&c->tree, cap * sizeof *kids);
         if (!kids)
             return false;
         if (parent->n)
@@ -340,8 +292,8 @@ YNode *yt_build(YCtx *c, const char *text, size_t len)
         case YAML_SCALAR_EVENT:
             node = node_new(c, YN_SCALAR, ev.start_mark);
             if (node) {
-                node->str = yt_strndup(&c->tree, (const char *)ev.data.scalar.value,
-                                       ev.data.scalar.length);
+                node->str = arena_strndup(&c->tree, (const char *)ev.data.scalar.value,
+                                          ev.data.scalar.length);
                 node->len = ev.data.scalar.length;
                 node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
                 if (!node->str)
@@ -563,7 +515,7 @@ const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required, c
     size_t n = v->len;
     while (n > 0 && (v->str[n - 1] == '\n' || v->str[n - 1] == ' '))
         n--;
-    return yt_strndup(c->arena, v->str, n);
+    return arena_strndup(c->arena, v->str, n);
 }
 
 bool yt_number(YCtx *c, const YNode *map, const char *key, double min, double max, const char *unit,
@@ -694,7 +646,7 @@ const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *wha
                strcmp(what, "items") == 0 ? "on one slide" : "in one field");
         return NULL;
     }
-    const char **out = yt_alloc(c->arena, (seq->n + 1) * sizeof *out);
+    const char **out = arena_alloc(c->arena, (seq->n + 1) * sizeof *out);
     if (!out)
         return NULL;
     for (size_t i = 0; i < seq->n; i++) {
@@ -712,7 +664,7 @@ const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *wha
             yt_err(c, v, "an entry of %s contains control characters (expected plain text)", what);
             continue;
         }
-        out[(*count)++] = yt_strndup(c->arena, v->str, v->len);
+        out[(*count)++] = arena_strndup(c->arena, v->str, v->len);
     }
     return out;
 }
@@ -805,9 +757,9 @@ int yt_begin(YCtx *c, size_t len, size_t max_bytes)
 
 void yt_end(YCtx *c)
 {
-    yt_arena_free(&c->tree);
+    arena_free(&c->tree);
     if (c->arena) {
-        yt_arena_free(c->arena);
+        arena_free(c->arena);
         free(c->arena);
         c->arena = NULL;
     }

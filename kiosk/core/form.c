@@ -1,55 +1,12 @@
 /* Sign-up form state, editing and validation. See form.h. */
 #include "form.h"
 
-#include "fsx.h"
+#include "util.h"
 
 #include <stddef.h>
 #include <string.h>
 
 /* ---- UTF-8 ------------------------------------------------------------ */
-
-static bool is_cont(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
-}
-
-/* Length of the well-formed UTF-8 sequence at s (1..4) with its code point
- * in *cp, or 0 when s does not start one (stray continuation byte, overlong
- * form, surrogate, above U+10FFFF, or cut short). s[0] must not be NUL; a
- * NUL inside a sequence is not a continuation byte, so this never reads
- * past the terminator. */
-static int utf8_decode(const unsigned char *s, unsigned *cp)
-{
-    const unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (!is_cont(s[1]))
-            return 0;
-        *cp = ((unsigned)(c & 0x1F) << 6) | (s[1] & 0x3Fu);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        /* E0 needs A0..BF (no overlongs), ED needs 80..9F (no surrogates) */
-        const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        if (s[1] < lo || s[1] > hi || !is_cont(s[2]))
-            return 0;
-        *cp = ((unsigned)(c & 0x0F) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        /* F0 needs 90..BF (no overlongs), F4 needs 80..8F (<= U+10FFFF) */
-        const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        if (s[1] < lo || s[1] > hi || !is_cont(s[2]) || !is_cont(s[3]))
-            return 0;
-        *cp = ((unsigned)(c & 0x07) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-              (s[3] & 0x3Fu);
-        return 4;
-    }
-    return 0;
-}
 
 /* Characters a single-line field must not hold: C0 controls (including tab
  * and newline), DEL, C1 controls, and the Unicode line and paragraph
@@ -124,10 +81,10 @@ void form_clear(Form *f)
 {
     if (!f)
         return;
-    fsx_wipe(f->value, sizeof f->value);
-    fsx_wipe(f->choice, sizeof f->choice);
-    fsx_wipe(f->checked, sizeof f->checked);
-    fsx_wipe(f->touched, sizeof f->touched);
+    util_wipe(f->value, sizeof f->value);
+    util_wipe(f->choice, sizeof f->choice);
+    util_wipe(f->checked, sizeof f->checked);
+    util_wipe(f->touched, sizeof f->touched);
     for (int i = 0; i < FORM_MAX_FIELDS; i++)
         f->choice[i] = -1;
     f->focus = -1;
@@ -177,7 +134,7 @@ void form_insert_text(Form *f, const char *utf8)
     const unsigned char *s = (const unsigned char *)utf8;
     while (*s) {
         unsigned cp;
-        int n = utf8_decode(s, &cp);
+        int n = util_utf8_decode(s, &cp);
         if (n == 0) { /* drop one bad byte and resynchronise */
             s++;
             continue;
@@ -211,7 +168,7 @@ void form_backspace(Form *f)
     if (len == 0)
         return;
     size_t at = len - 1;
-    while (at > 0 && is_cont((unsigned char)v[at]))
+    while (at > 0 && util_utf8_is_cont((unsigned char)v[at]))
         at--;
     memset(v + at, 0, len - at);
     if (at == 0 && f->spec[i].kind == FORM_TEXT)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "deckload.h"
 #include "export.h"
 #include "fsx.h"
 #include "input.h"
@@ -28,6 +29,7 @@
 #include "stats.h"
 #include "store.h"
 #include "text.h"
+#include "util.h"
 #include "watch.h"
 
 /* How often sign-ups that could not be written are tried again. */
@@ -149,7 +151,7 @@ static void wipe_free(char *s)
 {
     if (!s)
         return;
-    fsx_wipe(s, strlen(s));
+    util_wipe(s, strlen(s));
     free(s);
 }
 
@@ -240,7 +242,7 @@ static void save_signup(Shell *sh, uint64_t now)
     store_format_time(time(NULL), stamp, sizeof stamp);
     app_signup_row(&sh->app, id, stamp, sh->opts->kiosk_id, &row);
     bool saved = store_row(sh, row.value, row.count, id);
-    fsx_wipe(&row, sizeof row);
+    util_wipe(&row, sizeof row);
     app_stored(&sh->app, saved, now);
 }
 

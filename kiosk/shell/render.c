@@ -2,6 +2,7 @@
  * screen. Everything drawn is a function of the App and the time passed in;
  * nothing here reads a clock or changes the app. */
 #include "render.h"
+#include "util.h"
 
 #include <SDL_image.h>
 #include <math.h>
@@ -57,15 +58,6 @@ struct Render {
     unsigned clock;
     int missing_images;
 };
-
-static int imin(int a, int b)
-{
-    return a < b ? a : b;
-}
-static int imax(int a, int b)
-{
-    return a > b ? a : b;
-}
 
 static SDL_Color col(DeckColor c)
 {
@@ -190,7 +182,7 @@ static void disc(Render *r, int cx, int cy, int d, SDL_Color c)
 /* A rounded rectangle from four quarter discs and three rectangles. */
 static void round_rect(Render *r, LRect rc, int radius, SDL_Color c)
 {
-    radius = imin(radius, imin(rc.w, rc.h) / 2);
+    radius = util_imin(radius, util_imin(rc.w, rc.h) / 2);
     if (radius <= 1) {
         fill_rect(r, rc, c);
         return;
@@ -324,7 +316,7 @@ static void paragraph_in(Render *r, const char *s, int px, bool bold, SDL_Color 
         if (n <= 16 && n * px * 5 / 4 <= box.h)
             break;
     }
-    n = imin(n, 16);
+    n = util_imin(n, 16);
     int lh = px * 5 / 4;
     /* Centred text is centred both ways; left-aligned text reads from the
      * top, next to its field or box. */
@@ -410,7 +402,7 @@ static void fit_inside(int iw, int ih, LRect box, LRect *out)
 {
     double sx = (double)box.w / iw, sy = (double)box.h / ih;
     double s = sx < sy ? sx : sy;
-    int w = imax(1, (int)lround(iw * s)), h = imax(1, (int)lround(ih * s));
+    int w = util_imax(1, (int)lround(iw * s)), h = util_imax(1, (int)lround(ih * s));
     *out = (LRect){box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h};
 }
 
@@ -612,7 +604,7 @@ static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle st
     const DeckTheme *t = &r->deck->theme;
     SDL_Color accent = col(t->accent), surface = col(t->surface);
     int radius = rc.h / 4;
-    int border = imax(2, rc.h / 22);
+    int border = util_imax(2, rc.h / 22);
     int pad = rc.h / 4;
     LRect inner = {rc.x + pad, rc.y, rc.w - 2 * pad, rc.h};
     if (style == BTN_PRIMARY) {
@@ -641,7 +633,7 @@ static void draw_chrome(Render *r, const App *app)
     fill_rect(r, c.bar, mix(col(t->background), col(t->surface), 0.6));
     /* Progress: one segment per slide, filled up to the one shown. */
     int n = (int)d->slide_count;
-    int gap = imax(2, c.progress.h / 2);
+    int gap = util_imax(2, c.progress.h / 2);
     for (int i = 0; i < n; i++) {
         int x0 = c.progress.x + (c.progress.w + gap) * i / n;
         int x1 = c.progress.x + (c.progress.w + gap) * (i + 1) / n - gap;
@@ -758,7 +750,7 @@ static void triangles(Render *r, const SDL_FPoint *p, int n, SDL_Color c)
 /* Shift: an upward arrow; backspace: a left-pointing tag; done: a tick. */
 static void draw_icon(Render *r, KeyIcon icon, LRect rc, SDL_Color c)
 {
-    float s = (float)imin(rc.w, rc.h) * 0.5f;
+    float s = (float)util_imin(rc.w, rc.h) * 0.5f;
     float cx = rc.x + rc.w / 2.0f, cy = rc.y + rc.h / 2.0f;
     if (icon == KEY_ICON_SHIFT) {
         SDL_FPoint head[3] = {{cx, cy - s * 0.55f}, {cx + s * 0.5f, cy}, {cx - s * 0.5f, cy}};
@@ -789,7 +781,7 @@ static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect 
     int x = in.x;
     if (t) {
         /* Show the end of a long value: that is where the client types. */
-        int shown = imin(w, in.w - px / 3);
+        int shown = util_imin(w, in.w - px / 3);
         SDL_Rect src = {w - shown, 0, shown, h};
         SDL_Rect dst = {in.x, in.y + (in.h - h) / 2, shown, h};
         SDL_RenderCopy(r->r, t, &src, &dst);
@@ -797,7 +789,8 @@ static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect 
         x = in.x + shown;
     }
     if (focused)
-        fill_rect(r, (LRect){x + 2, box.y + box.h / 5, imax(2, px / 12), box.h * 3 / 5}, caret);
+        fill_rect(r, (LRect){x + 2, box.y + box.h / 5, util_imax(2, px / 12), box.h * 3 / 5},
+                  caret);
 }
 
 static void draw_keyboard(Render *r, const App *app, LRect area)
@@ -814,18 +807,19 @@ static void draw_keyboard(Render *r, const App *app, LRect area)
                          : special ? mix(col(t->surface), col(t->muted), 0.15)
                                    : col(t->surface);
         SDL_Color fg = pressed ? col(t->accent_text) : col(t->text);
-        round_rect(r, rc, imin(rc.w, rc.h) / 6, fill);
-        int px = imax(14, imin(rc.h * 45 / 100, rc.w * 60 / 100));
+        round_rect(r, rc, util_imin(rc.w, rc.h) / 6, fill);
+        int px = util_imax(14, util_imin(rc.h * 45 / 100, rc.w * 60 / 100));
         const char *text = k->label;
         if (k->icon == KEY_ICON_DONE && !pressed) {
-            round_rect(r, rc, imin(rc.w, rc.h) / 6, col(t->accent));
+            round_rect(r, rc, util_imin(rc.w, rc.h) / 6, col(t->accent));
             fg = col(t->accent_text);
         }
         if (k->icon != KEY_ICON_NONE) {
             /* Icons are drawn, not typed: the reading font has no arrows. */
             bool shifted = kb->page == KB_PAGE_UPPER || kb->page == KB_PAGE_ACCENTS_UPPER;
             if (k->icon == KEY_ICON_SHIFT && shifted && !pressed) {
-                round_rect(r, rc, imin(rc.w, rc.h) / 6, mix(col(t->surface), col(t->accent), 0.3));
+                round_rect(r, rc, util_imin(rc.w, rc.h) / 6,
+                           mix(col(t->surface), col(t->accent), 0.3));
             }
             draw_icon(r, k->icon, rc, fg);
             text = NULL;
@@ -851,7 +845,7 @@ static void draw_form(Render *r, const App *app)
     if (typing) {
         text_in(r, d->texts.form_heading, fl.label_px, true, muted, fl.heading, ALIGN_LEFT);
     } else {
-        int hpx = imin(z.title, (int)lround(imin(app->w, app->h) * 0.075));
+        int hpx = util_imin(z.title, (int)lround(util_imin(app->w, app->h) * 0.075));
         LRect head = {fl.heading.x, fl.heading.y, fl.heading.w, hpx * 6 / 5};
         text_in(r, d->texts.form_heading, hpx, true, text, head, ALIGN_LEFT);
         if (fl.heading.h > head.h + fl.label_px)
@@ -882,14 +876,14 @@ static void draw_form(Render *r, const App *app)
                     round_rect(r, rc, rc.h / 4,
                                pressed && !on ? mix(surface, accent, 0.3) : accent);
                 else
-                    outlined(r, rc, rc.h / 4, imax(2, rc.h / 22), muted, surface);
+                    outlined(r, rc, rc.h / 4, util_imax(2, rc.h / 22), muted, surface);
                 text_in(r, df->choices[c], fl.value_px, on, on ? col(t->accent_text) : text,
                         (LRect){rc.x + 6, rc.y, rc.w - 12, rc.h}, ALIGN_CENTER);
             }
         } else {
             bool focused = f->focus == i;
             SDL_Color edge = show_err ? err : focused ? accent : muted;
-            int border = imax(2, fl.box[i].h / (focused ? 14 : 22));
+            int border = util_imax(2, fl.box[i].h / (focused ? 14 : 22));
             outlined(r, fl.box[i], fl.box[i].h / 6, border, edge, surface);
             draw_value(r, f->value[i], fl.value_px, text, fl.box[i], focused, accent);
         }
@@ -907,7 +901,7 @@ static void draw_form(Render *r, const App *app)
             round_rect(r, b, b.h / 6, accent);
             draw_check(r, b, col(t->accent_text));
         } else {
-            outlined(r, b, b.h / 6, imax(2, b.h / 14), show_err ? err : muted, surface);
+            outlined(r, b, b.h / 6, util_imax(2, b.h / 14), show_err ? err : muted, surface);
         }
         paragraph_in(r, d->texts.consent, fl.label_px, false, text, fl.consent_text, ALIGN_LEFT);
         if (show_err)
@@ -915,7 +909,7 @@ static void draw_form(Render *r, const App *app)
                          ALIGN_LEFT);
     }
 
-    int bpx = imax(14, fl.cancel.h * 42 / 100);
+    int bpx = util_imax(14, fl.cancel.h * 42 / 100);
     button(r, fl.cancel, d->texts.cancel, bpx, BTN_SECONDARY, app->pressed.kind == HIT_CANCEL);
     if (fl.submit.w)
         button(r, fl.submit, d->texts.submit, bpx, form_valid(f) ? BTN_PRIMARY : BTN_DISABLED,
@@ -963,12 +957,12 @@ static void draw_keypad(Render *r, const App *app, bool enabled)
                                    : col(t->surface);
         if (a->kind == KEY_DONE && enabled && !pressed)
             fill = col(t->accent);
-        round_rect(r, rc, imin(rc.w, rc.h) / 6, fill);
+        round_rect(r, rc, util_imin(rc.w, rc.h) / 6, fill);
         SDL_Color fg = pressed || (a->kind == KEY_DONE && enabled) ? col(t->accent_text)
                        : enabled                                   ? col(t->text)
                                                                    : col(t->muted);
         if (digit)
-            text_in(r, k->label, imax(14, rc.h * 45 / 100), true, fg,
+            text_in(r, k->label, util_imax(14, rc.h * 45 / 100), true, fg,
                     (LRect){rc.x + 4, rc.y, rc.w - 8, rc.h}, ALIGN_CENTER);
         else
             draw_icon(r, a->kind == KEY_DONE ? KEY_ICON_DONE : KEY_ICON_BACKSPACE, rc, fg);

@@ -7,9 +7,11 @@
  * place where rows are validated, merged, sorted and trimmed.
  */
 #include "stats.h"
+#include "util.h"
 
 #include "fsx.h"
 
+#include "csv.h"
 #include "store.h"
 
 #include <errno.h>
@@ -47,16 +49,6 @@ typedef struct {
 } Table;
 
 /* ---- small helpers ----------------------------------------------------- */
-
-static void msg(char *buf, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    if (!buf || cap == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
-    va_end(ap);
-}
 
 static unsigned sat_add(unsigned a, unsigned b)
 {
@@ -172,7 +164,7 @@ static int parse_line(Table *t, const char *line, size_t len, size_t lineno)
     }
     memcpy(buf, line, len);
     buf[len] = '\n';
-    int n = store_parse_row(buf, len + 1, &used, f, STATS_FIELDS);
+    int n = csv_parse_row(buf, len + 1, &used, f, STATS_FIELDS);
     if (n < 0) {
         table_bad(t, lineno);
         return 0;
@@ -210,22 +202,23 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
          * counts yet, and creating the directory will say what is wrong. */
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        msg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0) {
-        msg(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
         goto done;
     }
     if (st.st_size < 0 || (unsigned long long)st.st_size > STATS_MAX_BYTES) {
         errno = EFBIG;
-        msg(err, errlen, "%s: larger than %zu KiB, so not a usage-counts file; left as it is", path,
-            STATS_MAX_BYTES / 1024);
+        util_format(err, errlen,
+                    "%s: larger than %zu KiB, so not a usage-counts file; left as it is", path,
+                    STATS_MAX_BYTES / 1024);
         goto done;
     }
     buf = malloc((size_t)st.st_size + 1);
     if (!buf) {
-        msg(err, errlen, "%s: out of memory", path);
+        util_format(err, errlen, "%s: out of memory", path);
         goto done;
     }
     while (got < (size_t)st.st_size) {
@@ -233,7 +226,7 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            msg(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            util_format(err, errlen, "%s: cannot read: %s", path, strerror(errno));
             goto done;
         }
         if (r == 0)
@@ -248,7 +241,7 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
         const char *nl = memchr(buf + off, '\n', got - off);
         size_t len = nl ? (size_t)(nl - (buf + off)) : got - off;
         if (parse_line(t, buf + off, len, lineno) != 0) {
-            msg(err, errlen, "%s: out of memory", path);
+            util_format(err, errlen, "%s: out of memory", path);
             goto done;
         }
         off += len + (nl ? 1 : 0);
@@ -295,39 +288,39 @@ static int table_save(const Table *t, const char *path, char *err, size_t errlen
          *dir = fsx_dir_of(path);
     int fd = -1, rc = -1;
     if (!text || !tmp || !dir) {
-        msg(err, errlen, "%s: out of memory", path);
+        util_format(err, errlen, "%s: out of memory", path);
         goto done;
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", sizeof ".tmp");
     if (fsx_make_dirs(dir, 0750, false, NULL, 0) != 0) {
-        msg(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
         goto done;
     }
     (void)unlink(tmp); /* left by a crash; never holds anything the file lacks */
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0) {
-        msg(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        util_format(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         goto done;
     }
     /* fsync before rename, or a power cut can leave the new name over
      * missing data: the rename may reach the disk before the contents. */
     if (fchmod(fd, 0640) != 0 || fsx_write_all(fd, text, len) != 0 || fsync(fd) != 0) {
-        msg(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        util_format(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
     int c = close(fd);
     fd = -1;
     if (c != 0) {
-        msg(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        util_format(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
     if (rename(tmp, path) != 0) {
-        msg(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
         goto done;
     }
     if (fsx_fsync_dir(dir) != 0) {
-        msg(err, errlen, "%s: cannot sync its directory: %s", path, strerror(errno));
+        util_format(err, errlen, "%s: cannot sync its directory: %s", path, strerror(errno));
         goto done;
     }
     rc = 0;
@@ -352,17 +345,18 @@ int stats_add(const char *path, const char *date, const StatsCounts *delta, char
     if (err && errlen)
         err[0] = '\0';
     if (!path || !path[0] || !delta) {
-        msg(err, errlen, "usage counts: no file or no counts given");
+        util_format(err, errlen, "usage counts: no file or no counts given");
         return -1;
     }
     if (!valid_date(date)) {
-        msg(err, errlen, "%s: not a date (YYYY-MM-DD): '%.16s'", path, date ? date : "(null)");
+        util_format(err, errlen, "%s: not a date (YYYY-MM-DD): '%.16s'", path,
+                    date ? date : "(null)");
         return -1;
     }
     if (table_load(&t, path, err, errlen) != 0)
         goto done;
     if (table_push(&t, date, delta) != 0) {
-        msg(err, errlen, "%s: out of memory", path);
+        util_format(err, errlen, "%s: out of memory", path);
         goto done;
     }
     table_normalize(&t);

@@ -1,18 +1,13 @@
 /* fsx: the few file-system steps every durable writer here needs (the
  * sign-up store, the USB export, the usage counts, the settings file),
  * written once: whole writes and reads that survive EINTR, syncing a
- * directory so a new name survives a power cut, mkdir -p, and wiping
- * personal data from memory. */
+ * directory so a new name survives a power cut, and mkdir -p. */
 #ifndef KIOSK_FSX_H
 #define KIOSK_FSX_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-
-/** Overwrites n bytes through a volatile pointer, so the compiler cannot
- *  drop it: personal data must not linger in freed memory. */
-void fsx_wipe(void *p, size_t n);
 
 /** The directory part of path ("." when there is none, "/" for the root).
  *  Returns a string the caller frees, NULL when out of memory. */

@@ -1,9 +1,9 @@
-/* deck: loads a slide deck from YAML into plain structs.
+/* deckload: loads a slide deck from YAML into plain structs.
  *
  * ytree reads the file into a tree of marked nodes with the limits below;
  * this file walks it against the deck's schema, filling the Deck and
  * reporting every problem it finds rather than stopping at the first. */
-#include "deck.h"
+#include "deckload.h"
 
 #include "ytree.h"
 
@@ -89,11 +89,11 @@ static const char *get_path(YCtx *c, const YNode *map, const char *key, const ch
     } else {
         snprintf(buf, sizeof buf, "%s/%s", c->dir, rel);
         if (file_readable(buf))
-            return yt_strdup(c->arena, buf);
+            return arena_strdup(c->arena, buf);
         if (c->data_dir) {
             snprintf(buf, sizeof buf, "%s/%s", c->data_dir, rel);
             if (file_readable(buf))
-                return yt_strdup(c->arena, buf);
+                return arena_strdup(c->arena, buf);
         }
     }
     if (missing)
@@ -166,7 +166,7 @@ static void set_defaults(Deck *d)
 
 static const char *const default_times[] = {"Morning", "Afternoon", "Evening"};
 
-static void set_default_fields(Deck *d, YArena *a)
+static void set_default_fields(Deck *d, Arena *a)
 {
     static const struct {
         const char *id, *label;
@@ -179,7 +179,7 @@ static void set_default_fields(Deck *d, YArena *a)
         {"contact_time", "Best time to call", FIELD_CHOICE, false, false},
     };
     size_t n = sizeof defs / sizeof defs[0];
-    d->fields = yt_alloc(a, n * sizeof *d->fields);
+    d->fields = arena_alloc(a, n * sizeof *d->fields);
     if (!d->fields)
         return;
     for (size_t i = 0; i < n; i++) {
@@ -306,7 +306,7 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
                seq->n, DECK_MAX_FIELDS);
         return;
     }
-    DeckField *fields = yt_alloc(c->arena, seq->n * sizeof *fields);
+    DeckField *fields = arena_alloc(c->arena, seq->n * sizeof *fields);
     if (!fields)
         return;
     size_t n = 0;
@@ -439,18 +439,7 @@ static size_t count_words(const char *s)
     return n;
 }
 
-int deck_reading_time_ms(size_t words)
-{
-    /* A calm loop: 4 s to notice the slide, then ~3 words a second. */
-    long ms = 4000 + (long)words * 1000 / 3;
-    if (ms < 6000)
-        ms = 6000;
-    if (ms > 30000)
-        ms = 30000;
-    return (int)ms;
-}
-
-static const char *slugify(YArena *a, const char *title, size_t index)
+static const char *slugify(Arena *a, const char *title, size_t index)
 {
     char buf[48];
     size_t n = 0;
@@ -468,18 +457,10 @@ static const char *slugify(YArena *a, const char *title, size_t index)
     }
     if (n == 0) {
         snprintf(buf, sizeof buf, "slide-%zu", index + 1);
-        return yt_strdup(a, buf);
+        return arena_strdup(a, buf);
     }
     buf[n] = '\0';
-    return yt_strdup(a, buf);
-}
-
-static const char *const slide_kinds[] = {"title", "text",   "bullets", "steps",
-                                          "image", "signup", NULL};
-
-const char *deck_slide_kind_name(SlideKind kind)
-{
-    return slide_kinds[kind];
+    return arena_strdup(a, buf);
 }
 
 static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
@@ -506,13 +487,13 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
     SlideKind inferred = has_items                              ? SLIDE_BULLETS
                          : (s->image && !s->text && s->caption) ? SLIDE_IMAGE
                                                                 : SLIDE_TEXT;
-    s->kind = (SlideKind)yt_enum(c, m, "layout", slide_kinds, (int)inferred);
+    s->kind = (SlideKind)yt_enum(c, m, "layout", deck_slide_kinds, (int)inferred);
     const char *name = yt_text(c, m, "name", false, "");
     s->name = slugify(c->arena, name ? name : s->title, index);
     if (!s->button && s->kind == SLIDE_SIGNUP)
         s->button = d->texts.signup_button;
 
-    const char *kind = slide_kinds[s->kind];
+    const char *kind = deck_slide_kinds[s->kind];
     struct {
         const char *key;
         bool applies;
@@ -587,7 +568,7 @@ static void load_slides(YCtx *c, Deck *d, const YNode *root)
                DECK_MAX_SLIDES);
         return;
     }
-    d->slides = yt_alloc(c->arena, seq->n * sizeof *d->slides);
+    d->slides = arena_alloc(c->arena, seq->n * sizeof *d->slides);
     if (!d->slides)
         return;
     for (size_t i = 0; i < seq->n; i++) {
@@ -606,26 +587,6 @@ static void load_slides(YCtx *c, Deck *d, const YNode *root)
         load_slide(c, d, m, &d->slides[d->slide_count], d->slide_count);
         d->slide_count++;
     }
-}
-
-/* WCAG 2.1 relative luminance. */
-static double luminance(DeckColor col)
-{
-    double ch[3] = {col.r / 255.0, col.g / 255.0, col.b / 255.0};
-    for (int i = 0; i < 3; i++)
-        ch[i] = ch[i] <= 0.04045 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
-    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
-}
-
-double deck_contrast_ratio(DeckColor a, DeckColor b)
-{
-    double la = luminance(a), lb = luminance(b);
-    if (la < lb) {
-        double t = la;
-        la = lb;
-        lb = t;
-    }
-    return (la + 0.05) / (lb + 0.05);
 }
 
 static void check_contrast(YCtx *c, const Deck *d)
@@ -656,7 +617,7 @@ static void check_contrast(YCtx *c, const Deck *d)
 
 static Deck *load_root(YCtx *c, const YNode *root)
 {
-    Deck *d = yt_alloc(c->arena, sizeof *d);
+    Deck *d = arena_alloc(c->arena, sizeof *d);
     if (!d) {
         yt_err_at(c, 1, 1, "out of memory while reading the deck");
         return NULL;
@@ -686,7 +647,7 @@ static Deck *load_root(YCtx *c, const YNode *root)
             n -= 5;
         else if (n > 4 && strcmp(base + n - 4, ".yml") == 0)
             n -= 4;
-        name = yt_strndup(c->arena, base, n);
+        name = arena_strndup(c->arena, base, n);
     }
     d->name = name;
     load_theme(c, d, root);
@@ -723,7 +684,7 @@ Deck *deck_load_string(const char *name, const char *text, size_t len, const Dec
     if (d && (c.fatal || d->slide_count == 0))
         d = NULL;
     if (d) {
-        d->path = yt_strdup(c.arena, name);
+        d->path = arena_strdup(c.arena, name);
         d->arena = c.arena;
         c.arena = NULL;
     }
@@ -741,13 +702,4 @@ Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags)
     Deck *d = deck_load_string(path, buf, len, opts, diags);
     free(buf);
     return d;
-}
-
-void deck_free(Deck *deck)
-{
-    if (!deck)
-        return;
-    YArena *a = deck->arena;
-    yt_arena_free(a);
-    free(a);
 }

@@ -106,41 +106,6 @@ size_t store_row_count(const Store *s);
  */
 void store_close(Store *s);
 
-/* Pure helpers, exposed for tests and fuzzing. */
-
-/**
- * Formats one RFC 4180 row ending in "\r\n" into @p buf (NUL-terminated,
- * truncated to @p cap like snprintf; @p buf may be NULL when @p cap is 0).
- * A field is quoted when it contains , " CR or LF, or begins or ends with a
- * space or TAB (readers that trim would otherwise change it); quotes are
- * doubled. Formula-injection guard: a value beginning with = + - @ TAB or CR
- * gets a leading ' (inside the quotes), so a spreadsheet shows it as text.
- * That includes phone numbers ("+44 20 ..." becomes "'+44 20 ...") and a
- * lone "-": intended, since every column here is text. NULL values are empty.
- * Returns the bytes needed, excluding the NUL.
- */
-size_t store_format_row(char *buf, size_t cap, const char *const *values, size_t n);
-
-/**
- * Returns the length of the longest prefix of @p buf made only of complete
- * rows: ending in "\n" (or "\r\n") outside quotes. A '"' anywhere toggles
- * quoting, which for well-formed CSV is exactly RFC 4180's rule. Whatever
- * follows is a torn tail. Safe on any bytes; reads only buf[0..len).
- */
-size_t store_scan_complete(const char *buf, size_t len);
-
-/**
- * Parses one complete row at @p buf (strict RFC 4180; "\n" or "\r\n" ends it)
- * into at most @p maxfields strings, each malloc'd and owned by the caller
- * (free each). Sets *consumed (if not NULL) to the row's length including its
- * line end. Returns the number of fields, or -1 if the row is malformed
- * (unterminated quote, no line end within @p len, a quote inside an unquoted
- * field, text after a closing quote, a bare CR), has more than @p maxfields
- * fields, or memory ran out; on -1 nothing is left allocated.
- * Does not undo the formula guard: a guarded value comes back with its '.
- */
-int store_parse_row(const char *buf, size_t len, size_t *consumed, char **fields, int maxfields);
-
 /**
  * Writes @p t as ISO 8601 local time with its UTC offset, e.g.
  * "2026-12-02T10:39:23+01:00" (25 chars; pass cap >= 26). Uses the process's

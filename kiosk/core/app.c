@@ -1,22 +1,12 @@
 /* app: screens, slides, timers, gestures and the form as one pure state
  * machine. See app.h. */
 #include "app.h"
-
-#include "fsx.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int imin(int a, int b)
-{
-    return a < b ? a : b;
-}
-static int imax(int a, int b)
-{
-    return a > b ? a : b;
-}
 
 static FormFieldKind field_kind(DeckFieldType t)
 {
@@ -91,16 +81,16 @@ void app_form_layout(const App *app, FormLayout *out)
 {
     memset(out, 0, sizeof *out);
     int w = app->w, h = app->h;
-    int s = imin(w, h);
+    int s = util_imin(w, h);
     int m = layout_margin(w, h);
     ChromeLayout chrome;
     layout_chrome(app->deck, w, h, &chrome);
     LayoutSizes z = layout_sizes(app->deck, w, h);
-    out->label_px = imax(14, (int)lround(s * 0.046));
-    out->value_px = imax(16, (int)lround(s * 0.052));
-    out->small_px = imax(14, (int)lround(s * 0.042));
+    out->label_px = util_imax(14, (int)lround(s * 0.046));
+    out->value_px = util_imax(16, (int)lround(s * 0.052));
+    out->small_px = util_imax(14, (int)lround(s * 0.042));
     int lh = out->label_px * 5 / 4;
-    int bh = imax(44, out->value_px * 2 - out->value_px / 6); /* a finger-sized box */
+    int bh = util_imax(44, out->value_px * 2 - out->value_px / 6); /* a finger-sized box */
     /* Room for a two-line message under each field when the screen has it;
      * one line on small screens. */
     int eh = out->small_px * 5 / 2;
@@ -108,18 +98,18 @@ void app_form_layout(const App *app, FormLayout *out)
     const Form *f = &app->form;
     int nfields = f->count - 1; /* the consent box is laid out on its own */
     bool landscape = w * 10 >= h * 11;
-    int head_h = imin(z.title, (int)lround(s * 0.075)) * 6 / 5;
+    int head_h = util_imin(z.title, (int)lround(s * 0.075)) * 6 / 5;
 
     if (app->kb_visible && f->focus >= 0) {
         /* Typing: only the focused field, kept above the keyboard. */
         int kh = keyboard_preferred_height(form_keyboard_mode(f), w, h);
         out->keyboard = (LRect){0, h - kh, w, kh};
-        int cw = imax(bh * 2, (int)lround(w * 0.2));
+        int cw = util_imax(bh * 2, (int)lround(w * 0.2));
         out->cancel = (LRect){w - m - cw, m / 2, cw, bh};
         out->heading = (LRect){m, m / 2, w - 3 * m - cw, bh};
         int top = m / 2 + bh + m / 4;
         int avail = h - kh - top;
-        int y = top + imax(0, (avail - row) / 2);
+        int y = top + util_imax(0, (avail - row) / 2);
         int i = f->focus;
         out->visible[i] = true;
         out->label[i] = (LRect){m, y, w - 2 * m, lh};
@@ -129,7 +119,7 @@ void app_form_layout(const App *app, FormLayout *out)
     }
 
     int bar_h = chrome.bar.h;
-    int bw = imax(bh * 2, (int)lround(w * 0.22));
+    int bw = util_imax(bh * 2, (int)lround(w * 0.22));
     int by = h - bar_h + (bar_h - chrome.back.h) / 2;
     out->cancel = (LRect){m, by, bw, chrome.back.h};
     out->submit = (LRect){w - m - bw, by, bw, chrome.back.h};
@@ -138,16 +128,16 @@ void app_form_layout(const App *app, FormLayout *out)
     int y = m * 2 / 3;
     int content_bottom = h - bar_h - m / 3;
     int consent_lines = landscape ? 3 : 2;
-    int consent_h = imax(bh, consent_lines * lh) + eh;
+    int consent_h = util_imax(bh, consent_lines * lh) + eh;
     int col2_rows = 0;
     for (int i = 0; i < nfields; i++)
         col2_rows += f->spec[i].kind == FORM_CHOICE;
     int col1_rows = nfields - col2_rows;
-    int needed = landscape ? imax(col1_rows * row, col2_rows * row + consent_h)
+    int needed = landscape ? util_imax(col1_rows * row, col2_rows * row + consent_h)
                            : nfields * row + consent_h;
     if (y + head_h + needed > content_bottom) {
         int one_line = out->small_px * 5 / 4;
-        needed -= (eh - one_line) * (landscape ? imax(col1_rows, col2_rows + 1) : nfields + 1);
+        needed -= (eh - one_line) * (landscape ? util_imax(col1_rows, col2_rows + 1) : nfields + 1);
         eh = one_line;
         row = lh + bh + eh;
     }
@@ -172,7 +162,7 @@ void app_form_layout(const App *app, FormLayout *out)
         out->error[i] = (LRect){x, *yy + lh + bh, colw, eh};
         if (f->spec[i].kind == FORM_CHOICE && f->spec[i].choice_count > 0) {
             int n = f->spec[i].choice_count;
-            int gap = imax(6, m / 3);
+            int gap = util_imax(6, m / 3);
             int cwid = (colw - gap * (n - 1)) / n;
             for (int c = 0; c < n && c < DECK_MAX_CHOICES; c++)
                 out->choice[i][c] = (LRect){x + c * (cwid + gap), *yy + lh, cwid, bh};
@@ -185,8 +175,8 @@ void app_form_layout(const App *app, FormLayout *out)
     out->visible[ci] = true;
     out->consent_box = (LRect){cx, cy, bh, bh};
     out->consent_text = (LRect){cx + bh + m / 2, cy, colw - bh - m / 2,
-                                imax(bh, consent_lines * lh)};
-    out->box[ci] = (LRect){cx, cy, colw, imax(bh, consent_lines * lh)};
+                                util_imax(bh, consent_lines * lh)};
+    out->box[ci] = (LRect){cx, cy, colw, util_imax(bh, consent_lines * lh)};
     out->error[ci] = (LRect){cx, cy + out->box[ci].h, colw, eh};
 }
 
@@ -194,13 +184,13 @@ LRect app_thanks_button(const App *app)
 {
     ChromeLayout chrome;
     layout_chrome(app->deck, app->w, app->h, &chrome);
-    int bw = imax(chrome.next.w, (int)lround(app->w * 0.3));
+    int bw = util_imax(chrome.next.w, (int)lround(app->w * 0.3));
     return (LRect){(app->w - bw) / 2, chrome.next.y, bw, chrome.next.h};
 }
 
 LRect app_staff_corner(const App *app)
 {
-    int side = imax(56, imin(app->w, app->h) * 12 / 100);
+    int side = util_imax(56, util_imin(app->w, app->h) * 12 / 100);
     return (LRect){0, 0, side, side};
 }
 
@@ -211,7 +201,7 @@ void app_staff_layout(const App *app, StaffLayout *out)
     ChromeLayout c;
     layout_chrome(app->deck, w, h, &c);
     int bh = c.next.h;
-    int line = imax(20, imin(w, h) * 6 / 100);
+    int line = util_imax(20, util_imin(w, h) * 6 / 100);
     out->title = (LRect){m, m / 2, w / 2, bh};
     out->cancel = (LRect){w - m - c.next.w, m / 2, c.next.w, bh};
     out->close = out->cancel;
@@ -222,7 +212,7 @@ void app_staff_layout(const App *app, StaffLayout *out)
         int kh = h - top - m / 2;
         /* A keypad no wider than it needs: digits are easier to hit in a
          * compact grid than stretched across a wide screen. */
-        int kw = imin(w - 2 * m, kh * 3 / 2);
+        int kw = util_imin(w - 2 * m, kh * 3 / 2);
         out->keypad = (LRect){(w - kw) / 2, top, kw, kh};
         return;
     }
@@ -388,7 +378,7 @@ static void open_form(App *app, uint64_t now)
 
 static void wipe_pin(App *app)
 {
-    fsx_wipe(app->pin, sizeof app->pin);
+    util_wipe(app->pin, sizeof app->pin);
 }
 
 static void open_pin(App *app)
@@ -583,7 +573,7 @@ static bool is_button(HitKind k)
 
 static void pointer(App *app, const Input *in, uint64_t now)
 {
-    int s = imin(app->w, app->h);
+    int s = util_imin(app->w, app->h);
     int slop = s * APP_TAP_SLOP_PERMILLE / 1000;
     if (app->asleep || app->waking) {
         /* The first touch only wakes the screen: it must not also press

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "deck.h"
+#include "deckload.h"
 #include "diag.h"
 #include "fit.h"
 #include "log.h"

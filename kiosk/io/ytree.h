@@ -7,30 +7,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "diag.h"
 
 /* The deepest nesting any of our formats may use; a stack of this size is
  * all the tree builder needs, whatever the input. */
 #define YT_MAX_DEPTH 32
-
-/* ---- arena: everything a loader returns lives in one, freed at once --- */
-
-typedef struct YBlock {
-    struct YBlock *next;
-    size_t used, cap;
-    max_align_t data[];
-} YBlock;
-
-typedef struct {
-    YBlock *head;
-} YArena;
-
-/** Zeroed memory from the arena; NULL when out of memory. */
-void *yt_alloc(YArena *a, size_t n);
-char *yt_strndup(YArena *a, const char *s, size_t n);
-char *yt_strdup(YArena *a, const char *s);
-/** Frees every block; the arena can be reused. */
-void yt_arena_free(YArena *a);
 
 /* ---- the tree ------------------------------------------------------- */
 
@@ -48,8 +30,8 @@ typedef struct YNode {
 
 /* One loading: where results go, where problems go, and the limits. */
 typedef struct {
-    YArena *arena; /* owns the strings the getters return */
-    YArena tree;   /* the nodes; the loader frees it when done */
+    Arena *arena; /* owns the strings the getters return */
+    Arena tree;   /* the nodes; the loader frees it when done */
     DiagList *diags;
     const char *file;
     char *dir;            /* the file's directory (loader-owned), for relative paths */

@@ -13,6 +13,9 @@
  */
 #include "store.h"
 
+#include "csv.h"
+#include "util.h"
+
 #include "fsx.h"
 
 #include <errno.h>
@@ -69,35 +72,7 @@ struct Store {
 
 /* ---- messages ---------------------------------------------------------- */
 
-static void vmsg(char *buf, size_t cap, int append, const char *fmt, va_list ap)
-{
-    if (!buf || cap == 0)
-        return;
-    size_t used = append ? strnlen(buf, cap) : 0;
-    if (used >= cap)
-        return;
-    if (used > 0 && used + 1 < cap)
-        buf[used++] = ' ';
-    vsnprintf(buf + used, cap - used, fmt, ap);
-}
-
-static void msg(char *buf, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg(buf, cap, 0, fmt, ap);
-    va_end(ap);
-}
-
 /* Adds a sentence to a note; notes can collect several (recovery, rename). */
-static void note_add(char *buf, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg(buf, cap, 1, fmt, ap);
-    va_end(ap);
-}
-
 /* Formats fmt, then ": strerror(errno)", and leaves errno as it was, so the
  * caller can still hand errno up after building the message. */
 static void msg_errno(char *buf, size_t cap, const char *fmt, ...)
@@ -105,7 +80,7 @@ static void msg_errno(char *buf, size_t cap, const char *fmt, ...)
     int e = errno;
     va_list ap;
     va_start(ap, fmt);
-    vmsg(buf, cap, 0, fmt, ap);
+    util_vformat(buf, cap, fmt, ap);
     va_end(ap);
     if (buf && cap > 0) {
         size_t used = strnlen(buf, cap);
@@ -113,165 +88,6 @@ static void msg_errno(char *buf, size_t cap, const char *fmt, ...)
             snprintf(buf + used, cap - used, ": %s", strerror(e));
     }
     errno = e;
-}
-
-/* ---- pure helpers ------------------------------------------------------ */
-
-static int is_guard_char(char c)
-{
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static int needs_quotes(const char *v)
-{
-    size_t n = strlen(v);
-    if (n == 0)
-        return 0;
-    if (is_blank(v[0]) || is_blank(v[n - 1]))
-        return 1;
-    return strpbrk(v, ",\"\r\n") != NULL;
-}
-
-size_t store_format_row(char *buf, size_t cap, const char *const *values, size_t n)
-{
-    size_t pos = 0;
-#define PUT(ch)                                                                                    \
-    do {                                                                                           \
-        if (pos + 1 < cap)                                                                         \
-            buf[pos] = (ch);                                                                       \
-        pos++;                                                                                     \
-    } while (0)
-    for (size_t i = 0; i < n; i++) {
-        const char *v = values && values[i] ? values[i] : "";
-        int quoted = needs_quotes(v);
-        if (i > 0)
-            PUT(',');
-        if (quoted)
-            PUT('"');
-        if (is_guard_char(v[0]))
-            PUT('\'');
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                PUT('"');
-            PUT(*p);
-        }
-        if (quoted)
-            PUT('"');
-    }
-    PUT('\r');
-    PUT('\n');
-#undef PUT
-    if (buf && cap > 0)
-        buf[pos < cap ? pos : cap - 1] = '\0';
-    return pos;
-}
-
-/* Shared by store_scan_complete() and the row count at open, so the two can
- * never disagree on where rows end. */
-static size_t scan_rows(const char *buf, size_t len, size_t *rows)
-{
-    size_t done = 0, n = 0;
-    int quoted = 0;
-    if (!buf)
-        len = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (buf[i] == '"') {
-            quoted = !quoted;
-        } else if (buf[i] == '\n' && !quoted) {
-            done = i + 1;
-            n++;
-        }
-    }
-    if (rows)
-        *rows = n;
-    return done;
-}
-
-size_t store_scan_complete(const char *buf, size_t len)
-{
-    return scan_rows(buf, len, NULL);
-}
-
-int store_parse_row(const char *buf, size_t len, size_t *consumed, char **fields, int maxfields)
-{
-    size_t i = 0;
-    int nf = 0;
-    if (!buf || !fields || maxfields <= 0)
-        return -1;
-    for (;;) {
-        char *f;
-        if (nf == maxfields)
-            goto fail;
-        if (i < len && buf[i] == '"') {
-            size_t start = ++i, flen = 0;
-            for (;;) {
-                if (i >= len)
-                    goto fail; /* quote never closed */
-                if (buf[i] == '"') {
-                    if (i + 1 < len && buf[i + 1] == '"') {
-                        i += 2;
-                        flen++;
-                        continue;
-                    }
-                    break;
-                }
-                i++;
-                flen++;
-            }
-            f = malloc(flen + 1);
-            if (!f)
-                goto fail;
-            for (size_t j = start, k = 0; k < flen; k++) {
-                f[k] = buf[j];
-                j += buf[j] == '"' ? 2 : 1;
-            }
-            f[flen] = '\0';
-            i++; /* the closing quote */
-        } else {
-            size_t start = i;
-            while (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
-                if (buf[i] == '"')
-                    goto fail; /* RFC 4180: quotes only in quoted fields */
-                i++;
-            }
-            f = malloc(i - start + 1);
-            if (!f)
-                goto fail;
-            memcpy(f, buf + start, i - start);
-            f[i - start] = '\0';
-        }
-        fields[nf++] = f;
-        if (i >= len)
-            goto fail; /* no line end: not a complete row */
-        if (buf[i] == ',') {
-            i++;
-            continue;
-        }
-        if (buf[i] == '\n') {
-            i++;
-            break;
-        }
-        if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') {
-            i += 2;
-            break;
-        }
-        goto fail; /* text after a closing quote, or a bare CR */
-    }
-    if (consumed)
-        *consumed = i;
-    return nf;
-fail:
-    while (nf > 0) {
-        nf--;
-        free(fields[nf]);
-        fields[nf] = NULL;
-    }
-    return -1;
 }
 
 void store_format_time(time_t t, char *buf, size_t cap)
@@ -414,14 +230,14 @@ static void tighten_mode(int fd, const struct stat *st, const char *path, char *
     if ((st->st_mode & 077) == 0)
         return;
     if (fchmod(fd, 0600) == 0)
-        note_add(note, notelen,
-                 "%s: was readable by other users (mode %03o); set to owner-only (0600).", path,
-                 (unsigned)(st->st_mode & 0777));
+        util_append(note, notelen,
+                    "%s: was readable by other users (mode %03o); set to owner-only (0600).", path,
+                    (unsigned)(st->st_mode & 0777));
     else
-        note_add(note, notelen,
-                 "%s: is readable by other users (mode %03o) and could not be "
-                 "changed: %s.",
-                 path, (unsigned)(st->st_mode & 0777), strerror(errno));
+        util_append(note, notelen,
+                    "%s: is readable by other users (mode %03o) and could not be "
+                    "changed: %s.",
+                    path, (unsigned)(st->st_mode & 0777), strerror(errno));
 }
 
 /* Writes one row with one write() and makes it durable. On any failure the
@@ -463,7 +279,8 @@ static int write_row(Store *s, const char *bytes, size_t len, char *err, size_t 
     } else if (n < 0) {
         msg_errno(err, errlen, "%s: could not write a row", s->path);
     } else {
-        msg(err, errlen,
+        util_format(
+            err, errlen,
             "%s: only %zd of %zu bytes of a row could be written (disk full or file size limit)",
             s->path, n, len);
     }
@@ -482,14 +299,14 @@ static int write_row(Store *s, const char *bytes, size_t len, char *err, size_t 
  * the same directory by archive(). */
 static int write_header(Store *s, char *err, size_t errlen)
 {
-    size_t len = store_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
+    size_t len = csv_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
     char *row = malloc(len + 1);
     if (!row) {
         errno = ENOMEM;
         msg_errno(err, errlen, "%s: cannot write the header", s->path);
         return -1;
     }
-    store_format_row(row, len + 1, (const char *const *)s->columns, s->ncolumns);
+    csv_format_row(row, len + 1, (const char *const *)s->columns, s->ncolumns);
     int rc = write_row(s, row, len, err, errlen);
     free(row);
     if (rc != 0)
@@ -564,8 +381,8 @@ static int archive(Store *s, const char *why, char *note, size_t notelen, char *
     s->dev = st.st_dev;
     s->ino = st.st_ino;
     s->repair_size = -1;
-    note_add(note, notelen, "%s: %s; it was kept as %s and a new file was started.", s->path, why,
-             name);
+    util_append(note, notelen, "%s: %s; it was kept as %s and a new file was started.", s->path,
+                why, name);
     free(name);
     return 0;
 }
@@ -634,19 +451,19 @@ out:
 static int header_matches(const Store *s, const char *buf, size_t len)
 {
     int maxf = s->ncolumns + 1 > 4096 ? 4096 : (int)s->ncolumns + 1;
-    size_t hlen = store_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
+    size_t hlen = csv_format_row(NULL, 0, (const char *const *)s->columns, s->ncolumns);
     char *want = malloc(hlen + 1);
     char **a = calloc((size_t)maxf, sizeof *a), **b = calloc((size_t)maxf, sizeof *b);
     int na = -1, nb = -1, same = 0;
     if (!want || !a || !b)
         goto out;
-    store_format_row(want, hlen + 1, (const char *const *)s->columns, s->ncolumns);
+    csv_format_row(want, hlen + 1, (const char *const *)s->columns, s->ncolumns);
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) { /* BOM from a spreadsheet */
         buf += 3;
         len -= 3;
     }
-    na = store_parse_row(want, hlen, NULL, a, maxf);
-    nb = store_parse_row(buf, len, NULL, b, maxf);
+    na = csv_parse_row(want, hlen, NULL, a, maxf);
+    nb = csv_parse_row(buf, len, NULL, b, maxf);
     same = na >= 0 && na == nb;
     for (int i = 0; same && i < na; i++)
         same = strcmp(a[i], b[i]) == 0;
@@ -689,7 +506,7 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
             msg_errno(err, errlen, "%s: cannot read", s->path);
             return -1;
         }
-        complete = scan_rows(buf, got, &rows);
+        complete = csv_scan_rows(buf, got, &rows);
         if (complete < got) {
             if (save_tail(s, buf + complete, got - complete, err, errlen) != 0)
                 goto fail;
@@ -703,30 +520,30 @@ static int prepare(Store *s, char *note, size_t notelen, char *err, size_t errle
                           s->path, s->path);
                 goto fail;
             }
-            note_add(note, notelen,
-                     "%s: the last row was incomplete (power cut while writing?); its %zu "
-                     "bytes were moved to %s.partial.",
-                     s->path, got - complete, s->path);
+            util_append(note, notelen,
+                        "%s: the last row was incomplete (power cut while writing?); its %zu "
+                        "bytes were moved to %s.partial.",
+                        s->path, got - complete, s->path);
         }
         if (complete == 0) {
-            fsx_wipe(buf, got);
+            util_wipe(buf, got);
             free(buf);
             continue; /* now empty: start with the header */
         }
         if (!header_matches(s, buf, complete)) {
-            fsx_wipe(buf, got);
+            util_wipe(buf, got);
             free(buf);
             if (archive(s, "has other columns than this kiosk's form", note, notelen, err,
                         errlen) != 0)
                 return -1;
             continue;
         }
-        fsx_wipe(buf, got);
+        util_wipe(buf, got);
         free(buf);
         s->rows = rows - 1;
         return 0;
     fail:
-        fsx_wipe(buf, got);
+        util_wipe(buf, got);
         free(buf);
         return -1;
     }
@@ -737,7 +554,7 @@ static void store_free(Store *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->nqueue; i++) {
-        fsx_wipe(s->queue[i].bytes, s->queue[i].len);
+        util_wipe(s->queue[i].bytes, s->queue[i].len);
         free(s->queue[i].bytes);
     }
     free(s->queue);
@@ -756,8 +573,8 @@ int store_open(Store **out, const char *path, const char *const *columns, size_t
     Store *s = NULL;
     struct stat st;
     int e;
-    msg(note, notelen, "%s", "");
-    msg(err, errlen, "%s", "");
+    util_format(note, notelen, "%s", "");
+    util_format(err, errlen, "%s", "");
     if (out)
         *out = NULL;
     if (!out || !path || !*path || !columns || ncolumns == 0) {
@@ -838,26 +655,27 @@ static int reopen(Store *s, char *err, size_t errlen)
         return -1;
     }
     close(oldfd);
-    msg(err, errlen, "%s: the file was moved or replaced by another program; reopened it.%s%s",
-        s->path, note[0] ? " " : "", note);
+    util_format(err, errlen,
+                "%s: the file was moved or replaced by another program; reopened it.%s%s", s->path,
+                note[0] ? " " : "", note);
     return 0;
 }
 
 size_t store_flush(Store *s, char *err, size_t errlen)
 {
     size_t done = 0;
-    msg(err, errlen, "%s", "");
+    util_format(err, errlen, "%s", "");
     if (!s || s->nqueue == 0)
         return 0;
     if (file_was_replaced(s) && reopen(s, err, errlen) != 0) {
-        note_add(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
+        util_append(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
         return s->nqueue;
     }
     while (done < s->nqueue) {
         Pending *p = &s->queue[done];
         if (write_row(s, p->bytes, p->len, err, errlen) != 0)
             break;
-        fsx_wipe(p->bytes, p->len);
+        util_wipe(p->bytes, p->len);
         free(p->bytes);
         s->rows++;
         done++;
@@ -865,23 +683,24 @@ size_t store_flush(Store *s, char *err, size_t errlen)
     memmove(s->queue, s->queue + done, (s->nqueue - done) * sizeof *s->queue);
     s->nqueue -= done;
     if (s->nqueue > 0)
-        note_add(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
+        util_append(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
     return s->nqueue;
 }
 
 int store_append(Store *s, const char *const *values, size_t nvalues, char *err, size_t errlen)
 {
-    msg(err, errlen, "%s", "");
+    util_format(err, errlen, "%s", "");
     if (!s)
         return -1;
     if (nvalues != s->ncolumns) {
-        msg(err, errlen, "%s: a sign-up has %zu values but the file has %zu columns; not saved",
-            s->path, nvalues, s->ncolumns);
+        util_format(err, errlen,
+                    "%s: a sign-up has %zu values but the file has %zu columns; not saved", s->path,
+                    nvalues, s->ncolumns);
         return -1;
     }
     if (s->nqueue >= STORE_PENDING_MAX) {
-        msg(err, errlen, "%s: %d sign-ups are already waiting for the disk; not saved", s->path,
-            STORE_PENDING_MAX);
+        util_format(err, errlen, "%s: %d sign-ups are already waiting for the disk; not saved",
+                    s->path, STORE_PENDING_MAX);
         return -1;
     }
     if (s->nqueue == s->capqueue) {
@@ -892,17 +711,17 @@ int store_append(Store *s, const char *const *values, size_t nvalues, char *err,
         s->queue = q;
         s->capqueue = cap;
     }
-    size_t len = store_format_row(NULL, 0, values, nvalues);
+    size_t len = csv_format_row(NULL, 0, values, nvalues);
     char *row = malloc(len + 1);
     if (!row)
         goto nomem;
-    store_format_row(row, len + 1, values, nvalues);
+    csv_format_row(row, len + 1, values, nvalues);
     s->queue[s->nqueue].bytes = row;
     s->queue[s->nqueue].len = len;
     s->nqueue++;
     return store_flush(s, err, errlen) == 0 ? 0 : 1;
 nomem:
-    msg(err, errlen, "%s: out of memory; sign-up not saved", s->path);
+    util_format(err, errlen, "%s: out of memory; sign-up not saved", s->path);
     return -1;
 }
 

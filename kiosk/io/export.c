@@ -9,9 +9,11 @@
  * they can act on ("the USB stick is read-only").
  */
 #include "export.h"
+#include "util.h"
 
 #include "fsx.h"
 
+#include "csv.h"
 #include "store.h"
 
 #include <ctype.h>
@@ -38,16 +40,6 @@
 static const char EXPORT_NO_DRIVE[] = "No USB stick found: plug one in and wait a few seconds";
 
 /* ---- messages ---------------------------------------------------------- */
-
-static void msg(char *buf, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    if (!buf || cap == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf, cap, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- finding the stick ------------------------------------------------- */
 
@@ -125,7 +117,7 @@ static int read_mounts(const char *path, Mount **out, size_t *nout, char *err, s
     char *line = NULL;
     size_t linecap = 0;
     if (!f) {
-        msg(err, errlen, "Cannot look for a USB stick: %s: %s", path, strerror(errno));
+        util_format(err, errlen, "Cannot look for a USB stick: %s: %s", path, strerror(errno));
         return -1;
     }
     while (getline(&line, &linecap, f) >= 0) {
@@ -160,7 +152,7 @@ oom:
     free(line);
     fclose(f);
     free_mounts(m, n);
-    msg(err, errlen, "Cannot look for a USB stick: out of memory");
+    util_format(err, errlen, "Cannot look for a USB stick: out of memory");
     return -1;
 }
 
@@ -268,7 +260,7 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
     if (out && cap)
         out[0] = '\0';
     if (!mounts_path || !out || cap == 0) {
-        msg(err, errlen, "Cannot look for a USB stick: no mount table given");
+        util_format(err, errlen, "Cannot look for a USB stick: no mount table given");
         return -1;
     }
     if (read_mounts(mounts_path, &m, &n, err, errlen) != 0)
@@ -312,9 +304,9 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
     }
     int rc = -1;
     if (best_score < 0) {
-        msg(err, errlen, "%s", EXPORT_NO_DRIVE);
+        util_format(err, errlen, "%s", EXPORT_NO_DRIVE);
     } else if (strlen(m[best].dir) >= cap) {
-        msg(err, errlen, "Cannot use the USB stick: its folder name is too long");
+        util_format(err, errlen, "Cannot use the USB stick: its folder name is too long");
     } else {
         memcpy(out, m[best].dir, strlen(m[best].dir) + 1);
         rc = 0;
@@ -356,21 +348,24 @@ static void say_write_error(char *err, size_t errlen, int e, const char *dir,
                             unsigned long long need)
 {
     if (e == EROFS)
-        msg(err, errlen, "Cannot export: the USB stick is read-only (is its lock switch on?)");
+        util_format(err, errlen,
+                    "Cannot export: the USB stick is read-only (is its lock switch on?)");
     else if (e == ENOSPC
 #ifdef EDQUOT
              || e == EDQUOT
 #endif
     )
-        msg(err, errlen, "Cannot export: the USB stick is full (needs %llu KB)",
-            (need + 1023) / 1024);
+        util_format(err, errlen, "Cannot export: the USB stick is full (needs %llu KB)",
+                    (need + 1023) / 1024);
     else if (e == EACCES || e == EPERM)
-        msg(err, errlen, "Cannot export: the kiosk may not write to %s: %s", dir, strerror(e));
+        util_format(err, errlen, "Cannot export: the kiosk may not write to %s: %s", dir,
+                    strerror(e));
     else if (e == ENOENT || e == ENODEV || e == EIO || e == ENXIO)
-        msg(err, errlen, "Cannot export: writing to %s failed (%s); was the USB stick removed?",
-            dir, strerror(e));
+        util_format(err, errlen,
+                    "Cannot export: writing to %s failed (%s); was the USB stick removed?", dir,
+                    strerror(e));
     else
-        msg(err, errlen, "Cannot export: writing to %s failed: %s", dir, strerror(e));
+        util_format(err, errlen, "Cannot export: writing to %s failed: %s", dir, strerror(e));
 }
 
 /* "<dir>/<base>.csv" or "<dir>/<base>-<k>.csv" into name. Returns 0 when it
@@ -430,7 +425,7 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     if (err && errlen)
         err[0] = '\0';
     if (!src || !dir) {
-        msg(err, errlen, "Cannot export: no sign-ups file or no USB stick given");
+        util_format(err, errlen, "Cannot export: no sign-ups file or no USB stick given");
         return -1;
     }
 
@@ -438,13 +433,14 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
      * saying so beats any message about the file. */
     if (stat(dir, &st) != 0) {
         if (errno == ENOENT)
-            msg(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)", dir);
+            util_format(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)",
+                        dir);
         else
-            msg(err, errlen, "Cannot export: %s: %s", dir, strerror(errno));
+            util_format(err, errlen, "Cannot export: %s: %s", dir, strerror(errno));
         goto done;
     }
     if (!S_ISDIR(st.st_mode)) {
-        msg(err, errlen, "Cannot export: %s is not a folder", dir);
+        util_format(err, errlen, "Cannot export: %s is not a folder", dir);
         goto done;
     }
 
@@ -452,19 +448,19 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
      * description in this same process, and flock() locks conflict between
      * descriptions even within one process, so LOCK_SH would block the
      * event loop. The store writes each row with one write(), so what we
-     * read is complete rows plus at most part of one; store_scan_complete()
+     * read is complete rows plus at most part of one; csv_scan_complete()
      * tells us where the complete ones end. */
     in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0) {
         if (errno == ENOENT)
-            msg(err, errlen, "Nothing to export yet: there are no sign-ups (%s does not exist)",
-                src);
+            util_format(err, errlen,
+                        "Nothing to export yet: there are no sign-ups (%s does not exist)", src);
         else
-            msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+            util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
         goto done;
     }
     if (fstat(in, &st) != 0) {
-        msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
         goto done;
     }
     /* Refuse rather than cut: a copy missing its last rows would look
@@ -472,20 +468,21 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
      * next start, so this can only happen to a file that grew past the limit
      * while the kiosk ran: decades of sign-ups, or something else writing.) */
     if (st.st_size < 0 || (unsigned long long)st.st_size > EXPORT_MAX_BYTES) {
-        msg(err, errlen, "Cannot export: %s is larger than %zu MiB; copy it off the kiosk by hand",
-            src, EXPORT_MAX_BYTES / (1024 * 1024));
+        util_format(err, errlen,
+                    "Cannot export: %s is larger than %zu MiB; copy it off the kiosk by hand", src,
+                    EXPORT_MAX_BYTES / (1024 * 1024));
         goto done;
     }
     buf = fsx_pread_all(in, (size_t)st.st_size, &got);
     if (!buf) {
-        msg(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
         goto done;
     }
     close(in);
     in = -1;
-    len = store_scan_complete(buf, got);
+    len = csv_scan_complete(buf, got);
     if (len == 0) {
-        msg(err, errlen, "Nothing to export yet: %s has no complete rows", src);
+        util_format(err, errlen, "Nothing to export yet: %s has no complete rows", src);
         goto done;
     }
 
@@ -496,9 +493,9 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     if (statvfs(dir, &vfs) == 0) {
         unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
         if (avail < need) {
-            msg(err, errlen,
-                "Cannot export: the USB stick is full (needs %llu KB, has %llu KB free)",
-                (need + 1023) / 1024, avail / 1024);
+            util_format(err, errlen,
+                        "Cannot export: the USB stick is full (needs %llu KB, has %llu KB free)",
+                        (need + 1023) / 1024, avail / 1024);
             goto done;
         }
     }
@@ -508,7 +505,7 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     final = malloc(cap);
     tmp = malloc(cap + 4);
     if (!base || !final || !tmp) {
-        msg(err, errlen, "Cannot export: out of memory");
+        util_format(err, errlen, "Cannot export: out of memory");
         goto done;
     }
 
@@ -534,8 +531,8 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
         }
     }
     if (out < 0) {
-        msg(err, errlen, "Cannot export: %s already holds %d exports from this second", dir,
-            EXPORT_SUFFIX_MAX);
+        util_format(err, errlen, "Cannot export: %s already holds %d exports from this second", dir,
+                    EXPORT_SUFFIX_MAX);
         goto done;
     }
     made_tmp = 1;
@@ -579,7 +576,8 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
     /* The new name lives in the folder: sync it too, or a power cut or a
      * pulled stick can lose the whole file despite the data being there. */
     if (fsx_fsync_dir(dir) != 0) {
-        msg(err, errlen,
+        util_format(
+            err, errlen,
             "The copy %s was written but the USB stick did not confirm it (%s); export again "
             "before removing the stick",
             final, strerror(errno));
@@ -597,7 +595,7 @@ done:
     if (made_tmp)
         unlink(tmp);
     if (buf) {
-        fsx_wipe(buf, got);
+        util_wipe(buf, got);
         free(buf);
     }
     free(base);

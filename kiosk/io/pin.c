@@ -5,6 +5,7 @@
  * that one function does the terminal and file work, so main stays a few
  * lines. */
 #include "pin.h"
+#include "util.h"
 
 #include "fsx.h"
 
@@ -26,22 +27,6 @@
 #ifndef CRYPT_GENSALT_IMPLEMENTS_AUTO_ENTROPY
 #error "pin.c needs libxcrypt (libcrypt-dev): crypt_gensalt_rn must find its own random bytes"
 #endif
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static bool pin_well_formed(const char *pin)
 {
@@ -72,8 +57,8 @@ int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errlen)
     if (cap)
         out[0] = '\0';
     if (!pin_well_formed(pin)) {
-        say(err, errlen, "the PIN must be %d to %d digits (0-9 only)", PIN_MIN_DIGITS,
-            PIN_MAX_DIGITS);
+        util_format(err, errlen, "the PIN must be %d to %d digits (0-9 only)", PIN_MIN_DIGITS,
+                    PIN_MAX_DIGITS);
         return -1;
     }
     /* yescrypt where this libcrypt has it (Debian 11 and later); SHA-512
@@ -83,21 +68,22 @@ int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errlen)
     errno = 0;
     if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, (int)sizeof salt) &&
         !crypt_gensalt_rn("$6$", 0, NULL, 0, salt, (int)sizeof salt)) {
-        say(err, errlen, "cannot make a salt for the PIN: %s", strerror(errno));
+        util_format(err, errlen, "cannot make a salt for the PIN: %s", strerror(errno));
         return -1;
     }
     struct crypt_data *cd = crypt_area();
     if (!cd) {
-        say(err, errlen, "out of memory");
+        util_format(err, errlen, "out of memory");
         return -1;
     }
     int rc = -1;
     errno = 0;
     const char *h = crypt_r(pin, salt, cd);
     if (!h || h[0] != '$' || !settings_hash_well_formed(h)) {
-        say(err, errlen, "cannot hash the PIN: %s", errno ? strerror(errno) : "libcrypt failed");
+        util_format(err, errlen, "cannot hash the PIN: %s",
+                    errno ? strerror(errno) : "libcrypt failed");
     } else if (strlen(h) >= cap) {
-        say(err, errlen, "the hash does not fit (%zu bytes of room)", cap);
+        util_format(err, errlen, "the hash does not fit (%zu bytes of room)", cap);
     } else {
         memcpy(out, h, strlen(h) + 1);
         rc = 0;
@@ -131,41 +117,6 @@ bool pin_verify(const char *pin, const char *hash)
     }
     crypt_area_free(cd);
     return same;
-}
-
-/* ---- back-off ----------------------------------------------------------- */
-
-bool pin_guard_locked(const PinGuard *g, uint64_t now_ms)
-{
-    return now_ms < g->locked_until_ms;
-}
-
-int pin_guard_wait_s(const PinGuard *g, uint64_t now_ms)
-{
-    if (!pin_guard_locked(g, now_ms))
-        return 0;
-    return (int)((g->locked_until_ms - now_ms + 999) / 1000);
-}
-
-void pin_guard_result(PinGuard *g, bool ok, uint64_t now_ms)
-{
-    if (pin_guard_locked(g, now_ms))
-        return;
-    if (ok) {
-        g->failures = 0;
-        g->locked_until_ms = 0;
-        return;
-    }
-    if (g->failures < INT_MAX)
-        g->failures++;
-    if (g->failures < PIN_FREE_ATTEMPTS)
-        return;
-    uint64_t lock = PIN_LOCK_FIRST_MS;
-    for (int i = PIN_FREE_ATTEMPTS; i < g->failures && lock < PIN_LOCK_MAX_MS; i++)
-        lock *= 2;
-    if (lock > PIN_LOCK_MAX_MS)
-        lock = PIN_LOCK_MAX_MS;
-    g->locked_until_ms = now_ms + lock;
 }
 
 /* ---- kiosk --set-pin ---------------------------------------------------- */
@@ -239,7 +190,7 @@ static int make_dirs(const char *dir, char *err, size_t errlen)
 {
     char failed[4096] = "";
     if (fsx_make_dirs(dir, 0755, false, failed, sizeof failed) != 0) {
-        say(err, errlen, "cannot create the directory %s: %s", failed, strerror(errno));
+        util_format(err, errlen, "cannot create the directory %s: %s", failed, strerror(errno));
         return -1;
     }
     return 0;
@@ -257,11 +208,11 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
     char tmp[PATH_MAX];
     bool made = false;
     if (!dir) {
-        say(err, errlen, "out of memory");
+        util_format(err, errlen, "out of memory");
         goto done;
     }
     if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp) {
-        say(err, errlen, "%s: the path is too long", path);
+        util_format(err, errlen, "%s: the path is too long", path);
         goto done;
     }
     /* Same directory, so the rename below cannot cross file systems.
@@ -269,51 +220,52 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
      * not even for a moment. */
     fd = mkstemp(tmp);
     if (fd < 0) {
-        say(err, errlen, "cannot write in %s: %s%s", dir, strerror(errno),
-            errno == EACCES || errno == EPERM || errno == EROFS ? " (run it as root: sudo kiosk "
-                                                                  "--set-pin)"
-                                                                : "");
+        util_format(err, errlen, "cannot write in %s: %s%s", dir, strerror(errno),
+                    errno == EACCES || errno == EPERM || errno == EROFS
+                        ? " (run it as root: sudo kiosk "
+                          "--set-pin)"
+                        : "");
         goto done;
     }
     made = true;
     /* An existing file keeps who may read it (0640 root:kiosk from the
      * package, so the kiosk service can), minus any access for others. */
     if (!old && fchmod(fd, 0600) != 0) { /* whatever the umask */
-        say(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
+        util_format(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
         goto done;
     }
     if (old) {
         if (fchown(fd, old->st_uid, old->st_gid) != 0) {
-            say(err, errlen,
-                "cannot give the new %s the owner and group of the old one: %s "
-                "(run it as root: sudo kiosk --set-pin)",
-                path, strerror(errno));
+            util_format(err, errlen,
+                        "cannot give the new %s the owner and group of the old one: %s "
+                        "(run it as root: sudo kiosk --set-pin)",
+                        path, strerror(errno));
             goto done;
         }
         if (fchmod(fd, (old->st_mode & 0660) | 0600) != 0) {
-            say(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
+            util_format(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
             goto done;
         }
     }
     if (fsx_write_all(fd, data, len) != 0) {
-        say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        util_format(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto done;
     }
     /* The data must be on disk before the rename makes it the settings
      * file: otherwise a power cut soon after can leave an empty file under
      * the real name (ext4's delayed allocation). */
     if (fsync(fd) != 0) {
-        say(err, errlen, "cannot write %s to disk: %s", tmp, strerror(errno));
+        util_format(err, errlen, "cannot write %s to disk: %s", tmp, strerror(errno));
         goto done;
     }
     int cfd = fd;
     fd = -1;
     if (close(cfd) != 0) {
-        say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        util_format(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto done;
     }
     if (rename(tmp, path) != 0) {
-        say(err, errlen, "cannot replace %s: %s", path, strerror(errno));
+        util_format(err, errlen, "cannot replace %s: %s", path, strerror(errno));
         goto done;
     }
     made = false;
@@ -321,8 +273,8 @@ static int write_atomic(const char *path, const char *data, size_t len, const st
      * the directory is on disk too. */
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || fsync(dfd) != 0) {
-        say(err, errlen, "%s was written, but its directory could not be synced: %s", path,
-            strerror(errno));
+        util_format(err, errlen, "%s was written, but its directory could not be synced: %s", path,
+                    strerror(errno));
         if (dfd >= 0)
             close(dfd);
         goto done;
@@ -353,19 +305,19 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
     char target[PATH_MAX];
     struct stat st;
     bool exists = false;
-    say(err, errlen, "unknown error");
+    util_format(err, errlen, "unknown error");
 
     /* Everything that can go wrong with the file is found out before the
      * PIN is asked for, not after it was typed twice. */
     if (!settings_path || !*settings_path) {
-        say(err, errlen, "no settings file given");
+        util_format(err, errlen, "no settings file given");
         goto done;
     }
     if (stat(settings_path, &st) == 0) {
         exists = true;
         /* Write through a symbolic link, not over it. */
         if (!realpath(settings_path, target)) {
-            say(err, errlen, "%s: %s", settings_path, strerror(errno));
+            util_format(err, errlen, "%s: %s", settings_path, strerror(errno));
             goto done;
         }
         /* access() is only a hint (the write below is the test), but a
@@ -382,10 +334,10 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         }
         free(dir);
         if (cannot) {
-            say(err, errlen, "cannot %s %s: %s%s", cannot, target, strerror(why),
-                why == EACCES || why == EPERM || why == EROFS
-                    ? " (run it as root: sudo kiosk --set-pin)"
-                    : "");
+            util_format(err, errlen, "cannot %s %s: %s%s", cannot, target, strerror(why),
+                        why == EACCES || why == EPERM || why == EROFS
+                            ? " (run it as root: sudo kiosk --set-pin)"
+                            : "");
             goto done;
         }
         DiagList diags = DIAG_LIST_INIT;
@@ -398,7 +350,7 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         diag_clear(&diags);
     } else if (errno == ENOENT) {
         if (strlen(settings_path) >= sizeof target) {
-            say(err, errlen, "%s: the path is too long", settings_path);
+            util_format(err, errlen, "%s: the path is too long", settings_path);
             goto done;
         }
         memcpy(target, settings_path, strlen(settings_path) + 1);
@@ -413,65 +365,67 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         }
         int why = !dir ? ENOMEM : access(dir, W_OK | X_OK) != 0 ? errno : 0;
         if (why) {
-            say(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?", strerror(why),
-                why == EACCES || why == EPERM || why == EROFS
-                    ? " (run it as root: sudo kiosk --set-pin)"
-                    : "");
+            util_format(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?",
+                        strerror(why),
+                        why == EACCES || why == EPERM || why == EROFS
+                            ? " (run it as root: sudo kiosk --set-pin)"
+                            : "");
             free(dir);
             goto done;
         }
         free(dir);
         text = strdup(new_file_header);
         if (!text) {
-            say(err, errlen, "out of memory");
+            util_format(err, errlen, "out of memory");
             goto done;
         }
         len = strlen(text);
     } else {
-        say(err, errlen, "%s: %s", settings_path, strerror(errno));
+        util_format(err, errlen, "%s: %s", settings_path, strerror(errno));
         goto done;
     }
     /* A stand-in hash shows whether the file can take one at all. */
     char *probe = settings_with_pin(text, len, "$6$probe$probeprobeprobe");
     if (!probe) {
-        say(err, errlen,
-            "%s: cannot find where to put 'staff_pin:' (expected a file of "
-            "'key: value' lines that reads without errors; check it with "
-            "kiosk --check)",
-            target);
+        util_format(err, errlen,
+                    "%s: cannot find where to put 'staff_pin:' (expected a file of "
+                    "'key: value' lines that reads without errors; check it with "
+                    "kiosk --check)",
+                    target);
         goto done;
     }
     free(probe);
 
     int r = read_pin_line(in, out, "New staff PIN (4-8 digits): ", pin1, sizeof pin1);
     if (r < 0) {
-        say(err, errlen, "no PIN was given; nothing was changed");
+        util_format(err, errlen, "no PIN was given; nothing was changed");
         goto done;
     }
     if (r > 0 || !pin_well_formed(pin1)) {
-        say(err, errlen, "the PIN must be %d to %d digits (0-9 only); nothing was changed",
-            PIN_MIN_DIGITS, PIN_MAX_DIGITS);
+        util_format(err, errlen, "the PIN must be %d to %d digits (0-9 only); nothing was changed",
+                    PIN_MIN_DIGITS, PIN_MAX_DIGITS);
         goto done;
     }
     r = read_pin_line(in, out, "The same PIN again: ", pin2, sizeof pin2);
     if (r < 0) {
-        say(err, errlen, "the PIN was not given a second time; nothing was changed");
+        util_format(err, errlen, "the PIN was not given a second time; nothing was changed");
         goto done;
     }
     if (r > 0 || strcmp(pin1, pin2) != 0) {
-        say(err, errlen, "the two PINs are not the same; nothing was changed");
+        util_format(err, errlen, "the two PINs are not the same; nothing was changed");
         goto done;
     }
     if (pin_hash(pin1, hash, sizeof hash, err, errlen) != 0)
         goto done;
     updated = settings_with_pin(text, len, hash);
     if (!updated) {
-        say(err, errlen, "out of memory");
+        util_format(err, errlen, "out of memory");
         goto done;
     }
     if (!exists) {
         char *dir = fsx_dir_of(target);
-        int made = dir ? make_dirs(dir, err, errlen) : (say(err, errlen, "out of memory"), -1);
+        int made = dir ? make_dirs(dir, err, errlen)
+                       : (util_format(err, errlen, "out of memory"), -1);
         free(dir);
         if (made != 0)
             goto done;

@@ -5,6 +5,7 @@
  * file is read below settings_load(), so everything is testable from
  * strings. */
 #include "settings.h"
+#include "util.h"
 
 #include "ytree.h"
 
@@ -95,18 +96,10 @@ static const char *get_path(YCtx *c, const YNode *map, const char *key)
                c->dir, SETTINGS_MAX_TEXT_BYTES - 1);
         return NULL;
     }
-    char *out = yt_alloc(c->arena, need);
+    char *out = arena_alloc(c->arena, need);
     if (out)
         snprintf(out, need, "%s%s%s", c->dir, strcmp(c->dir, "/") == 0 ? "" : "/", rel);
     return out;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* A whole number among allowed values (or, with allowed NULL, min..max). */
@@ -250,8 +243,8 @@ static void load_kiosk_id(YCtx *c, Settings *s, const YNode *root)
         yt_err(c, v,
                "'kiosk_id' is empty (expected a name for this screen, such as "
                "waiting-room-1)");
-    else if (utf8_chars(id) > SETTINGS_MAX_ID_CHARS)
-        yt_err(c, v, "'kiosk_id' is %zu characters long (expected at most %d)", utf8_chars(id),
+    else if (util_utf8_count(id) > SETTINGS_MAX_ID_CHARS)
+        yt_err(c, v, "'kiosk_id' is %zu characters long (expected at most %d)", util_utf8_count(id),
                SETTINGS_MAX_ID_CHARS);
     else
         s->kiosk_id = id;
@@ -366,7 +359,7 @@ static Settings *load(const char *name, const char *text, size_t len, FilePerm p
     Settings *s = NULL;
     if (yt_begin(&c, len, SETTINGS_MAX_BYTES) != 0)
         goto done;
-    s = yt_alloc(c.arena, sizeof *s);
+    s = arena_alloc(c.arena, sizeof *s);
     if (!s) {
         diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
         goto done;
@@ -385,7 +378,7 @@ static Settings *load(const char *name, const char *text, size_t len, FilePerm p
     if (c.fatal)
         s = NULL;
     if (s) {
-        s->path = yt_strdup(c.arena, name);
+        s->path = arena_strdup(c.arena, name);
         s->arena = c.arena;
         if (!s->path) {
             diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
@@ -423,8 +416,8 @@ void settings_free(Settings *s)
 {
     if (!s || !s->arena)
         return;
-    YArena *a = s->arena;
-    yt_arena_free(a); /* s itself lives in the arena */
+    Arena *a = s->arena;
+    arena_free(a); /* s itself lives in the arena */
     free(a);
 }
 
@@ -529,7 +522,7 @@ static bool only_newline_breaks(const char *text, size_t len)
 /* Reads the text back as the loader would: is staff_pin exactly hash? */
 static bool reads_back(const char *text, size_t len, const char *hash)
 {
-    YArena arena = {NULL};
+    Arena arena = {NULL};
     DiagList diags = DIAG_LIST_INIT;
     YCtx c = {.arena = &arena,
               .diags = &diags,
@@ -547,8 +540,8 @@ static bool reads_back(const char *text, size_t len, const char *hash)
         keys += root->kids[i]->type == YN_SCALAR && strcmp(root->kids[i]->str, "staff_pin") == 0;
     const YNode *v = yt_get(root, "staff_pin");
     bool ok = keys == 1 && v && v->type == YN_SCALAR && strcmp(v->str, hash) == 0;
-    yt_arena_free(&c.tree);
-    yt_arena_free(&arena);
+    arena_free(&c.tree);
+    arena_free(&arena);
     diag_clear(&diags);
     return ok;
 }

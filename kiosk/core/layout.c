@@ -4,22 +4,14 @@
  * laid out at its preferred size and, if it does not fit, again at smaller
  * sizes until it does. */
 #include "layout.h"
+#include "util.h"
 
 #include <math.h>
 #include <string.h>
 
-static int imin(int a, int b)
-{
-    return a < b ? a : b;
-}
-static int imax(int a, int b)
-{
-    return a > b ? a : b;
-}
-
 static int short_side(int w, int h)
 {
-    return imin(w, h);
+    return util_imin(w, h);
 }
 
 /* Landscape when clearly wider than tall; a square-ish screen stacks. */
@@ -30,7 +22,7 @@ static bool is_landscape(int w, int h)
 
 int layout_margin(int w, int h)
 {
-    return imax(8, (int)lround(short_side(w, h) * 0.045));
+    return util_imax(8, (int)lround(short_side(w, h) * 0.045));
 }
 
 LayoutSizes layout_sizes(const Deck *deck, int w, int h)
@@ -42,10 +34,10 @@ LayoutSizes layout_sizes(const Deck *deck, int w, int h)
     /* 6.5 % of the short side: 31 px on the 800x480 Pi display, 70 px on a
      * 1080p panel, readable from across a waiting room. The minimum, 5 %, is
      * 24 px and 54 px: below that a client without glasses struggles. */
-    z.body = imax(12, (int)lround(s * 0.065 * text_scale / 100.0));
-    z.min_body = imax(12, (int)lround(s * 0.05));
-    z.title = imax(z.body, (int)lround(z.body * 1.45 * title_scale / 100.0));
-    z.hero = imax(z.title, (int)lround(z.body * 2.1 * title_scale / 100.0));
+    z.body = util_imax(12, (int)lround(s * 0.065 * text_scale / 100.0));
+    z.min_body = util_imax(12, (int)lround(s * 0.05));
+    z.title = util_imax(z.body, (int)lround(z.body * 1.45 * title_scale / 100.0));
+    z.hero = util_imax(z.title, (int)lround(z.body * 2.1 * title_scale / 100.0));
     return z;
 }
 
@@ -53,36 +45,37 @@ static int nav_height(int w, int h)
 {
     /* 14 % of the short side keeps buttons >= 48 px (about 9 mm) tall on
      * the 800x480 Raspberry Pi display. */
-    return imax(56, (int)lround(short_side(w, h) * 0.14));
+    return util_imax(56, (int)lround(short_side(w, h) * 0.14));
 }
 
 void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out)
 {
     int m = layout_margin(w, h);
     int nav = nav_height(w, h);
-    int pad = imax(6, nav / 8);
+    int pad = util_imax(6, nav / 8);
     int bh = nav - 2 * pad;
     memset(out, 0, sizeof *out);
     out->bar = (LRect){0, h - nav, w, nav};
-    out->progress = (LRect){0, h - nav, w, imax(4, nav / 14)};
+    out->progress = (LRect){0, h - nav, w, util_imax(4, nav / 14)};
     int by = h - nav + pad + out->progress.h / 2;
     bh -= out->progress.h / 2;
     /* Narrower Back/Next in portrait leave the sign-up button room for
      * its label at full size. */
-    int bw = imax((int)lround(w * 0.17), is_landscape(w, h) ? bh * 2 : bh * 3 / 2);
+    int bw = util_imax((int)lround(w * 0.17), is_landscape(w, h) ? bh * 2 : bh * 3 / 2);
     out->back = (LRect){m, by, bw, bh};
     out->next = (LRect){w - m - bw, by, bw, bh};
     if (!deck || deck->signup_on_every_slide) {
         int gap = m;
         int room = out->next.x - gap - (out->back.x + bw + gap);
         /* Portrait screens are narrow: give the button all the room. */
-        int sw = is_landscape(w, h) ? imin(room, imax((int)lround(w * 0.34), bh * 3)) : room;
+        int sw = is_landscape(w, h) ? util_imin(room, util_imax((int)lround(w * 0.34), bh * 3))
+                                    : room;
         /* Centred between Back and Next: the thumb finds it without aiming. */
         out->signup = (LRect){(w - sw) / 2, by, sw, bh};
         if (sw < bh * 2)
             out->signup.w = 0;
     }
-    out->label_px = imax(12, (int)lround(bh * 0.46));
+    out->label_px = util_imax(12, (int)lround(bh * 0.46));
 }
 
 LRect layout_content(const Deck *deck, int w, int h)
@@ -118,7 +111,7 @@ static void split_columns(LRect c, bool landscape, bool has_image, LRect *text, 
 LRect layout_cta_button(const Deck *deck, int w, int h)
 {
     LRect c = layout_content(deck, w, h);
-    int bh = imax(56, (int)lround(short_side(w, h) * 0.16));
+    int bh = util_imax(56, (int)lround(short_side(w, h) * 0.16));
     bool landscape = is_landscape(w, h);
     int bw = landscape ? (int)lround(c.w * 0.56) : c.w;
     return (LRect){c.x, c.y + c.h - bh, bw, bh};
@@ -151,14 +144,6 @@ static int measure(const LayoutMetrics *m, const char *s, size_t len, int px, bo
     return w;
 }
 
-static size_t utf8_next(const char *s, size_t i, size_t len)
-{
-    i++;
-    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
 int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold, int max_w,
                 size_t *starts, size_t *lens, int max_lines)
 {
@@ -185,10 +170,10 @@ int layout_wrap(const LayoutMetrics *m, const char *text, size_t len, int px, bo
             if (line_end == line_start) {
                 /* A single word wider than the line: break it between
                  * characters, so nothing is ever drawn past the edge. */
-                size_t k = utf8_next(text, line_start, len);
+                size_t k = util_utf8_next(text, line_start, len);
                 line_end = k;
                 while (k < word_end) {
-                    size_t n = utf8_next(text, k, len);
+                    size_t n = util_utf8_next(text, k, len);
                     if (measure(m, text + line_start, n - line_start, px, bold) > max_w)
                         break;
                     line_end = k = n;
@@ -304,7 +289,7 @@ static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, boo
                         b->px = px;
                         b->bold = bold;
                         b->ink = ink;
-                        b->r.w = imin(w, measure(f->m, b->text, b->len, px, bold) + 1);
+                        b->r.w = util_imin(w, measure(f->m, b->text, b->len, px, bold) + 1);
                     }
                 } else {
                     f->out->truncated = true;
@@ -324,7 +309,7 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
 {
     bool steps = s->kind == SLIDE_STEPS;
     int lh = line_height(px, false);
-    int marker = steps ? (int)lround(px * 1.45) : imax(6, px * 2 / 5);
+    int marker = steps ? (int)lround(px * 1.45) : util_imax(6, px * 2 / 5);
     int indent = steps ? marker + px * 3 / 4 : px + px / 4;
     for (size_t i = 0; i < s->item_count; i++) {
         if (i > 0)
@@ -341,7 +326,7 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
                 b->ink = INK_ACCENT;
             }
             /* A badge is taller than one line: keep the next item clear. */
-            y = imax(y, first_line_mid + marker / 2);
+            y = util_imax(y, first_line_mid + marker / 2);
         } else {
             Box *b = push_box(f, BOX_BULLET,
                               (LRect){x + marker / 4, first_line_mid - marker / 2, marker, marker});
@@ -386,9 +371,9 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
                       double scale, SlideLayout *out, bool allow_split)
 {
     LayoutSizes z = layout_sizes(deck, w, h);
-    int body = imax(8, (int)lround(z.body * scale));
-    int title = imax(8, (int)lround(z.title * scale));
-    int hero = imax(8, (int)lround(z.hero * scale));
+    int body = util_imax(8, (int)lround(z.body * scale));
+    int title = util_imax(8, (int)lround(z.title * scale));
+    int hero = util_imax(8, (int)lround(z.hero * scale));
     out->count = 0;
     out->truncated = false;
     out->body_px = body;

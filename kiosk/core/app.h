@@ -15,7 +15,7 @@
 #include "form.h"
 #include "keyboard.h"
 #include "layout.h"
-#include "pin.h"
+#include "pinguard.h"
 
 typedef enum { SCREEN_SLIDES, SCREEN_FORM, SCREEN_THANKS, SCREEN_PIN, SCREEN_STAFF } Screen;
 
@@ -183,7 +183,7 @@ size_t app_signup_columns(const Deck *deck, const char *out[APP_ROW_MAX]);
 
 /** The row for what the form holds: choices as their text, typed values
  *  without leading or trailing spaces. The row holds personal data: wipe
- *  it (fsx_wipe) when done. */
+ *  it (util_wipe) when done. */
 void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
                     SignupRow *row);
 

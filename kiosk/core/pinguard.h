@@ -1,0 +1,37 @@
+/* pinguard: what a staff PIN may look like and the back-off after wrong
+ * ones. Pure: time is passed in,
+ * so a test can go through a day of lockouts in microseconds. */
+#ifndef KIOSK_PINGUARD_H
+#define KIOSK_PINGUARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PIN_MIN_DIGITS 4 /* 10^4 values: ~100 days to try them all at 15 min each */
+#define PIN_MAX_DIGITS 8 /* more is not remembered at a front desk */
+
+/* The back-off: these many wrong PINs in a row cost nothing (fingers slip),
+ * then each wrong PIN locks the entry for PIN_LOCK_FIRST_MS, doubled for
+ * each further one, at most PIN_LOCK_MAX_MS. */
+#define PIN_FREE_ATTEMPTS 3
+#define PIN_LOCK_FIRST_MS 30000u
+#define PIN_LOCK_MAX_MS (15u * 60u * 1000u)
+
+typedef struct {
+    int failures;             /* wrong PINs since the last right one */
+    uint64_t locked_until_ms; /* no PIN may be tried before this time */
+} PinGuard;                   /* zeroed: no failures, not locked */
+
+/** True while a lockout runs: the caller must not check a PIN then. */
+bool pin_guard_locked(const PinGuard *g, uint64_t now_ms);
+
+/** Seconds left of the lockout, rounded up; 0 when a PIN may be tried. */
+int pin_guard_wait_s(const PinGuard *g, uint64_t now_ms);
+
+/** Records the result of checking a PIN at now_ms: a right one clears
+ *  everything; the PIN_FREE_ATTEMPTS-th wrong one in a row and each after
+ *  it starts a lockout (30 s, 60 s, 120 s, ... at most 15 min). A result
+ *  during a lockout is ignored: no PIN should have been checked then. */
+void pin_guard_result(PinGuard *g, bool ok, uint64_t now_ms);
+
+#endif

@@ -1,0 +1,28 @@
+/* deckload: a deck file read and checked against the deck's schema, every
+ * problem reported as FILE:LINE:COL. */
+#ifndef KIOSK_DECKLOAD_H
+#define KIOSK_DECKLOAD_H
+
+#include "deck.h"
+#include "diag.h"
+
+typedef struct {
+    /* Relative paths in a deck are looked up next to the deck first, then
+     * here, so that decks can use the bundled fonts/ and images/. */
+    const char *data_dir;
+} DeckLoadOptions;
+
+/** Loads and validates a deck file. Every problem is appended to diags as
+ *  FILE:LINE:COL. Returns a new Deck the caller frees with deck_free(), or
+ *  NULL when the file has errors that leave no usable deck. A returned deck
+ *  may still carry errors about missing images or fonts (the kiosk shows a
+ *  placeholder or the bundled font); callers that validate (--check) look at
+ *  diag_count(diags, DIAG_ERROR). */
+Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
+
+/** The same from memory; name is used in diagnostics and to resolve relative
+ *  paths (its directory). */
+Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
+                       DiagList *diags);
+
+#endif
