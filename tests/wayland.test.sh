@@ -146,7 +146,7 @@ NEXT_Y=$((H * 932 / 1000))
 
 # differ A B: how many pixels differ by more than 5 % (renderers round
 # differently; a slide laid out for another size differs almost everywhere).
-differ() { compare -metric AE -fuzz 5% "$1" "$2" null: 2>&1 | cut -d' ' -f1; }
+differ() { compare -metric AE -fuzz 5% "$1" "$2" null: 2>&1 | awk '{ printf "%d", $1 }'; }
 # Allowed: 0.5 % of the screen.
 SAME=$((W * H / 200))
 
