@@ -36,8 +36,6 @@ set -u
 
 KIOSK=${1:?usage: wayland.test.sh KIOSK-BINARY SOURCE-DIR}
 SRC=${2:?usage: wayland.test.sh KIOSK-BINARY SOURCE-DIR}
-KIOSK=$(realpath "$KIOSK")
-SRC=$(realpath "$SRC")
 W=1024
 H=600
 TITLE="Microneedling for acne scars" # the bundled deck's title: its window's
@@ -49,6 +47,9 @@ for tool in sway swaymsg grim Xwayland python3 compare convert setpriv; do
     fi
 done
 
+# Absolute: sway and the kiosk run elsewhere, maybe as another user.
+KIOSK=$(realpath "$KIOSK")
+SRC=$(realpath "$SRC")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-wayland.XXXXXX")
 chmod 755 "$TMP"
 passed=0
