@@ -141,9 +141,12 @@ one() {
         sleep 0.25
     done
 
-    # Where the window is once the kiosk has settled.
+    # Where the window is once the kiosk has settled. Looked up again: SDL
+    # may replace its first window (with one that can do OpenGL) after the
+    # search above found it.
     local geometry x y ww wh
-    geometry=$(DISPLAY=$display xwininfo -id "$win")
+    win=$(DISPLAY=$display xdotool search --onlyvisible --name "$TITLE" | tail -n 1)
+    geometry=$(DISPLAY=$display xwininfo -id "${win:-0}" 2>&1)
     x=$(echo "$geometry" | awk '/Absolute upper-left X:/ { print $4 }')
     y=$(echo "$geometry" | awk '/Absolute upper-left Y:/ { print $4 }')
     ww=$(echo "$geometry" | awk '/^ *Width:/ { print $2 }')
