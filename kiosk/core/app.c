@@ -365,9 +365,8 @@ static void restart_loop(App *app, uint64_t now)
     app->dirty = true;
 }
 
-static void open_form(App *app, uint64_t now)
+static void open_form(App *app)
 {
-    (void)now;
     form_clear(&app->form);
     app->screen = SCREEN_FORM;
     app->trans_dir = 0;
@@ -509,7 +508,7 @@ static void tap(App *app, int x, int y, uint64_t now)
         break;
     case HIT_SIGNUP:
     case HIT_CTA:
-        open_form(app, now);
+        open_form(app);
         break;
     case HIT_FIELD:
         focus_field(app, hit.index);
@@ -622,7 +621,6 @@ static void pointer(App *app, const Input *in, uint64_t now)
         app->hold_fired = false; /* the hold opened the PIN screen; its release is done */
         return;
     }
-    Hit pressed = app->pressed;
     app->pressed = (Hit){HIT_NONE, 0};
     app->dirty = true;
     bool swipe = app->screen == SCREEN_SLIDES &&
@@ -636,7 +634,6 @@ static void pointer(App *app, const Input *in, uint64_t now)
         return;
     /* A tap acts on what was under the finger when it went down, so a
      * wobble never turns "Next" into the zone beside it. */
-    (void)pressed;
     tap(app, app->down_x, app->down_y, now);
 }
 
@@ -878,4 +875,90 @@ void app_signup_row(const App *app, const char *id, const char *stamp, const cha
     }
     row->value[n++] = d->texts.consent_version;
     row->count = n;
+}
+
+/* ---- previews for the docs ------------------------------------------- */
+
+const char *app_preview_name(AppPreview which)
+{
+    static const char *const names[APP_PREVIEW_COUNT] = {
+        "form-empty", "form-typing",        "form-errors", "form-filled",
+        "thanks",     "thanks-saved-later", "staff-pin",   "staff",
+    };
+    return which < APP_PREVIEW_COUNT ? names[which] : "?";
+}
+
+void app_preview_slide(App *app, int slide)
+{
+    app_init(app, app->deck, app->w, app->h, 0);
+    if (slide >= 0 && slide < (int)app->deck->slide_count)
+        app->slide = app->from_slide = slide;
+}
+
+/* A made-up client, for the pictures only. */
+static void fill_example(App *app)
+{
+    static const char *const examples[] = {"Zoë Müller", "+44 20 7946 0958",
+                                           "zoe.muller@example.com"};
+    Form *f = &app->form;
+    int text = 0;
+    for (size_t i = 0; i < app->deck->field_count && (int)i < f->count; i++) {
+        if (f->spec[i].kind == FORM_CHOICE) {
+            form_choose(f, (int)i, 0);
+            continue;
+        }
+        form_focus(f, (int)i);
+        form_insert_text(f, examples[text < 3 ? text : 2]);
+        text++;
+    }
+    form_focus(f, -1);
+    form_toggle(f, app->consent_field);
+}
+
+/* The staff PIN screen, reached as staff reach it: a held corner. */
+static void hold_corner(App *app)
+{
+    LRect c = app_staff_corner(app);
+    Input down = {.type = IN_DOWN, .x = c.x + c.w / 2, .y = c.y + c.h / 2};
+    app_update(app, &down, 0);
+    Input tick = {.type = IN_TICK};
+    app_update(app, &tick, APP_STAFF_HOLD_MS);
+}
+
+void app_preview(App *app, AppPreview which)
+{
+    app_preview_slide(app, 0);
+    switch (which) {
+    case APP_PREVIEW_FORM_EMPTY:
+    case APP_PREVIEW_FORM_TYPING:
+    case APP_PREVIEW_FORM_ERRORS:
+    case APP_PREVIEW_FORM_FILLED:
+        open_form(app);
+        if (which == APP_PREVIEW_FORM_TYPING) {
+            form_focus(&app->form, 0);
+            app->kb_visible = true;
+            relayout_keyboard(app);
+            form_insert_text(&app->form, "Zoë");
+        } else if (which == APP_PREVIEW_FORM_ERRORS) {
+            form_attempt_submit(&app->form);
+        } else if (which == APP_PREVIEW_FORM_FILLED) {
+            fill_example(app);
+        }
+        break;
+    case APP_PREVIEW_THANKS:
+    case APP_PREVIEW_SAVED_LATER:
+        app->screen = SCREEN_THANKS;
+        app->store_failed = which == APP_PREVIEW_SAVED_LATER;
+        break;
+    case APP_PREVIEW_STAFF_PIN:
+    case APP_PREVIEW_STAFF:
+        hold_corner(app);
+        snprintf(app->pin, sizeof app->pin, "12");
+        if (which == APP_PREVIEW_STAFF)
+            app_pin_result(app, true, APP_STAFF_HOLD_MS);
+        break;
+    default:
+        break;
+    }
+    app->dirty = true;
 }
