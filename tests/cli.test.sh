@@ -173,5 +173,22 @@ printf 'rotation: 90\n' >"$TMP/kiosk.yaml"
 expect "--check a good settings file" 0 --out "$TMP/kiosk.yaml: ok" \
     -- --check --config "$TMP/kiosk.yaml"
 
+# A settings file the user may not read (the desktop install, before the
+# user joins the kiosk group): the fix is spelled out. Root reads anything,
+# so as root this runs as 'nobody'.
+printf 'rotation: 0\n' >"$TMP/private.yaml"
+chmod 600 "$TMP/private.yaml"
+chmod 755 "$TMP"
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+    KIOSK_REAL=$KIOSK
+    KIOSK="setpriv --reuid=nobody --regid=nogroup --clear-groups $KIOSK_REAL"
+    # shellcheck disable=SC2086
+    run() { timeout "$TIMEOUT_S" $KIOSK "$@" >"$OUT" 2>"$ERR"; status=$?; }
+    expect "an unreadable settings file says how to fix it" 1 \
+        --err "user nobody may not read $TMP/private.yaml" --err "sudo adduser nobody kiosk" \
+        -- --check --config "$TMP/private.yaml"
+    KIOSK=$KIOSK_REAL
+fi
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
