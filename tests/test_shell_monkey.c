@@ -261,7 +261,7 @@ static void check_invariants(Monkey *m)
         INV(a->pressed.index >= 0 && a->pressed.index < f->count, "pressed field %d",
             a->pressed.index);
     if (pk == HIT_CHOICE) {
-        int fi = a->pressed.index / 16, ci = a->pressed.index % 16;
+        int fi = a->pressed.index, ci = a->pressed.choice;
         INV(fi >= 0 && fi < f->count && f->spec[fi].kind == FORM_CHOICE &&
                 ci < f->spec[fi].choice_count,
             "pressed choice %d", a->pressed.index);

@@ -56,7 +56,7 @@ typedef enum {
     HIT_ZONE_BACK,
     HIT_ZONE_NEXT,
     HIT_FIELD,  /* index = field */
-    HIT_CHOICE, /* index = field * 16 + choice */
+    HIT_CHOICE, /* index = field, choice = which of its choices */
     HIT_CONSENT,
     HIT_SUBMIT,
     HIT_CANCEL,
@@ -72,6 +72,7 @@ typedef enum {
 typedef struct {
     HitKind kind;
     int index;
+    int choice; /* HIT_CHOICE only */
 } Hit;
 
 enum {
@@ -220,6 +221,7 @@ typedef struct {
     LRect submit, cancel;
     LRect keyboard; /* h == 0 when hidden */
     int label_px, value_px, small_px;
+    int heading_px; /* the heading's size when the whole form shows */
 } FormLayout;
 
 void app_form_layout(const App *app, FormLayout *out);
