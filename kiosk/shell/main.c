@@ -294,8 +294,10 @@ static void explain_unreadable(const char *path)
 {
     if (access(path, R_OK) == 0 || errno != EACCES)
         return;
-    const struct passwd *pw = getpwuid(geteuid());
-    const char *user = pw ? pw->pw_name : "USER";
+    struct passwd entry, *pw = NULL;
+    char buf[1024];
+    const char *user = getpwuid_r(geteuid(), &entry, buf, sizeof buf, &pw) == 0 && pw ? pw->pw_name
+                                                                                      : "USER";
     fprintf(stderr,
             "kiosk: user %s may not read %s. The packaged settings file is readable by\n"
             "root and the 'kiosk' group: sudo adduser %s kiosk   (then log out and in again)\n",

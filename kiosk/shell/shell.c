@@ -18,6 +18,7 @@
 #include "log.h"
 #include "screenshot.h"
 #include "shellstate.h"
+#include "staff.h"
 
 /* Sign-ups still waiting at stop are tried this long: well inside the 90 s
  * a service manager gives a stopping service, long enough for a disk that
@@ -72,6 +73,8 @@ static void handle_event(Shell *sh, const SDL_Event *ev, uint64_t now)
         stop_on_signal(sh, sig);
         return;
     }
+    if (staff_handle_event(sh, ev))
+        return;
     if (ev->type == SDL_QUIT) {
         /* In fullscreen only staff (or the service manager) may stop the
          * kiosk; a window manager's close is for the windowed preview. */
@@ -337,6 +340,7 @@ void shell_close(Shell *sh)
     if (!sh->opts->headless)
         sd_notify(0, "STOPPING=1");
     reload_stop(&sh->reload);
+    staff_stop(sh, SHELL_STOP_FLUSH_MS);
     usage_flush(&sh->usage, &sh->app, sh->now, true);
     effects_flush_store(sh, SHELL_STOP_FLUSH_MS);
     store_close(sh->store);

@@ -14,6 +14,7 @@
 #include "reload.h"
 #include "render.h"
 #include "shell.h"
+#include "staff.h"
 #include "store.h"
 #include "text.h"
 #include "usage.h"
@@ -29,6 +30,7 @@ struct Shell {
     InputState input;
     Reload reload;
     Usage usage;
+    StaffExport export_job; /* a USB export running on its own thread */
     ShellCounts counts;
     uint64_t now;              /* the clock of the turn being carried out */
     uint64_t next_store_retry; /* when waiting sign-ups are tried again */

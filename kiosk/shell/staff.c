@@ -2,6 +2,7 @@
 #include "staff.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -63,40 +64,126 @@ void staff_fill_info(Shell *sh)
     sh->app.dirty = true;
 }
 
+struct ExportJob {
+    /* Copied in, so the thread shares nothing with the loop. */
+    char signups[4096], kiosk_id[256], export_dir[4096];
+    Uint32 done_event;
+    /* Written by the thread, read by the loop once the event arrived. */
+    bool ok;
+    char message[600], dest[4096];
+};
+
 /* The stick to write to: KIOSK_USB_ROOT (a folder standing in for it, for
  * tests), else the first removable drive mounted under the usual places. */
-static int find_stick(const Shell *sh, char *drive, size_t cap, char *err, size_t errlen)
+static int find_stick(const ExportJob *job, char *drive, size_t cap, char *err, size_t errlen)
 {
     const char *usb = SDL_getenv("KIOSK_USB_ROOT");
     if (usb && *usb) {
         snprintf(drive, cap, "%s", usb);
         return 0;
     }
-    const Settings *st = sh->opts->settings;
-    const char *roots[] = {st && st->export_dir ? st->export_dir : "/media", "/media", "/run/media",
+    const char *roots[] = {job->export_dir[0] ? job->export_dir : "/media", "/media", "/run/media",
                            "/mnt"};
     return export_find_drive("/proc/mounts", "/sys", roots, 4, drive, cap, err, errlen);
 }
 
+static void run_export(ExportJob *job)
+{
+    char drive[4096];
+    job->ok = find_stick(job, drive, sizeof drive, job->message, sizeof job->message) == 0 &&
+              export_copy(job->signups, drive, job->kiosk_id, time(NULL), job->dest,
+                          sizeof job->dest, job->message, sizeof job->message) == 0;
+}
+
+/* The thread: the copy, then an event that wakes the loop to show the result. */
+static int export_thread(void *data)
+{
+    ExportJob *job = data;
+    run_export(job);
+    SDL_Event ev = {.type = job->done_event};
+    SDL_PushEvent(&ev);
+    return 0;
+}
+
 void staff_export(Shell *sh)
 {
-    char err[512], drive[4096], dest[4096], msg[600];
+    StaffExport *x = &sh->export_job;
+    char err[512];
+    if (x->thread) {
+        app_staff_message(&sh->app, "Still saving to the USB stick...");
+        return;
+    }
     if (store_pending(sh->store))
         store_flush(sh->store, err, sizeof err);
-    if (find_stick(sh, drive, sizeof drive, err, sizeof err) != 0) {
-        app_staff_message(&sh->app, err);
-        log_msg(LOG_WARN, "export: %s", err);
+    ExportJob *job = calloc(1, sizeof *job);
+    if (!job) {
+        app_staff_message(&sh->app, "Out of memory: nothing was saved");
         return;
     }
-    if (export_copy(sh->opts->signups_path, drive, sh->opts->kiosk_id, time(NULL), dest,
-                    sizeof dest, err, sizeof err) != 0) {
-        app_staff_message(&sh->app, err);
-        log_msg(LOG_ERROR, "export failed: %s", err);
+    const Settings *st = sh->opts->settings;
+    snprintf(job->signups, sizeof job->signups, "%s", sh->opts->signups_path);
+    snprintf(job->kiosk_id, sizeof job->kiosk_id, "%s", sh->opts->kiosk_id);
+    snprintf(job->export_dir, sizeof job->export_dir, "%s",
+             st && st->export_dir ? st->export_dir : "");
+    if (!x->event)
+        x->event = SDL_RegisterEvents(1);
+    job->done_event = x->event;
+    x->job = job;
+    x->thread = SDL_CreateThread(export_thread, "export", job);
+    if (!x->thread) {
+        /* No thread to be had: do it here rather than not at all. */
+        run_export(job);
+        SDL_Event ev = {.type = x->event};
+        staff_handle_event(sh, &ev);
         return;
     }
-    const char *base = strrchr(dest, '/');
-    snprintf(msg, sizeof msg, "Saved to the USB stick as %s", base ? base + 1 : dest);
-    app_staff_message(&sh->app, msg);
-    log_msg(LOG_INFO, "export done: %s", dest);
-    staff_fill_info(sh);
+    app_staff_message(&sh->app, "Saving to the USB stick...");
+    log_msg(LOG_INFO, "export started");
+}
+
+bool staff_handle_event(Shell *sh, const SDL_Event *ev)
+{
+    StaffExport *x = &sh->export_job;
+    if (!x->event || ev->type != x->event || !x->job)
+        return false;
+    if (x->thread)
+        SDL_WaitThread(x->thread, NULL);
+    x->thread = NULL;
+    ExportJob *job = x->job;
+    x->job = NULL;
+    if (job->ok) {
+        const char *base = strrchr(job->dest, '/');
+        char msg[600];
+        snprintf(msg, sizeof msg, "Saved to the USB stick as %s", base ? base + 1 : job->dest);
+        app_staff_message(&sh->app, msg);
+        log_msg(LOG_INFO, "export done: %s", job->dest);
+        staff_fill_info(sh);
+    } else {
+        app_staff_message(&sh->app, job->message);
+        log_msg(LOG_WARN, "export failed: %s", job->message);
+    }
+    free(job);
+    return true;
+}
+
+void staff_stop(Shell *sh, int timeout_ms)
+{
+    StaffExport *x = &sh->export_job;
+    for (int waited = 0; x->thread && waited < timeout_ms; waited += 100) {
+        SDL_Event ev;
+        SDL_PumpEvents();
+        if (SDL_PeepEvents(&ev, 1, SDL_GETEVENT, x->event, x->event) == 1) {
+            staff_handle_event(sh, &ev);
+            return;
+        }
+        SDL_Delay(100);
+    }
+    if (x->thread) {
+        /* A stalled stick: the process ends around the thread, which still
+         * uses its job. */
+        log_msg(LOG_WARN, "export still running at stop; left unfinished");
+        SDL_DetachThread(x->thread);
+        x->thread = NULL;
+        x->job = NULL;
+    }
 }
