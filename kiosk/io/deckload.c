@@ -18,6 +18,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A deck for ytree: the limits in deck.h; the format nests five deep (the
+ * root, signup:, fields:, a field, its choices:). */
+static const YFormat deck_format = {.what = "deck",
+                                    .root_hint = "a mapping with a 'slides:' list",
+                                    .text_hint = ": split it over two slides",
+                                    .max_depth = DECK_MAX_DEPTH,
+                                    .depth_needed = 5,
+                                    .max_nodes = DECK_MAX_NODES,
+                                    .max_text = DECK_MAX_TEXT_BYTES};
+
 static int hexval(char ch)
 {
     if (ch >= '0' && ch <= '9')
@@ -662,16 +672,8 @@ static Deck *load_root(YCtx *c, const YNode *root)
 Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
                        DiagList *diags)
 {
-    YCtx c = {.diags = diags,
-              .file = name,
-              .data_dir = opts ? opts->data_dir : NULL,
-              .what = "deck",
-              .root_hint = "a mapping with a 'slides:' list",
-              .text_hint = ": split it over two slides",
-              .max_depth = DECK_MAX_DEPTH,
-              .depth_needed = 5,
-              .max_nodes = DECK_MAX_NODES,
-              .max_text = DECK_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&deck_format, name, diags);
+    c.data_dir = opts ? opts->data_dir : NULL;
     Deck *d = NULL;
     if (yt_begin(&c, len, DECK_MAX_BYTES) != 0)
         goto done;

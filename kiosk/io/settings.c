@@ -22,6 +22,16 @@ enum { MINUTES_PER_DAY = 24 * 60 };
  * that gives the PIN away (see pin.h). */
 typedef enum { PERM_UNKNOWN, PERM_PRIVATE, PERM_WORLD_READABLE } FilePerm;
 
+/* The settings file for ytree: the limits in settings.h; the format nests
+ * two deep (timeouts:, sleep:). */
+static const YFormat settings_format = {.what = "settings file",
+                                        .root_hint = "'key: value' lines such as 'rotation: 90'",
+                                        .text_hint = "",
+                                        .max_depth = SETTINGS_MAX_DEPTH,
+                                        .depth_needed = 2,
+                                        .max_nodes = SETTINGS_MAX_NODES,
+                                        .max_text = SETTINGS_MAX_TEXT_BYTES};
+
 void settings_defaults(Settings *s)
 {
     memset(s, 0, sizeof *s);
@@ -347,15 +357,7 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
 static Settings *load(const char *name, const char *text, size_t len, FilePerm perm,
                       DiagList *diags)
 {
-    YCtx c = {.diags = diags,
-              .file = name,
-              .what = "settings file",
-              .root_hint = "'key: value' lines such as 'rotation: 90'",
-              .text_hint = "",
-              .max_depth = SETTINGS_MAX_DEPTH,
-              .depth_needed = 2,
-              .max_nodes = SETTINGS_MAX_NODES,
-              .max_text = SETTINGS_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&settings_format, name, diags);
     Settings *s = NULL;
     if (yt_begin(&c, len, SETTINGS_MAX_BYTES) != 0)
         goto done;
@@ -524,16 +526,8 @@ static bool reads_back(const char *text, size_t len, const char *hash)
 {
     Arena arena = {NULL};
     DiagList diags = DIAG_LIST_INIT;
-    YCtx c = {.arena = &arena,
-              .diags = &diags,
-              .file = "",
-              .what = "settings file",
-              .root_hint = "",
-              .text_hint = "",
-              .max_depth = SETTINGS_MAX_DEPTH,
-              .depth_needed = 2,
-              .max_nodes = SETTINGS_MAX_NODES,
-              .max_text = SETTINGS_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&settings_format, "", &diags);
+    c.arena = &arena;
     const YNode *root = yt_build(&c, text, len);
     size_t keys = 0;
     for (size_t i = 0; root && root->type == YN_MAP && i + 1 < root->n; i += 2)
