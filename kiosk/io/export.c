@@ -243,13 +243,46 @@ static int is_under(const char *dir, const char *root)
     return strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
+/* How good a drive the mount m is, or -1 when it is none: below one of
+ * roots, a block device, not on the OS's disk (rootdev, or rootdisk when
+ * known), not one sysfs calls fixed. */
+static int drive_score(const Mount *m, const char *sysfs_root, const char *const *roots,
+                       size_t nroots, const char *rootdev, const char *rootdisk)
+{
+    char disk[256];
+    int under = 0;
+    for (size_t r = 0; r < nroots && !under; r++)
+        under = roots && roots[r] && roots[r][0] && is_under(m->dir, roots[r]);
+    if (!under)
+        return -1;
+    /* Only block devices are drives: tmpfs, network shares and the like
+     * under /media are not something staff can carry away. One we cannot
+     * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
+     * of an unknown kind. */
+    if (strncmp(m->dev, "/dev/", 5) != 0)
+        return -1;
+    if (disk_of(m->dev, sysfs_root, disk, sizeof disk) != 0)
+        disk[0] = '\0';
+    /* The OS's own disk: its other partitions (/boot/firmware) must
+     * never receive personal data meant for a stick. */
+    if ((rootdev && strcmp(m->dev, rootdev) == 0) || (rootdisk[0] && strcmp(disk, rootdisk) == 0))
+        return -1;
+    int cls = disk[0] ? classify(sysfs_root, disk) : CLASS_UNKNOWN;
+    if (cls == CLASS_FIXED)
+        return -1;
+    /* USB beats unknown; then a writable mount beats a read-only one
+     * (a stick with its lock switch on is still reported by
+     * export_copy() if it is the only one); then table order. */
+    return cls * 2 + !m->ro;
+}
+
 int export_find_drive(const char *mounts_path, const char *sysfs_root, const char *const *roots,
                       size_t nroots, char *out, size_t cap, char *err, size_t errlen)
 {
     Mount *m = NULL;
     size_t n = 0, best = 0;
     int best_score = -1;
-    char rootdisk[256] = "", disk[256];
+    char rootdisk[256] = "";
     const char *rootdev = NULL;
     if (err && errlen)
         err[0] = '\0';
@@ -268,31 +301,7 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
     if (rootdev && disk_of(rootdev, sysfs_root, rootdisk, sizeof rootdisk) != 0)
         rootdisk[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        int under = 0;
-        for (size_t r = 0; r < nroots && !under; r++)
-            under = roots && roots[r] && roots[r][0] && is_under(m[i].dir, roots[r]);
-        if (!under)
-            continue;
-        /* Only block devices are drives: tmpfs, network shares and the like
-         * under /media are not something staff can carry away. One we cannot
-         * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
-         * of an unknown kind. */
-        if (strncmp(m[i].dev, "/dev/", 5) != 0)
-            continue;
-        if (disk_of(m[i].dev, sysfs_root, disk, sizeof disk) != 0)
-            disk[0] = '\0';
-        /* The OS's own disk: its other partitions (/boot/firmware) must
-         * never receive personal data meant for a stick. */
-        if ((rootdev && strcmp(m[i].dev, rootdev) == 0) ||
-            (rootdisk[0] && strcmp(disk, rootdisk) == 0))
-            continue;
-        int cls = disk[0] ? classify(sysfs_root, disk) : CLASS_UNKNOWN;
-        if (cls == CLASS_FIXED)
-            continue;
-        /* USB beats unknown; then a writable mount beats a read-only one
-         * (a stick with its lock switch on is still reported by
-         * export_copy() if it is the only one); then table order. */
-        int score = cls * 2 + !m[i].ro;
+        int score = drive_score(&m[i], sysfs_root, roots, nroots, rootdev, rootdisk);
         if (score > best_score) {
             best_score = score;
             best = i;
