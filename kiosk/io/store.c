@@ -628,28 +628,6 @@ static int open_file(Store *s, char *note, size_t notelen, char *err, size_t err
     return 0;
 }
 
-int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
-               char *note, size_t notelen, char *err, size_t errlen)
-{
-    util_format(note, notelen, "%s", "");
-    util_format(err, errlen, "%s", "");
-    if (!out) {
-        errno = EINVAL;
-        return -1;
-    }
-    *out = store_new(path, columns, ncolumns, err, errlen);
-    if (!*out)
-        return -1;
-    if (open_file(*out, note, notelen, err, errlen) != 0) {
-        int e = errno;
-        store_free(*out);
-        *out = NULL;
-        errno = e ? e : EIO;
-        return -1;
-    }
-    return 0;
-}
-
 int store_create(Store **out, const char *path, const char *const *columns, size_t ncolumns,
                  char *note, size_t notelen, char *err, size_t errlen)
 {
@@ -663,6 +641,19 @@ int store_create(Store **out, const char *path, const char *const *columns, size
     if (!*out)
         return -1;
     return open_file(*out, note, notelen, err, errlen) == 0 ? 0 : 1;
+}
+
+int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
+               char *note, size_t notelen, char *err, size_t errlen)
+{
+    int rc = store_create(out, path, columns, ncolumns, note, notelen, err, errlen);
+    if (rc != 1)
+        return rc;
+    int e = errno;
+    store_free(*out);
+    *out = NULL;
+    errno = e ? e : EIO;
+    return -1;
 }
 
 bool store_is_open(const Store *s)
