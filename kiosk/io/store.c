@@ -693,7 +693,8 @@ static int main_ids(const Store *s, Ids *ids, char *err, size_t errlen)
         if (at == 0 || ids_add(ids, id) != 0)
             free(id);
     }
-    qsort(ids->v, ids->n, sizeof *ids->v, cmp_str);
+    if (ids->n > 1)
+        qsort(ids->v, ids->n, sizeof *ids->v, cmp_str);
     ids->sorted = ids->n;
     rc = 0;
     util_wipe(buf, got);
