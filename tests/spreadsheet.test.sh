@@ -15,7 +15,9 @@
 #   bash tests/spreadsheet.test.sh <path-to-kiosk> <source-dir>
 #
 # Needs soffice (scripts/deps --test installs libreoffice-calc-nogui);
-# without it says SKIP and succeeds. Files are kept when a check fails.
+# without it says SKIP and exits 77, which CTest shows as skipped
+# (SKIP_RETURN_CODE in tests/CMakeLists.txt). Files are kept when a check
+# fails.
 set -uo pipefail
 
 KIOSK=${1:?usage: spreadsheet.test.sh <path-to-kiosk> <source-dir>}
@@ -27,7 +29,7 @@ SOFFICE_TIMEOUT_S=120
 
 if ! command -v soffice >/dev/null 2>&1; then
     echo "SKIP: soffice not installed (scripts/deps --test installs libreoffice-calc-nogui)"
-    exit 0
+    exit 77
 fi
 if [ ! -x "$TEST_CSV" ]; then
     echo "FAIL: $TEST_CSV not built"
