@@ -22,8 +22,6 @@ set -uo pipefail
 
 KIOSK=${1:?usage: spreadsheet.test.sh <path-to-kiosk> <source-dir>}
 : "${2:?usage: spreadsheet.test.sh <path-to-kiosk> <source-dir>}"
-# The corpus writer is the test_csv program next to the kiosk's tests.
-TEST_CSV=${KIOSK_TEST_CSV:-$(dirname "$KIOSK")/tests/test_csv}
 # One conversion takes 2-5 s here; a stuck soffice must not hang CTest.
 SOFFICE_TIMEOUT_S=120
 
@@ -31,6 +29,8 @@ if ! command -v soffice >/dev/null 2>&1; then
     echo "SKIP: soffice not installed (scripts/deps --test installs libreoffice-calc-nogui)"
     exit 77
 fi
+# The corpus writer is the test_csv program next to the kiosk's tests.
+TEST_CSV=${KIOSK_TEST_CSV:-$(dirname "$KIOSK")/tests/test_csv}
 if [ ! -x "$TEST_CSV" ]; then
     echo "FAIL: $TEST_CSV not built"
     exit 1
