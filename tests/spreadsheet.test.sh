@@ -80,7 +80,11 @@ if ! "$TEST_CSV" corpus "$TMP"; then
     exit 1
 fi
 rows=$(grep -c '' "$TMP/kiosk.csv")
-[ "$rows" -gt 50 ] && ok "corpus written: $rows lines in kiosk.csv" || bad "corpus: only $rows lines"
+if [ "$rows" -gt 50 ]; then
+    ok "corpus written: $rows lines in kiosk.csv"
+else
+    bad "corpus: only $rows lines"
+fi
 
 # Every separator: flat ODS (XML), where a formula cell is the attribute
 # table:formula. None may have one.
