@@ -259,7 +259,7 @@ static const char *other_format(const unsigned char *d, size_t len)
         return "WebP";
     if (len >= 12 && memcmp(d + 4, "ftyp", 4) == 0)
         return "HEIC/AVIF";
-    if (len >= 1 && d[0] == 0x0A)
+    if (len >= 128 && d[0] == 0x0A && d[1] <= 5 && d[2] == 1)
         return "PCX";
     return NULL;
 }
@@ -319,7 +319,7 @@ int imagefile_open(ImageFile *f, const char *path, char *why, size_t whylen)
     }
     if ((uint64_t)st.st_size > IMAGEFILE_MAX_BYTES) {
         snprintf(why, whylen, "the file is %lld MiB (the limit is %zu MiB)",
-                 (long long)(st.st_size >> 20), IMAGEFILE_MAX_BYTES >> 20);
+                 (long long)((st.st_size + (1 << 20) - 1) >> 20), IMAGEFILE_MAX_BYTES >> 20);
         close(fd);
         return -1;
     }
