@@ -193,6 +193,24 @@ static double svg_length(const char *s)
     return 0;
 }
 
+/* A viewBox's width and height: four numbers apart by spaces or commas. */
+static bool view_box(const char *s, double *w, double *h)
+{
+    double v[4];
+    for (int i = 0; i < 4; i++) {
+        while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        char *end;
+        v[i] = strtod(s, &end);
+        if (end == s || !isfinite(v[i]))
+            return false;
+        s = end;
+    }
+    *w = v[2];
+    *h = v[3];
+    return v[2] > 0 && v[3] > 0;
+}
+
 static ImageFileKind sniff_svg(const unsigned char *d, size_t len, int *w, int *h, char *why,
                                size_t whylen)
 {
@@ -219,12 +237,8 @@ static ImageFileKind sniff_svg(const unsigned char *d, size_t len, int *w, int *
         dw = svg_length(val);
     if (svg_attr(text + 4, tag_end, "height", val, sizeof val))
         dh = svg_length(val);
-    if (svg_attr(text + 4, tag_end, "viewBox", val, sizeof val)) {
-        double x, y;
-        if (sscanf(val, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &x, &y, &vw, &vh) != 4 || !isfinite(vw) ||
-            !isfinite(vh) || vw <= 0 || vh <= 0)
-            vw = vh = 0;
-    }
+    if (svg_attr(text + 4, tag_end, "viewBox", val, sizeof val) && !view_box(val, &vw, &vh))
+        vw = vh = 0;
     /* The size SDL_image would rasterise it at when not told one. */
     double rw = dw > 0 ? dw : vw, rh = dh > 0 ? dh : vh;
     if (rw > 0 && rh > 0 && too_many_pixels(rw, rh, why, whylen)) {

@@ -90,7 +90,7 @@ static SDL_Surface *box_reduce(SDL_Surface *src, int k, Uint32 fmt)
 {
     int dw = src->w / k, dh = src->h / k;
     SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, dw, dh, 32, fmt);
-    Uint32 *row = SDL_malloc((size_t)src->w * sizeof *row);
+    Uint32 *row = SDL_calloc((size_t)src->w, sizeof *row);
     uint64_t *sum = SDL_malloc((size_t)dw * 4 * sizeof *sum);
     if (!dst || !row || !sum) {
         SDL_FreeSurface(dst);
