@@ -27,7 +27,7 @@
  * and room to spare, far below the 1.6 GiB one of these images asked for.
  * AddressSanitizer's shadow memory and quarantine take more. */
 #if defined(__SANITIZE_ADDRESS__)
-#define TEST_MAX_RSS_KIB (600 * 1024)
+#define TEST_MAX_RSS_KIB (300 * 1024)
 #else
 #define TEST_MAX_RSS_KIB (200 * 1024)
 #endif
