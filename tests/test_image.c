@@ -301,6 +301,19 @@ static void test_load(void)
             check_failures++;
         }
     }
+    /* A bundled drawing: rasterised at the box's size, transparency kept. */
+    char why[512] = "";
+    SDL_Surface *svg = image_load(TEST_SOURCE_DIR "/images/title.svg", 800, 480, NULL, why,
+                                  sizeof why);
+    CHECK(svg != NULL);
+    if (svg) {
+        CHECK_INT(svg->w, 640); /* 400x300 in 800x480 */
+        CHECK_INT(svg->h, 480);
+        CHECK_INT(svg->format->format, SDL_PIXELFORMAT_ARGB8888);
+        Uint32 corner = *(Uint32 *)svg->pixels;
+        CHECK(corner >> 24 < 255); /* the drawing's background is see-through */
+    }
+    SDL_FreeSurface(svg);
     imagecache_close(cache);
 }
 
