@@ -239,9 +239,12 @@ static ImageFileKind sniff_svg(const unsigned char *d, size_t len, int *w, int *
         dh = svg_length(val);
     if (svg_attr(text + 4, tag_end, "viewBox", val, sizeof val) && !view_box(val, &vw, &vh))
         vw = vh = 0;
-    /* The size SDL_image would rasterise it at when not told one. */
+    /* The size it asks to be drawn at, which any viewer (and SDL_image
+     * when not told a size) would allocate: over the cap it is a broken
+     * export. The kiosk itself always rasterises at the shown size, so a
+     * large viewBox (coordinates, not pixels) is fine. */
     double rw = dw > 0 ? dw : vw, rh = dh > 0 ? dh : vh;
-    if (rw > 0 && rh > 0 && too_many_pixels(rw, rh, why, whylen)) {
+    if (dw > 0 && dh > 0 && too_many_pixels(dw, dh, why, whylen)) {
         snprintf(why + strlen(why), whylen - strlen(why), " by its width and height");
         return IMAGEFILE_NONE;
     }
