@@ -492,8 +492,9 @@ static void test_staff_gesture_and_pin(const Deck *d)
     CHECK_INT(a.screen, SCREEN_STAFF);
     tick(&a, now + 45100);
     CHECK_INT(a.screen, SCREEN_SLIDES);
-    /* Escape and other keys do nothing on the slides. */
-    Input esc = {.type = IN_KEY, .key = KEYIN_ESCAPE};
+    /* Keys other than the arrows and Home do nothing on the slides (the
+     * shell never passes Escape on: tests/xvfb_e2e.test.sh). */
+    Input esc = {.type = IN_KEY, .key = KEYIN_TAB};
     app_update(&a, &esc, now + 46000);
     CHECK(!(a.effects & ~(unsigned)(EFFECT_EXPORT | EFFECT_QUIT)));
 }

@@ -1,9 +1,9 @@
-/* Soak: a waiting room's day in under a minute. The state machine and the real
- * renderer (SDL offscreen driver, software renderer, the bundled deck with
- * its pictures) go through thousands of attract-loop slide changes with
- * their transitions, and a sign-up stored in a temporary CSV every tenth
- * change, on a fake clock. Memory (RSS and the heap in use) and open file
- * descriptors are measured after a warm-up (the first 1,000 changes and 100
+/* Soak: a waiting room's day in under a minute. The real shell (tests/rig.h:
+ * SDL offscreen driver, software renderer, the bundled deck with its
+ * pictures) goes through thousands of attract-loop slide changes with their
+ * transitions, and a sign-up every tenth change, typed and tapped in and
+ * stored by the shell's own handler in a temporary CSV, on a fake clock. Memory (RSS and the heap
+ * in use) and open file descriptors are measured after a warm-up (the first 1,000 changes and 100
  * sign-ups, by when every cache is full) and again at the end: a texture,
  * label, image or store leak shows as growth. */
 #include <SDL.h>
@@ -24,10 +24,11 @@
 #include "check.h"
 #include "csv.h"
 #include "deck.h"
-#include "deckload.h"
 #include "render.h"
-#include "store.h"
-#include "text.h"
+#include "rig.h"
+/* The soak reaches into the shell for what only it has: the deck to switch
+ * transitions on, the renderer's placeholder count, the frames drawn. */
+#include "shellstate.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SOAK_ASAN 1
@@ -78,20 +79,13 @@
 #define H 480
 
 typedef struct {
-    SDL_Window *win;
-    SDL_Renderer *ren;
-    TextFonts *fonts;
-    Render *render;
+    Rig rig;
+    Shell *sh;
+    const App *app;
     Deck *deck;
-    App app;
-    Store *store;
-    char **columns;
-    size_t ncolumns;
-    uint64_t now;
-    long frames, stored;
     Uint64 started; /* wall clock, for the time budget */
     bool budget, over_budget;
-} Rig;
+} Soak;
 
 /* ---- measuring ------------------------------------------------------- */
 
@@ -132,173 +126,58 @@ static int open_fds(void)
     return n - 1; /* the directory's own descriptor */
 }
 
-/* ---- the rig: what shell.c does, on a fake clock ---------------------- */
+/* ---- the shell, on a fake clock --------------------------------------- */
 
-/* The CSV's columns, as the shell takes them from app_signup_columns(). */
-static int build_columns(Rig *r)
-{
-    const char *names[APP_ROW_MAX];
-    r->ncolumns = app_signup_columns(r->deck, names);
-    r->columns = calloc(r->ncolumns, sizeof *r->columns);
-    if (!r->columns)
-        return -1;
-    for (size_t i = 0; i < r->ncolumns; i++)
-        if (!(r->columns[i] = strdup(names[i])))
-            return -1;
-    return 0;
-}
-
-static int rig_open(Rig *r, const char *csv)
+static int soak_open(Soak *r)
 {
     memset(r, 0, sizeof *r);
-    DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
-    r->deck = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
-    diag_clear(&diags);
-    if (!r->deck) {
-        fprintf(stderr, "soak: cannot load the bundled deck\n");
+    if (rig_open(&r->rig, NULL, W, H) != 0)
         return -1;
-    }
-    /* As the shell does for the software renderer: no hidden OpenGL
-     * framebuffer behind the window (~100 MiB and ~20 ms a present). */
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    r->win = SDL_CreateWindow("soak", 0, 0, W, H, SDL_WINDOW_HIDDEN);
-    r->ren = r->win ? SDL_CreateRenderer(r->win, -1,
-                                         SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE)
-                    : NULL;
-    if (!r->ren) {
-        fprintf(stderr, "soak: no window or renderer: %s\n", SDL_GetError());
-        return -1;
-    }
-    char err[512], note[512];
-    r->fonts = text_open_deck(r->deck, TEST_SOURCE_DIR, err, sizeof err);
-    r->render = r->fonts ? render_create(r->ren, r->fonts, err, sizeof err) : NULL;
-    if (!r->render) {
-        fprintf(stderr, "soak: %s\n", err);
-        return -1;
-    }
-    render_set_deck(r->render, r->deck);
-    if (build_columns(r) != 0 || store_open(&r->store, csv, (const char *const *)r->columns,
-                                            r->ncolumns, note, sizeof note, err, sizeof err) != 0) {
-        fprintf(stderr, "soak: cannot open %s: %s\n", csv, err);
-        return -1;
-    }
-    app_init(&r->app, r->deck, W, H, 0);
+    r->sh = r->rig.sh;
+    r->app = rig_app(&r->rig);
+    r->deck = r->sh->deck;
     return 0;
 }
 
-static void rig_close(Rig *r)
+/* A turn of the shell that draws (when the picture changed), as the kiosk's
+ * loop does, and one that only ticks (frames skipped on a slow panel). */
+static void frame(Soak *r)
 {
-    store_close(r->store);
-    for (size_t i = 0; i < r->ncolumns; i++)
-        free(r->columns[i]);
-    free(r->columns);
-    render_destroy(r->render);
-    text_close(r->fonts);
-    if (r->ren)
-        SDL_DestroyRenderer(r->ren);
-    if (r->win)
-        SDL_DestroyWindow(r->win);
-    deck_free(r->deck);
+    shell_turn(r->sh, r->rig.now, true);
 }
 
-static void frame(Rig *r)
+static void tick(Soak *r)
 {
-    render_frame(r->render, &r->app, r->now);
-    SDL_RenderPresent(r->ren);
-    r->app.dirty = false;
-    r->frames++;
+    shell_turn(r->sh, r->rig.now, false);
 }
 
-static void step(Rig *r, InputType type, int x, int y)
+static void tap(Soak *r, LRect rc)
 {
-    Input in = {.type = type, .x = x, .y = y};
-    app_update(&r->app, &in, r->now);
-}
-
-static void tick(Rig *r)
-{
-    step(r, IN_TICK, 0, 0);
-}
-
-static void tap(Rig *r, LRect rc)
-{
-    int x = rc.x + rc.w / 2, y = rc.y + rc.h / 2;
-    step(r, IN_DOWN, x, y);
-    r->now += 90;
-    step(r, IN_UP, x, y);
-    r->now += 10;
-}
-
-/* EFFECT_STORE, carried out as shell.c save_signup() does. */
-static void store_signup(Rig *r)
-{
-    char id[17], stamp[64];
-    SignupRow row;
-    store_make_id(id);
-    store_format_time(time(NULL), stamp, sizeof stamp);
-    app_signup_row(&r->app, id, stamp, "soak", &row);
-    char err[512];
-    int rc = store_append(r->store, row.value, row.count, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "soak: store_append returned %d: %s\n", rc, err);
-        check_failures++;
-    }
-    r->stored++;
-    app_stored(&r->app, rc == 0, r->now);
+    rig_tap(&r->rig, rc);
 }
 
 /* One client: opens the form from the bar, fills it in, sends it, reads
  * the thank-you screen and taps it away. */
-static void signup(Rig *r, long n)
+static void signup(Soak *r, long n)
 {
-    App *a = &r->app;
-    ChromeLayout c;
-    layout_chrome(r->deck, W, H, &c);
-    tap(r, c.signup);
-    if (a->screen != SCREEN_FORM) {
-        fprintf(stderr, "sign-up %ld: the form did not open (screen %d)\n", n, a->screen);
-        check_failures++;
-        return;
-    }
+    const App *a = r->app;
     /* Every client's details differ, so nothing is served from a cache. */
     char name[64], phone[32], email[64];
     snprintf(name, sizeof name, "Zoë Client %ld", n);
     snprintf(phone, sizeof phone, "+44 20 %04ld %04ld", n % 10000, (n * 7919) % 10000);
     snprintf(email, sizeof email, "client%ld@example.com", n);
-    const char *text[] = {name, phone, email};
-    int t = 0;
-    for (int i = 0; i < a->form.count && i < (int)r->deck->field_count; i++) {
-        if (a->form.spec[i].kind == FORM_CHOICE) {
-            form_choose(&a->form, i, (int)(n % a->form.spec[i].choice_count));
-            continue;
-        }
-        form_focus(&a->form, i);
-        form_insert_text(&a->form, text[t < 3 ? t : 2]);
-        t++;
-    }
-    form_focus(&a->form, -1);
-    form_toggle(&a->form, a->consent_field);
-    CHECK(form_valid(&a->form));
     frame(r);
-    FormLayout fl;
-    app_form_layout(a, &fl);
-    tap(r, fl.submit);
-    if (!(a->effects & EFFECT_STORE)) {
-        fprintf(stderr, "sign-up %ld: Send did not ask to store\n", n);
-        check_failures++;
-        return;
-    }
-    a->effects &= ~(unsigned)EFFECT_STORE;
-    store_signup(r);
+    unsigned long before = shell_counts(r->sh)->saved;
+    CHECK(rig_sign_up(&r->rig, name, phone, email, (int)n));
+    CHECK_INT(shell_counts(r->sh)->saved, before + 1);
     CHECK_INT(a->screen, SCREEN_THANKS);
     frame(r);
-    r->now += 2000;
+    r->rig.now += 2000;
     tap(r, app_thanks_button(a));
     CHECK_INT(a->screen, SCREEN_SLIDES);
     CHECK(a->attract);
     /* restart_loop went back to the first slide: let that finish. */
-    r->now += (uint64_t)r->deck->timing.transition_ms;
+    r->rig.now += (uint64_t)r->deck->timing.transition_ms;
     tick(r);
     frame(r);
 }
@@ -306,10 +185,10 @@ static void signup(Rig *r, long n)
 /* Runs the attract loop until `want_changes` slide changes and
  * `want_signups` sign-ups have happened in all, one sign-up every `every`
  * changes. */
-static void soak(Rig *r, long *changes, long *signups, long want_changes, long want_signups,
+static void soak(Soak *r, long *changes, long *signups, long want_changes, long want_signups,
                  long every)
 {
-    App *a = &r->app;
+    const App *a = r->app;
     int count = (int)r->deck->slide_count;
     while (*changes < want_changes && check_failures < 20) {
         if (r->budget && SDL_GetTicks64() - r->started > SOAK_BUDGET_MS) {
@@ -325,15 +204,15 @@ static void soak(Rig *r, long *changes, long *signups, long want_changes, long w
          * changed only `transition:` would do, without dropping caches. */
         r->deck->timing.transition = *changes % 2 ? TRANSITION_SLIDE : TRANSITION_FADE;
         int prev = a->slide;
-        int wait = app_next_timeout(a, r->now);
+        int wait = app_next_timeout(a, r->rig.now);
         if (wait < 0) {
             fprintf(stderr, "change %ld: the attract loop asks for no timer\n", *changes);
             check_failures++;
             return;
         }
-        r->now += (uint64_t)wait;
+        r->rig.now += (uint64_t)wait;
         tick(r);
-        if (a->slide != (prev + 1) % count || a->trans_dir != 1 || a->slide_since != r->now) {
+        if (a->slide != (prev + 1) % count || a->trans_dir != 1 || a->slide_since != r->rig.now) {
             fprintf(stderr, "change %ld: slide %d -> %d (dir %d) after %d ms\n", *changes, prev,
                     a->slide, a->trans_dir, wait);
             check_failures++;
@@ -344,7 +223,7 @@ static void soak(Rig *r, long *changes, long *signups, long want_changes, long w
         if (*changes % SOAK_ALL_FRAMES_EVERY == 0) {
             int frames = 0;
             while (a->trans_dir != 0 && frames++ < 1000) {
-                r->now += APP_FRAME_MS;
+                r->rig.now += APP_FRAME_MS;
                 tick(r);
                 frame(r);
             }
@@ -352,20 +231,18 @@ static void soak(Rig *r, long *changes, long *signups, long want_changes, long w
             /* Ticks at 60 fps with their frames skipped (a slow panel). */
             int ticks = 0;
             while (a->trans_dir != 0 && ticks++ < 1000) {
-                r->now += APP_FRAME_MS;
+                r->rig.now += APP_FRAME_MS;
                 tick(r);
             }
         } else {
-            r->now += (uint64_t)r->deck->timing.transition_ms;
+            r->rig.now += (uint64_t)r->deck->timing.transition_ms;
             tick(r);
         }
-        if (a->trans_dir != 0 || app_transition(a, r->now) < 1.0) {
+        if (a->trans_dir != 0 || app_transition(a, r->rig.now) < 1.0) {
             fprintf(stderr, "change %ld: the transition did not end\n", *changes);
             check_failures++;
         }
-        frame(r); /* the last frame */
-        /* What the shell does while a slide stands: build the next one. */
-        render_prepare(r->render, a);
+        frame(r); /* the last frame; with the slide standing the shell builds the next */
         if (*signups < want_signups && *changes % every == 0) {
             signup(r, *signups);
             ++*signups;
@@ -414,21 +291,7 @@ static void check_csv(const char *path, size_t ncolumns, long want_rows)
 
 int main(void)
 {
-    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
-        fprintf(stderr, "cannot start SDL: %s\n", SDL_GetError());
-        return 1;
-    }
-    IMG_Init(IMG_INIT_PNG);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    /* tmpfs when there is one: 10,000 fsyncs on a disk would time the disk,
-     * not the kiosk. */
-    char dir[64];
-    snprintf(dir, sizeof dir, "%s/kiosk-soak-XXXXXX",
-             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir))
-        return 1;
-    char csv[128];
-    snprintf(csv, sizeof csv, "%s/signups.csv", dir);
 
     long want_changes = SOAK_CHANGES;
     const char *env = getenv("KIOSK_SOAK_CHANGES");
@@ -443,11 +306,11 @@ int main(void)
     }
     long every = want_changes / (want_signups > 0 ? want_signups : 1);
 
-    Rig r;
-    if (rig_open(&r, csv) != 0) {
-        rig_close(&r);
+    /* The rig's folder is on tmpfs when there is one: 10,000 fsyncs on a
+     * disk would time the disk, not the kiosk. */
+    static Soak r;
+    if (soak_open(&r) != 0)
         return 1;
-    }
     printf("soak: %ld slide changes and %ld sign-ups at %dx%d%s\n", want_changes, want_signups, W,
            H, asked ? " (KIOSK_SOAK_CHANGES)" : "");
     Uint64 t0 = SDL_GetTicks64();
@@ -464,8 +327,10 @@ int main(void)
     int fds1 = open_fds();
     Uint64 t2 = SDL_GetTicks64();
 
-    printf("soak: %ld changes, %ld sign-ups, %ld frames, %.1f h of fake time\n", changes, signups,
-           r.frames, (double)r.now / 3600000);
+    const ShellCounts *n = shell_counts(r.sh);
+    printf("soak: %ld changes, %ld sign-ups (%lu saved through the shell's handler, %lu kept for "
+           "later), %lu frames, %.1f h of fake time\n",
+           changes, signups, n->saved, n->kept, r.sh->frames, (double)r.rig.now / 3600000);
     printf("soak: after warm-up RSS %.2f MiB, heap %ld B, %d fds (%.1f s); at the end RSS "
            "%.2f MiB, heap %ld B, %d fds (%.1f s more)\n",
            rss0 / 1048576.0, heap0, fds0, (t1 - t0) / 1000.0, rss1 / 1048576.0, heap1, fds1,
@@ -477,9 +342,9 @@ int main(void)
     }
     CHECK_INT(changes, want_changes);
     CHECK_INT(signups, want_signups);
-    CHECK_INT(r.stored, want_signups);
-    CHECK_INT(store_row_count(r.store), want_signups);
-    CHECK_INT(store_pending(r.store), 0);
+    CHECK_INT(n->saved, want_signups);
+    CHECK_INT(store_row_count(r.sh->store), want_signups);
+    CHECK_INT(store_pending(r.sh->store), 0);
     CHECK(fds0 > 0);
     CHECK_INT(fds1, fds0);
     CHECK(rss0 > 0 && rss1 > 0);
@@ -495,17 +360,9 @@ int main(void)
         check_failures++;
     }
 #endif
-    CHECK_INT(render_missing_images(r.render), 0);
-    size_t ncolumns = r.ncolumns;
-    rig_close(&r);
-    check_csv(csv, ncolumns, want_signups);
-
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-    IMG_Quit();
-    TTF_Quit();
-    SDL_Quit();
+    CHECK_INT(render_missing_images(r.sh->render), 0);
+    const char *names[APP_ROW_MAX];
+    check_csv(r.rig.csv, app_signup_columns(r.deck, names), want_signups);
+    rig_close(&r.rig, check_failures != 0);
     return check_report("test_render_soak");
 }

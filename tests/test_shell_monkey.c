@@ -3,9 +3,11 @@
  * event path (SDL_PushEvent, SDL's queue, input_translate, app_update) on a
  * fast fake clock, across the slides, the form and its keyboard, the
  * thank-you screen and the staff PIN and staff screens. The real renderer
- * draws every few steps, at 800x480 and again at 1080x1920 portrait. The
- * app's effects are carried out as kiosk/shell.c does (sign-ups go to a
- * temporary CSV through the real store). After every batch of events the
+ * draws every few steps, at 800x480 and again at 1080x1920 portrait. It all
+ * runs in the real shell (tests/rig.h), so every effect goes through the
+ * shell's own handlers: sign-ups through the real store into a temporary
+ * CSV, PINs checked against a real hash, real exports to a folder standing
+ * in for a stick, staff's Exit. After every batch of events the
  * app's invariants are checked; at the end the CSV must hold exactly one
  * complete row per sign-up stored.
  *
@@ -29,8 +31,8 @@
 #include "deckload.h"
 #include "input.h"
 #include "render.h"
-#include "store.h"
-#include "text.h"
+#include "rig.h"
+#include "shell.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MONKEY_ASAN 1
@@ -86,22 +88,15 @@ static bool chance(int percent)
 
 typedef struct {
     int w, h, render_every;
-    SDL_Window *win;
-    SDL_Renderer *ren;
-    TextFonts *fonts;
-    Render *render;
-    Deck *deck;
-    App app;
-    InputState in;
-    Store *store;
-    char **columns;
-    size_t ncolumns;
+    Rig rig;
+    const App *app;   /* the shell's */
+    const Deck *deck; /* the shell's */
     uint64_t now;
     long step, pumps, failures;
     char history[MONKEY_HISTORY][120];
     long history_n;
-    /* What was carried out, and what was reached. */
-    long stored, store_effects, pins_checked, pins_ok, exports, quits, staff_infos;
+    /* What was reached (the shell counts what its handlers carried out). */
+    long pins_ok;
     long frames, events_in, texts_in, submits_ok, holds_to_pin;
     long on_screen[5];
     long kb_pages[KB_PAGE_COUNT];
@@ -129,7 +124,7 @@ static void fail(const char *fmt, ...)
     if (M->failures > MONKEY_MAX_FAILURES)
         return;
     fprintf(stderr, "monkey %dx%d step %ld (t=%llu ms, screen %d): ", M->w, M->h, M->step,
-            (unsigned long long)M->now, (int)M->app.screen);
+            (unsigned long long)M->now, (int)M->app->screen);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -149,146 +144,23 @@ static void fail(const char *fmt, ...)
             fail("invariant (" #cond ") broken: " __VA_ARGS__);                                    \
     } while (0)
 
-/* The CSV's columns, as the shell takes them from app_signup_columns(). */
-static int build_columns(Monkey *m)
-{
-    const char *names[APP_ROW_MAX];
-    m->ncolumns = app_signup_columns(m->deck, names);
-    m->columns = calloc(m->ncolumns, sizeof *m->columns);
-    if (!m->columns)
-        return -1;
-    for (size_t i = 0; i < m->ncolumns; i++)
-        if (!(m->columns[i] = strdup(names[i])))
-            return -1;
-    return 0;
-}
-
-static int rig_open(Monkey *m, int w, int h, const char *csv)
+static int monkey_open(Monkey *m, int w, int h)
 {
     memset(m, 0, sizeof *m);
     M = m;
     m->w = w;
     m->h = h;
-    DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
-    m->deck = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
-    diag_clear(&diags);
-    if (!m->deck) {
-        fprintf(stderr, "monkey: cannot load the bundled deck\n");
+    if (rig_open(&m->rig, NULL, w, h) != 0)
         return -1;
-    }
-    /* As the shell does for the software renderer: no hidden OpenGL
-     * framebuffer behind the window. */
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    m->win = SDL_CreateWindow("monkey", 0, 0, w, h, SDL_WINDOW_HIDDEN);
-    m->ren = m->win ? SDL_CreateRenderer(m->win, -1,
-                                         SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE)
-                    : NULL;
-    if (!m->ren) {
-        fprintf(stderr, "monkey: no window or renderer: %s\n", SDL_GetError());
-        return -1;
-    }
-    char err[512], notes[512];
-    m->fonts = text_open_deck(m->deck, TEST_SOURCE_DIR, err, sizeof err);
-    m->render = m->fonts ? render_create(m->ren, m->fonts, err, sizeof err) : NULL;
-    if (!m->render) {
-        fprintf(stderr, "monkey: %s\n", err);
-        return -1;
-    }
-    render_set_deck(m->render, m->deck);
-    if (build_columns(m) != 0 ||
-        store_open(&m->store, csv, (const char *const *)m->columns, m->ncolumns, notes,
-                   sizeof notes, err, sizeof err) != 0) {
-        fprintf(stderr, "monkey: cannot open %s: %s\n", csv, err);
-        return -1;
-    }
-    m->now = 1000;
-    app_init(&m->app, m->deck, w, h, m->now);
-    m->in.w = w;
-    m->in.h = h;
-    /* What the shell does at start; SDL_TEXTINPUT events flow after it. */
-    SDL_StartTextInput();
-    /* Nothing left over from the previous run. */
-    SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+    m->app = rig_app(&m->rig);
+    m->deck = m->app->deck;
+    m->now = m->rig.now;
     return 0;
 }
 
-static void rig_close(Monkey *m)
+static const ShellCounts *counts(const Monkey *m)
 {
-    store_close(m->store);
-    for (size_t i = 0; m->columns && i < m->ncolumns; i++)
-        free(m->columns[i]);
-    free(m->columns);
-    render_destroy(m->render);
-    text_close(m->fonts);
-    if (m->ren)
-        SDL_DestroyRenderer(m->ren);
-    if (m->win)
-        SDL_DestroyWindow(m->win);
-    deck_free(m->deck);
-}
-
-/* ---- the effects, carried out as kiosk/shell.c does -------------------- */
-
-/* shell.c save_signup(): the deck's fields from app.form, choices as their
- * text, text trimmed of spaces, then app_stored(). */
-static void save_signup(Monkey *m)
-{
-    m->store_effects++;
-    if (!form_valid(&m->app.form))
-        fail("EFFECT_STORE for a form that is not valid");
-    char id[17], stamp[64];
-    SignupRow row;
-    store_make_id(id);
-    store_format_time(time(NULL), stamp, sizeof stamp);
-    app_signup_row(&m->app, id, stamp, "monkey", &row);
-    char err[512];
-    int rc = store_append(m->store, row.value, row.count, err, sizeof err);
-    if (rc != 0)
-        fail("store_append returned %d: %s", rc, err);
-    else
-        m->stored++;
-    note("EFFECT_STORE: row stored");
-    app_stored(&m->app, rc == 0, m->now);
-}
-
-static void carry_out_effects(Monkey *m)
-{
-    App *a = &m->app;
-    if (a->effects & EFFECT_STORE) {
-        a->effects &= ~(unsigned)EFFECT_STORE;
-        save_signup(m);
-    }
-    if (a->effects & EFFECT_CHECK_PIN) {
-        a->effects &= ~(unsigned)EFFECT_CHECK_PIN;
-        bool ok = strcmp(a->pin, MONKEY_PIN) == 0;
-        m->pins_checked++;
-        m->pins_ok += ok;
-        note("EFFECT_CHECK_PIN: %s", ok ? "right" : "wrong");
-        app_pin_result(a, ok, m->now);
-    }
-    if (a->effects & EFFECT_STAFF_INFO) {
-        a->effects &= ~(unsigned)EFFECT_STAFF_INFO;
-        m->staff_infos++;
-        snprintf(a->staff.deck, sizeof a->staff.deck, "Deck: %s, %zu slides", m->deck->name,
-                 m->deck->slide_count);
-        snprintf(a->staff.reload, sizeof a->staff.reload, "Last reload: none since start");
-        snprintf(a->staff.signups, sizeof a->staff.signups, "Sign-ups: %ld in total", m->stored);
-        snprintf(a->staff.disk, sizeof a->staff.disk, "Free disk space: 1000 MB");
-        snprintf(a->staff.version, sizeof a->staff.version, "kiosk monkey");
-        a->dirty = true;
-    }
-    if (a->effects & EFFECT_EXPORT) {
-        a->effects &= ~(unsigned)EFFECT_EXPORT;
-        m->exports++;
-        app_staff_message(a, m->exports % 2 ? "Saved to the USB stick as signups.csv"
-                                            : "No USB stick found");
-    }
-    if (a->effects & EFFECT_QUIT) {
-        /* The shell would stop; the monkey keeps going. */
-        a->effects &= ~(unsigned)EFFECT_QUIT;
-        m->quits++;
-    }
+    return shell_counts(m->rig.sh);
 }
 
 /* ---- invariants -------------------------------------------------------- */
@@ -351,7 +223,7 @@ static bool rect_on_screen(const Monkey *m, int x, int y, int w, int h)
 
 static void check_invariants(Monkey *m)
 {
-    const App *a = &m->app;
+    const App *a = m->app;
     const Form *f = &a->form;
     int slides = (int)m->deck->slide_count;
     INV(a->screen >= SCREEN_SLIDES && a->screen <= SCREEN_STAFF, "screen %d", (int)a->screen);
@@ -372,8 +244,9 @@ static void check_invariants(Monkey *m)
     INV(!a->attract || a->screen == SCREEN_SLIDES, "attract mode on screen %d", (int)a->screen);
 
     /* The pointer: one finger or the mouse, as input.c follows it. */
-    INV(a->down == (m->in.finger_down || m->in.mouse_down), "app down %d, input %d/%d", a->down,
-        m->in.finger_down, m->in.mouse_down);
+    const InputState *in = shell_input(m->rig.sh);
+    INV(a->down == (in->finger_down || in->mouse_down), "app down %d, input %d/%d", a->down,
+        in->finger_down, in->mouse_down);
     INV(!a->down || a->down_at <= m->now, "down in the future");
     INV(!a->hold_fired || a->down, "hold fired without a finger down");
     INV(!a->corner_hold || (a->down && a->screen == SCREEN_SLIDES), "corner hold on screen %d",
@@ -388,7 +261,7 @@ static void check_invariants(Monkey *m)
         INV(a->pressed.index >= 0 && a->pressed.index < f->count, "pressed field %d",
             a->pressed.index);
     if (pk == HIT_CHOICE) {
-        int fi = a->pressed.index / 16, ci = a->pressed.index % 16;
+        int fi = a->pressed.index, ci = a->pressed.choice;
         INV(fi >= 0 && fi < f->count && f->spec[fi].kind == FORM_CHOICE &&
                 ci < f->spec[fi].choice_count,
             "pressed choice %d", a->pressed.index);
@@ -471,60 +344,40 @@ static int count_colours(SDL_Surface *s)
     return n;
 }
 
-static void draw(Monkey *m)
+/* Now and then, read the picture back: never a blank screen. */
+static void check_not_blank(Monkey *m)
 {
-    if (app_transition(&m->app, m->now) < 1.0)
-        m->mid_transition_frames++;
-    render_frame(m->render, &m->app, m->now);
-    SDL_RenderPresent(m->ren);
-    m->app.dirty = false;
-    if (m->frames++ % 250 == 0) {
-        /* Now and then, read the picture back: never a blank screen. */
-        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, m->w, m->h, 32,
-                                                        SDL_PIXELFORMAT_ARGB8888);
-        if (s &&
-            SDL_RenderReadPixels(m->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) ==
-                0 &&
-            count_colours(s) < 3)
-            fail("the screen looks blank (screen %d)", (int)m->app.screen);
-        SDL_FreeSurface(s);
-    }
+    SDL_Surface *s = shell_read_panel(m->rig.sh);
+    if (s && count_colours(s) < 3)
+        fail("the screen looks blank (screen %d)", (int)m->app->screen);
+    SDL_FreeSurface(s);
 }
 
-/* ---- the event path --------------------------------------------------- */
-
-/* What the shell's loop does with whatever is queued: every event through
- * input_translate into the app, then a tick, then the effects. */
+/* One turn of the real shell at the monkey's clock: every queued event
+ * through input_translate into the app, a tick, the effect handlers, and
+ * every few turns a frame. */
 static void pump(Monkey *m)
 {
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-        Input in;
-        if (input_translate(&m->in, &ev, &in)) {
-            m->events_in++;
-            m->texts_in += in.type == IN_TEXT;
-            app_update(&m->app, &in, m->now);
-        }
-    }
-    Input tick = {.type = IN_TICK};
-    app_update(&m->app, &tick, m->now);
-    carry_out_effects(m);
-    m->pumps++;
+    bool draw = ++m->pumps % m->render_every == 0;
+    unsigned long checked = counts(m)->pins_checked;
+    if (draw && app_transition(m->app, m->now) < 1.0)
+        m->mid_transition_frames++;
+    m->rig.now = m->now;
+    shell_turn(m->rig.sh, m->now, draw);
+    if (counts(m)->pins_checked != checked && m->app->screen == SCREEN_STAFF)
+        m->pins_ok++;
+    if (draw && m->frames++ % 250 == 0)
+        check_not_blank(m);
     check_invariants(m);
-    m->on_screen[m->app.screen]++;
-    if (m->app.kb_visible)
-        m->kb_pages[m->app.kb.page]++;
-    if (m->pumps % m->render_every == 0) {
-        draw(m);
-        /* As the shell does once the picture is up and nothing moves. */
-        if (app_transition(&m->app, m->now) >= 1.0)
-            render_prepare(m->render, &m->app);
-    }
+    m->on_screen[m->app->screen]++;
+    if (m->app->kb_visible)
+        m->kb_pages[m->app->kb.page]++;
 }
 
 static void push(Monkey *m, SDL_Event *ev)
 {
-    (void)m;
+    m->events_in++;
+    m->texts_in += ev->type == SDL_TEXTINPUT;
     if (SDL_PushEvent(ev) < 0)
         fail("SDL_PushEvent: %s", SDL_GetError());
 }
@@ -641,7 +494,7 @@ static void text_event(Monkey *m, const char *text, size_t len)
 
 static int targets(const Monkey *m, LRect *out)
 {
-    const App *a = &m->app;
+    const App *a = m->app;
     int n = 0;
     switch (a->screen) {
     case SCREEN_SLIDES: {
@@ -718,7 +571,7 @@ static int find_key(const App *a, KeyActionKind kind, const char *text)
 
 static void press_key(Monkey *m, int i)
 {
-    const KeyBox *k = &m->app.kb.keys[i];
+    const KeyBox *k = &m->app->kb.keys[i];
     tap_rect(m, (LRect){k->x, k->y, k->w, k->h});
 }
 
@@ -738,7 +591,7 @@ static void act_tap_target(Monkey *m)
     if (n == 0)
         return;
     LRect r = t[rnd(n)];
-    note("tap target %d,%d %dx%d on screen %d", r.x, r.y, r.w, r.h, (int)m->app.screen);
+    note("tap target %d,%d %dx%d on screen %d", r.x, r.y, r.w, r.h, (int)m->app->screen);
     tap_rect(m, r);
 }
 
@@ -766,19 +619,19 @@ static void act_swipe(Monkey *m)
 
 static void act_long_press(Monkey *m)
 {
-    LRect corner = app_staff_corner(&m->app);
+    LRect corner = app_staff_corner(m->app);
     bool at_corner = chance(50);
     int x = at_corner ? rnd(corner.w) : rnd(m->w), y = at_corner ? rnd(corner.h) : rnd(m->h);
     int ms = 400 + rnd(6000);
-    bool slides = m->app.screen == SCREEN_SLIDES && !m->app.down;
+    bool slides = m->app->screen == SCREEN_SLIDES && !m->app->down;
     note("long press %d,%d for %d ms%s", x, y, ms, at_corner ? " (corner)" : "");
     finger_event(m, SDL_FINGERDOWN, 1, x, y, chance(50));
     pump(m);
-    bool corner_down = slides && m->app.corner_hold;
+    bool corner_down = slides && m->app->corner_hold;
     wait_ms(m, ms);
     if (corner_down && ms >= APP_STAFF_HOLD_MS + 500) {
         /* A hold of the staff corner opens the PIN pad while still held. */
-        if (m->app.screen != SCREEN_PIN)
+        if (m->app->screen != SCREEN_PIN)
             fail("a %d ms corner hold did not open the PIN screen", ms);
         else
             m->holds_to_pin++;
@@ -936,18 +789,18 @@ static void act_chaos(Monkey *m)
  * as a physical keyboard would. */
 static void type_text(Monkey *m, const char *s)
 {
-    if (!m->app.kb_visible || chance(40)) {
+    if (!m->app->kb_visible || chance(40)) {
         text_event(m, s, strlen(s));
         advance(m, 50 + rnd(300));
         pump(m);
         return;
     }
-    for (; *s && m->app.kb_visible; s++) {
+    for (; *s && m->app->kb_visible; s++) {
         char want[2] = {*s, 0};
-        int k = find_key(&m->app, KEY_INSERT, want);
+        int k = find_key(m->app, KEY_INSERT, want);
         if (k < 0 && *s >= 'a' && *s <= 'z') {
             char up[2] = {(char)(*s - 32), 0};
-            k = find_key(&m->app, KEY_INSERT, up);
+            k = find_key(m->app, KEY_INSERT, up);
         }
         if (k >= 0) {
             press_key(m, k);
@@ -961,9 +814,9 @@ static void type_text(Monkey *m, const char *s)
 
 static void hide_keyboard(Monkey *m)
 {
-    if (!m->app.kb_visible)
+    if (!m->app->kb_visible)
         return;
-    int k = find_key(&m->app, KEY_DONE, NULL);
+    int k = find_key(m->app, KEY_DONE, NULL);
     if (k >= 0 && chance(80))
         press_key(m, k);
     else {
@@ -976,10 +829,10 @@ static void hide_keyboard(Monkey *m)
 static void focus_field(Monkey *m, int field)
 {
     FormLayout fl;
-    app_form_layout(&m->app, &fl);
+    app_form_layout(m->app, &fl);
     if (!fl.visible[field]) {
         hide_keyboard(m);
-        app_form_layout(&m->app, &fl);
+        app_form_layout(m->app, &fl);
     }
     tap_rect(m, fl.box[field]);
 }
@@ -988,7 +841,7 @@ static void focus_field(Monkey *m, int field)
  * and sends it, with the odd random poke in between. */
 static void act_fill_form(Monkey *m)
 {
-    App *a = &m->app;
+    const App *a = m->app;
     note("fill in the form");
     if (a->screen == SCREEN_SLIDES) {
         ChromeLayout c;
@@ -1034,15 +887,15 @@ static void act_fill_form(Monkey *m)
     advance(m, 200 + rnd(2000));
     app_form_layout(a, &fl);
     bool valid = form_valid(&a->form) && !a->kb_visible;
-    long before = m->stored;
+    unsigned long before = counts(m)->saved;
     tap_rect(m, fl.submit);
     if (valid) {
-        if (a->screen != SCREEN_THANKS || m->stored != before + 1)
-            fail("Send on a valid form: screen %d, %ld rows stored before, %ld after",
-                 (int)a->screen, before, m->stored);
+        if (a->screen != SCREEN_THANKS || counts(m)->saved != before + 1)
+            fail("Send on a valid form: screen %d, %lu rows stored before, %lu after",
+                 (int)a->screen, before, counts(m)->saved);
         else
             m->submits_ok++;
-    } else if (a->screen == SCREEN_THANKS && m->stored == before) {
+    } else if (a->screen == SCREEN_THANKS && counts(m)->saved == before) {
         fail("an invalid form reached the thank-you screen");
     }
 }
@@ -1050,7 +903,7 @@ static void act_fill_form(Monkey *m)
 /* Staff: hold the corner, then the PIN (mostly the right one). */
 static void act_staff(Monkey *m)
 {
-    App *a = &m->app;
+    const App *a = m->app;
     if (a->screen != SCREEN_SLIDES || a->down)
         return;
     LRect corner = app_staff_corner(a);
@@ -1094,43 +947,40 @@ static void act_staff(Monkey *m)
  * but left the on-screen keyboard showing capitals (and its keys inserting
  * them); a backspace that emptied the name re-armed the capital in the
  * form only. The keyboard shown must be the form's page. */
-static void test_keyboard_follows_typing(const char *dir)
+static void test_keyboard_follows_typing(void)
 {
-    char csv[256];
-    snprintf(csv, sizeof csv, "%s/signups-keyboard.csv", dir);
     static Monkey mk;
     Monkey *m = &mk;
-    if (rig_open(m, 800, 480, csv) != 0) {
+    if (monkey_open(m, 800, 480) != 0) {
         check_failures++;
-        rig_close(m);
         return;
     }
     m->render_every = 1;
     ChromeLayout c;
     layout_chrome(m->deck, m->w, m->h, &c);
     tap_at(m, c.signup.x + c.signup.w / 2, c.signup.y + c.signup.h / 2, 80);
-    CHECK_INT(m->app.screen, SCREEN_FORM);
+    CHECK_INT(m->app->screen, SCREEN_FORM);
     FormLayout fl;
-    app_form_layout(&m->app, &fl);
+    app_form_layout(m->app, &fl);
     tap_at(m, fl.box[0].x + 10, fl.box[0].y + fl.box[0].h / 2, 80);
-    CHECK(m->app.kb_visible);
-    CHECK_INT(m->app.kb.page, KB_PAGE_UPPER);
+    CHECK(m->app->kb_visible);
+    CHECK_INT(m->app->kb.page, KB_PAGE_UPPER);
     text_event(m, "z", 1);
     pump(m);
-    CHECK_STR(m->app.form.value[0], "z");
-    CHECK_INT(m->app.kb.page, KB_PAGE_LOWER);
-    int k = find_key(&m->app, KEY_INSERT, "o");
+    CHECK_STR(m->app->form.value[0], "z");
+    CHECK_INT(m->app->kb.page, KB_PAGE_LOWER);
+    int k = find_key(m->app, KEY_INSERT, "o");
     CHECK(k >= 0);
     if (k >= 0)
         press_key(m, k);
-    CHECK_STR(m->app.form.value[0], "zo");
+    CHECK_STR(m->app->form.value[0], "zo");
     key_event(m, SDLK_BACKSPACE);
     key_event(m, SDLK_BACKSPACE);
     pump(m);
-    CHECK_STR(m->app.form.value[0], "");
-    CHECK_INT(m->app.kb.page, KB_PAGE_UPPER);
+    CHECK_STR(m->app->form.value[0], "");
+    CHECK_INT(m->app->kb.page, KB_PAGE_UPPER);
     CHECK_INT(m->failures, 0);
-    rig_close(m);
+    rig_close(&m->rig, false);
     M = NULL;
 }
 
@@ -1220,15 +1070,12 @@ static void check_csv(const char *path, size_t ncolumns, long want_rows)
     free(buf);
 }
 
-static void run(int w, int h, uint64_t seed, long steps, int render_every, const char *dir)
+static void run(int w, int h, uint64_t seed, long steps, int render_every)
 {
-    char csv[256];
-    snprintf(csv, sizeof csv, "%s/signups-%dx%d.csv", dir, w, h);
     static Monkey mk;
     Monkey *m = &mk;
-    if (rig_open(m, w, h, csv) != 0) {
+    if (monkey_open(m, w, h) != 0) {
         check_failures++;
-        rig_close(m);
         return;
     }
     m->render_every = render_every;
@@ -1237,7 +1084,6 @@ static void run(int w, int h, uint64_t seed, long steps, int render_every, const
            "(KIOSK_MONKEY_SEED=%llu reproduces it)\n",
            w, h, (unsigned long long)seed, steps, render_every, (unsigned long long)seed);
     Uint64 t0 = SDL_GetTicks64();
-    draw(m);
     for (m->step = 0; m->step < steps && m->failures <= MONKEY_MAX_FAILURES; m->step++)
         one_step(m);
     /* Every finger lifted; let every timer run out. */
@@ -1245,11 +1091,11 @@ static void run(int w, int h, uint64_t seed, long steps, int render_every, const
     mouse_event(m, SDL_MOUSEBUTTONUP, 0, 0);
     pump(m);
     wait_ms(m, 5 * 60 * 1000);
-    if (m->app.screen != SCREEN_SLIDES || !m->app.attract)
+    if (m->app->screen != SCREEN_SLIDES || !m->app->attract)
         fail("five idle minutes did not bring back the attract loop");
-    draw(m);
     double secs = (SDL_GetTicks64() - t0) / 1000.0;
-    printf("monkey %dx%d: %.1f s, %ld event batches, %ld events into the app (%ld texts), "
+    const ShellCounts *n = counts(m);
+    printf("monkey %dx%d: %.1f s, %ld event batches, %ld events pushed (%ld texts), "
            "%ld frames (%ld mid-transition), %.1f h of fake time\n",
            w, h, secs, m->pumps, m->events_in, m->texts_in, m->frames, m->mid_transition_frames,
            (double)m->now / 3600000);
@@ -1259,11 +1105,12 @@ static void run(int w, int h, uint64_t seed, long steps, int render_every, const
            m->on_screen[SCREEN_THANKS], m->on_screen[SCREEN_PIN], m->on_screen[SCREEN_STAFF],
            m->kb_pages[0], m->kb_pages[1], m->kb_pages[2], m->kb_pages[3], m->kb_pages[4],
            m->kb_pages[5]);
-    printf("monkey %dx%d: %ld sign-ups stored (%ld by a deliberate fill), %ld PINs checked "
-           "(%ld right), %ld corner holds to the PIN pad, %ld exports, %ld exits ignored\n",
-           w, h, m->stored, m->submits_ok, m->pins_checked, m->pins_ok, m->holds_to_pin, m->exports,
-           m->quits);
-    CHECK_INT(m->stored, m->store_effects);
+    printf("monkey %dx%d: through the shell's real handlers: %lu sign-ups saved (%ld by a "
+           "deliberate fill), %lu kept for later, %lu refused; %lu PINs checked (%ld right), "
+           "%ld corner holds to the PIN pad, %lu exports, %lu staff exits\n",
+           w, h, n->saved, m->submits_ok, n->kept, n->refused, n->pins_checked, m->pins_ok,
+           m->holds_to_pin, n->exports, n->staff_exits);
+    CHECK_INT(n->kept + n->refused, 0);
     if (steps >= MONKEY_COVERAGE_STEPS) {
         /* The monkey went everywhere, or the run proves little. */
         for (int s = SCREEN_SLIDES; s <= SCREEN_STAFF; s++)
@@ -1271,30 +1118,23 @@ static void run(int w, int h, uint64_t seed, long steps, int render_every, const
                 fprintf(stderr, "monkey %dx%d: never reached screen %d\n", w, h, s);
                 check_failures++;
             }
-        CHECK(m->stored > 0);
+        CHECK(n->saved > 0);
         CHECK(m->pins_ok > 0);
-        CHECK(m->pins_checked > m->pins_ok);
+        CHECK(n->pins_checked > (unsigned long)m->pins_ok);
+        CHECK(n->exports > 0);
         CHECK(m->texts_in > 0);
         CHECK(m->kb_pages[KB_PAGE_PHONE] > 0 && m->kb_pages[KB_PAGE_LOWER] > 0);
         CHECK(m->mid_transition_frames > 0);
     }
-    CHECK_INT(store_row_count(m->store), m->stored);
-    CHECK_INT(store_pending(m->store), 0);
-    long stored = m->stored;
-    size_t ncolumns = m->ncolumns;
-    rig_close(m);
-    check_csv(csv, ncolumns, stored);
+    const char *names[APP_ROW_MAX];
+    check_csv(m->rig.csv, app_signup_columns(m->deck, names), (long)n->saved);
+    rig_close(&m->rig, check_failures != 0);
     M = NULL;
 }
 
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
-        fprintf(stderr, "cannot start SDL: %s\n", SDL_GetError());
-        return 1;
-    }
-    IMG_Init(IMG_INIT_PNG);
     uint64_t seed = MONKEY_DEFAULT_SEED;
     const char *env = getenv("KIOSK_MONKEY_SEED");
     if (env && *env)
@@ -1303,27 +1143,8 @@ int main(void)
     env = getenv("KIOSK_MONKEY_STEPS");
     if (env && atol(env) > 0)
         steps = atol(env);
-    /* tmpfs when there is one: each sign-up is fsync'd. */
-    char dir[64];
-    snprintf(dir, sizeof dir, "%s/kiosk-monkey-XXXXXX",
-             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    test_keyboard_follows_typing(dir);
-    run(800, 480, seed, steps, 4, dir);
-    run(1080, 1920, seed + 1, steps, 16, dir);
-    if (check_failures == 0) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", dir);
-    } else {
-        fprintf(stderr, "monkey: the CSV files are kept in %s\n", dir);
-    }
-    IMG_Quit();
-    TTF_Quit();
-    SDL_Quit();
+    test_keyboard_follows_typing();
+    run(800, 480, seed, steps, 4);
+    run(1080, 1920, seed + 1, steps, 16);
     return check_report("test_shell_monkey");
 }

@@ -77,107 +77,153 @@ void app_set_deck(App *app, const Deck *deck, uint64_t now)
 
 static void relayout_keyboard(App *app);
 
-void app_form_layout(const App *app, FormLayout *out)
-{
-    memset(out, 0, sizeof *out);
-    int w = app->w, h = app->h;
-    int s = util_imin(w, h);
-    int m = layout_margin(w, h);
+/* The form's type sizes, as fractions of the screen's short side in
+ * thousandths: labels a little under the slides' body text (they are read
+ * once, up close), typed values a little larger (they are checked), the
+ * messages under the fields smallest. The floors keep 800x480 readable. */
+#define FORM_LABEL_PERMILLE 46
+#define FORM_VALUE_PERMILLE 52
+#define FORM_SMALL_PERMILLE 42
+#define FORM_MIN_LABEL_PX 14
+#define FORM_MIN_VALUE_PX 16
+/* A finger-sized box at the least (Apple's and Google's guides: 44-48 px). */
+#define FORM_MIN_BOX_PX 44
+/* The heading: no taller than the slides' titles, 7.5 % of the short side. */
+#define FORM_HEADING_PERMILLE 75
+/* Cancel while typing, and Cancel/Send on the form's bar: wide enough for
+ * their words in any language a clinic adds. */
+#define FORM_TYPING_CANCEL_PERMILLE 200
+#define FORM_BAR_BUTTON_PERMILLE 220
+
+/* What every form layout shares: sizes, and the rows they make. */
+typedef struct {
+    int w, h, s, m;
+    int lh, bh, eh, row; /* label, box and message heights; one field's row */
+    int head_h;
     ChromeLayout chrome;
-    layout_chrome(app->deck, w, h, &chrome);
-    LayoutSizes z = layout_sizes(app->deck, w, h);
-    out->label_px = util_imax(14, (int)lround(s * 0.046));
-    out->value_px = util_imax(16, (int)lround(s * 0.052));
-    out->small_px = util_imax(14, (int)lround(s * 0.042));
-    int lh = out->label_px * 5 / 4;
-    int bh = util_imax(44, out->value_px * 2 - out->value_px / 6); /* a finger-sized box */
+} FormMetrics;
+
+static FormMetrics form_metrics(const App *app, FormLayout *out)
+{
+    FormMetrics fm = {.w = app->w, .h = app->h};
+    fm.s = util_imin(fm.w, fm.h);
+    fm.m = layout_margin(fm.w, fm.h);
+    layout_chrome(app->deck, fm.w, fm.h, &fm.chrome);
+    LayoutSizes z = layout_sizes(app->deck, fm.w, fm.h);
+    out->label_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(fm.s * FORM_LABEL_PERMILLE / 1000.0));
+    out->value_px = util_imax(FORM_MIN_VALUE_PX, (int)lround(fm.s * FORM_VALUE_PERMILLE / 1000.0));
+    out->small_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(fm.s * FORM_SMALL_PERMILLE / 1000.0));
+    fm.lh = out->label_px * 5 / 4;
+    fm.bh = util_imax(FORM_MIN_BOX_PX, out->value_px * 2 - out->value_px / 6);
     /* Room for a two-line message under each field when the screen has it;
      * one line on small screens. */
-    int eh = out->small_px * 5 / 2;
-    int row = lh + bh + eh;
+    fm.eh = out->small_px * 5 / 2;
+    fm.row = fm.lh + fm.bh + fm.eh;
+    out->heading_px = util_imin(z.title, (int)lround(fm.s * FORM_HEADING_PERMILLE / 1000.0));
+    fm.head_h = out->heading_px * 6 / 5;
+    return fm;
+}
+
+static void place_field(FormLayout *out, int i, int x, int y, int width, const FormMetrics *fm)
+{
+    out->visible[i] = true;
+    out->label[i] = (LRect){x, y, width, fm->lh};
+    out->box[i] = (LRect){x, y + fm->lh, width, fm->bh};
+    out->error[i] = (LRect){x, y + fm->lh + fm->bh, width, fm->eh};
+}
+
+/* Typing: only the focused field, kept above the keyboard. */
+static void form_layout_typing(const App *app, const FormMetrics *fm, FormLayout *out)
+{
+    int w = fm->w, h = fm->h, m = fm->m;
+    int kh = keyboard_preferred_height(form_keyboard_mode(&app->form), w, h);
+    out->keyboard = (LRect){0, h - kh, w, kh};
+    int cw = util_imax(fm->bh * 2, (int)lround(w * FORM_TYPING_CANCEL_PERMILLE / 1000.0));
+    out->cancel = (LRect){w - m - cw, m / 2, cw, fm->bh};
+    out->heading = (LRect){m, m / 2, w - 3 * m - cw, fm->bh};
+    int top = m / 2 + fm->bh + m / 4;
+    int avail = h - kh - top;
+    place_field(out, app->form.focus, m, top + util_imax(0, (avail - fm->row) / 2), w - 2 * m, fm);
+}
+
+/* The heading, with the intro line when there is room, and the message
+ * height (two lines, or one when the fields would not fit). */
+static int form_heading(const App *app, FormMetrics *fm, bool landscape, int consent_h,
+                        FormLayout *out)
+{
     const Form *f = &app->form;
     int nfields = f->count - 1; /* the consent box is laid out on its own */
-    bool landscape = w * 10 >= h * 11;
-    int head_h = util_imin(z.title, (int)lround(s * 0.075)) * 6 / 5;
-
-    if (app->kb_visible && f->focus >= 0) {
-        /* Typing: only the focused field, kept above the keyboard. */
-        int kh = keyboard_preferred_height(form_keyboard_mode(f), w, h);
-        out->keyboard = (LRect){0, h - kh, w, kh};
-        int cw = util_imax(bh * 2, (int)lround(w * 0.2));
-        out->cancel = (LRect){w - m - cw, m / 2, cw, bh};
-        out->heading = (LRect){m, m / 2, w - 3 * m - cw, bh};
-        int top = m / 2 + bh + m / 4;
-        int avail = h - kh - top;
-        int y = top + util_imax(0, (avail - row) / 2);
-        int i = f->focus;
-        out->visible[i] = true;
-        out->label[i] = (LRect){m, y, w - 2 * m, lh};
-        out->box[i] = (LRect){m, y + lh, w - 2 * m, bh};
-        out->error[i] = (LRect){m, y + lh + bh, w - 2 * m, eh};
-        return;
-    }
-
-    int bar_h = chrome.bar.h;
-    int bw = util_imax(bh * 2, (int)lround(w * 0.22));
-    int by = h - bar_h + (bar_h - chrome.back.h) / 2;
-    out->cancel = (LRect){m, by, bw, chrome.back.h};
-    out->submit = (LRect){w - m - bw, by, bw, chrome.back.h};
-
-    /* Heading, and the intro line when there is room for it. */
-    int y = m * 2 / 3;
-    int content_bottom = h - bar_h - m / 3;
-    int consent_lines = landscape ? 3 : 2;
-    int consent_h = util_imax(bh, consent_lines * lh) + eh;
+    int y = fm->m * 2 / 3;
+    int content_bottom = fm->h - fm->chrome.bar.h - fm->m / 3;
     int col2_rows = 0;
     for (int i = 0; i < nfields; i++)
         col2_rows += f->spec[i].kind == FORM_CHOICE;
     int col1_rows = nfields - col2_rows;
-    int needed = landscape ? util_imax(col1_rows * row, col2_rows * row + consent_h)
-                           : nfields * row + consent_h;
-    if (y + head_h + needed > content_bottom) {
+    int needed = landscape ? util_imax(col1_rows * fm->row, col2_rows * fm->row + consent_h)
+                           : nfields * fm->row + consent_h;
+    if (y + fm->head_h + needed > content_bottom) {
         int one_line = out->small_px * 5 / 4;
-        needed -= (eh - one_line) * (landscape ? util_imax(col1_rows, col2_rows + 1) : nfields + 1);
-        eh = one_line;
-        row = lh + bh + eh;
+        needed -= (fm->eh - one_line) *
+                  (landscape ? util_imax(col1_rows, col2_rows + 1) : nfields + 1);
+        fm->eh = one_line;
+        fm->row = fm->lh + fm->bh + fm->eh;
     }
-    int heading_total = head_h + lh + m / 3;
+    int heading_total = fm->head_h + fm->lh + fm->m / 3;
     if (y + heading_total + needed > content_bottom)
-        heading_total = head_h + m / 4; /* no room for the intro */
-    out->heading = (LRect){m, y, w - 2 * m, heading_total};
-    y += heading_total;
+        heading_total = fm->head_h + fm->m / 4; /* no room for the intro */
+    out->heading = (LRect){fm->m, y, fm->w - 2 * fm->m, heading_total};
+    return y + heading_total;
+}
 
-    int colw = landscape ? (w - 3 * m) / 2 : w - 2 * m;
-    int x1 = m, x2 = landscape ? 2 * m + colw : m;
-    int y1 = y, y2 = y;
-    for (int i = 0; i < nfields; i++) {
-        bool second = landscape && f->spec[i].kind == FORM_CHOICE;
-        int x = second ? x2 : x1;
-        int *yy = second ? &y2 : &y1;
-        if (!landscape)
-            yy = &y1;
-        out->visible[i] = true;
-        out->label[i] = (LRect){x, *yy, colw, lh};
-        out->box[i] = (LRect){x, *yy + lh, colw, bh};
-        out->error[i] = (LRect){x, *yy + lh + bh, colw, eh};
-        if (f->spec[i].kind == FORM_CHOICE && f->spec[i].choice_count > 0) {
-            int n = f->spec[i].choice_count;
-            int gap = util_imax(6, m / 3);
-            int cwid = (colw - gap * (n - 1)) / n;
-            for (int c = 0; c < n && c < DECK_MAX_CHOICES; c++)
-                out->choice[i][c] = (LRect){x + c * (cwid + gap), *yy + lh, cwid, bh};
-        }
-        *yy += row;
+static void place_choices(FormLayout *out, int i, int n, const FormMetrics *fm)
+{
+    LRect box = out->box[i];
+    int gap = util_imax(6, fm->m / 3);
+    int cwid = (box.w - gap * (n - 1)) / n;
+    for (int c = 0; c < n && c < DECK_MAX_CHOICES; c++)
+        out->choice[i][c] = (LRect){box.x + c * (cwid + gap), box.y, cwid, fm->bh};
+}
+
+/* The whole form: on a landscape screen typed fields on the left, choices
+ * and consent on the right; portrait, one column. */
+void app_form_layout(const App *app, FormLayout *out)
+{
+    memset(out, 0, sizeof *out);
+    FormMetrics fm = form_metrics(app, out);
+    const Form *f = &app->form;
+    if (app->kb_visible && f->focus >= 0) {
+        form_layout_typing(app, &fm, out);
+        return;
     }
-    int cy = landscape ? y2 : y1;
-    int cx = landscape ? x2 : x1;
-    int ci = app->consent_field;
+    int w = fm.w, h = fm.h, m = fm.m;
+    int bar_h = fm.chrome.bar.h;
+    int bw = util_imax(fm.bh * 2, (int)lround(w * FORM_BAR_BUTTON_PERMILLE / 1000.0));
+    int by = h - bar_h + (bar_h - fm.chrome.back.h) / 2;
+    out->cancel = (LRect){m, by, bw, fm.chrome.back.h};
+    out->submit = (LRect){w - m - bw, by, bw, fm.chrome.back.h};
+
+    bool landscape = w * 10 >= h * 11;
+    int consent_lines = landscape ? 3 : 2;
+    int consent_h = util_imax(fm.bh, consent_lines * fm.lh) + fm.eh;
+    int y = form_heading(app, &fm, landscape, consent_h, out);
+    int colw = landscape ? (w - 3 * m) / 2 : w - 2 * m;
+    int x2 = landscape ? 2 * m + colw : m;
+    int y1 = y, y2 = y;
+    for (int i = 0; i < f->count - 1; i++) {
+        bool second = landscape && f->spec[i].kind == FORM_CHOICE;
+        int *yy = second ? &y2 : &y1;
+        place_field(out, i, second ? x2 : m, *yy, colw, &fm);
+        if (f->spec[i].kind == FORM_CHOICE && f->spec[i].choice_count > 0)
+            place_choices(out, i, f->spec[i].choice_count, &fm);
+        *yy += fm.row;
+    }
+    int cy = landscape ? y2 : y1, cx = landscape ? x2 : m;
+    int ci = app->consent_field, ch = util_imax(fm.bh, consent_lines * fm.lh);
     out->visible[ci] = true;
-    out->consent_box = (LRect){cx, cy, bh, bh};
-    out->consent_text = (LRect){cx + bh + m / 2, cy, colw - bh - m / 2,
-                                util_imax(bh, consent_lines * lh)};
-    out->box[ci] = (LRect){cx, cy, colw, util_imax(bh, consent_lines * lh)};
-    out->error[ci] = (LRect){cx, cy + out->box[ci].h, colw, eh};
+    out->consent_box = (LRect){cx, cy, fm.bh, fm.bh};
+    out->consent_text = (LRect){cx + fm.bh + m / 2, cy, colw - fm.bh - m / 2, ch};
+    out->box[ci] = (LRect){cx, cy, colw, ch};
+    out->error[ci] = (LRect){cx, cy + ch, colw, fm.eh};
 }
 
 LRect app_thanks_button(const App *app)
@@ -233,83 +279,100 @@ static bool slide_is_cta(const App *app)
            app->deck->slides[app->slide].button;
 }
 
-Hit app_hit(const App *app, int x, int y)
+static Hit hit_slides(const App *app, int x, int y)
 {
-    Hit hit = {HIT_NONE, 0};
-    if (app->screen == SCREEN_SLIDES) {
-        ChromeLayout c;
-        layout_chrome(app->deck, app->w, app->h, &c);
-        if (app->slide > 0 && layout_rect_contains(c.back, x, y))
-            hit.kind = HIT_BACK;
-        else if (layout_rect_contains(c.next, x, y))
-            hit.kind = HIT_NEXT;
-        else if (c.signup.w > 0 && layout_rect_contains(c.signup, x, y))
-            hit.kind = HIT_SIGNUP;
-        else if (slide_is_cta(app) &&
-                 layout_rect_contains(layout_cta_button(app->deck, app->w, app->h), x, y))
-            hit.kind = HIT_CTA;
-        else if (y < c.bar.y)
-            /* The left third goes back, the rest forward: most people tap
-             * in the middle to see more. */
-            hit.kind = x < app->w * 3 / 10 ? HIT_ZONE_BACK : HIT_ZONE_NEXT;
-        return hit;
+    ChromeLayout c;
+    layout_chrome(app->deck, app->w, app->h, &c);
+    if (app->slide > 0 && layout_rect_contains(c.back, x, y))
+        return (Hit){HIT_BACK, 0, 0};
+    if (layout_rect_contains(c.next, x, y))
+        return (Hit){HIT_NEXT, 0, 0};
+    if (c.signup.w > 0 && layout_rect_contains(c.signup, x, y))
+        return (Hit){HIT_SIGNUP, 0, 0};
+    if (slide_is_cta(app) &&
+        layout_rect_contains(layout_cta_button(app->deck, app->w, app->h), x, y))
+        return (Hit){HIT_CTA, 0, 0};
+    if (y < c.bar.y)
+        /* The left third goes back, the rest forward: most people tap in
+         * the middle to see more. */
+        return (Hit){x < app->w * 3 / 10 ? HIT_ZONE_BACK : HIT_ZONE_NEXT, 0, 0};
+    return (Hit){HIT_NONE, 0, 0};
+}
+
+static Hit hit_staff(const App *app, int x, int y)
+{
+    StaffLayout sl;
+    app_staff_layout(app, &sl);
+    if (app->screen == SCREEN_PIN) {
+        if (layout_rect_contains(sl.cancel, x, y))
+            return (Hit){HIT_PIN_CANCEL, 0, 0};
+        int k = layout_rect_contains(sl.keypad, x, y) ? keyboard_hit(&app->kb, x, y) : -1;
+        return k >= 0 ? (Hit){HIT_KEY, k, 0} : (Hit){HIT_NONE, 0, 0};
     }
-    if (app->screen == SCREEN_THANKS) {
-        hit.kind = HIT_THANKS;
-        return hit;
+    const struct {
+        LRect r;
+        HitKind kind;
+    } buttons[] = {{sl.close, HIT_STAFF_CLOSE},
+                   {sl.export_btn, HIT_STAFF_EXPORT},
+                   {sl.restart, HIT_STAFF_RESTART},
+                   {sl.exit_btn, HIT_STAFF_EXIT}};
+    for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++)
+        if (layout_rect_contains(buttons[i].r, x, y))
+            return (Hit){buttons[i].kind, 0, 0};
+    return (Hit){HIT_NONE, 0, 0};
+}
+
+/* A field of the form: its label and box, a choice button, the consent box. */
+static Hit hit_field(const App *app, const FormLayout *fl, int i, int x, int y)
+{
+    const Form *f = &app->form;
+    if (i == app->consent_field)
+        return layout_rect_contains(fl->box[i], x, y) ? (Hit){HIT_CONSENT, i, 0}
+                                                      : (Hit){HIT_NONE, 0, 0};
+    if (f->spec[i].kind == FORM_CHOICE) {
+        for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++)
+            if (layout_rect_contains(fl->choice[i][c], x, y))
+                return (Hit){HIT_CHOICE, i, c};
+        return (Hit){HIT_NONE, 0, 0};
     }
-    if (app->screen == SCREEN_PIN || app->screen == SCREEN_STAFF) {
-        StaffLayout sl;
-        app_staff_layout(app, &sl);
-        if (app->screen == SCREEN_PIN) {
-            if (layout_rect_contains(sl.cancel, x, y))
-                return (Hit){HIT_PIN_CANCEL, 0};
-            int k = layout_rect_contains(sl.keypad, x, y) ? keyboard_hit(&app->kb, x, y) : -1;
-            return k >= 0 ? (Hit){HIT_KEY, k} : hit;
-        }
-        if (layout_rect_contains(sl.close, x, y))
-            return (Hit){HIT_STAFF_CLOSE, 0};
-        if (layout_rect_contains(sl.export_btn, x, y))
-            return (Hit){HIT_STAFF_EXPORT, 0};
-        if (layout_rect_contains(sl.restart, x, y))
-            return (Hit){HIT_STAFF_RESTART, 0};
-        if (layout_rect_contains(sl.exit_btn, x, y))
-            return (Hit){HIT_STAFF_EXIT, 0};
-        return hit;
-    }
+    LRect r = fl->label[i];
+    r.h += fl->box[i].h;
+    return layout_rect_contains(r, x, y) ? (Hit){HIT_FIELD, i, 0} : (Hit){HIT_NONE, 0, 0};
+}
+
+static Hit hit_form(const App *app, int x, int y)
+{
     FormLayout fl;
     app_form_layout(app, &fl);
     if (fl.keyboard.h > 0 && layout_rect_contains(fl.keyboard, x, y)) {
         int k = keyboard_hit(&app->kb, x, y);
-        if (k >= 0)
-            hit = (Hit){HIT_KEY, k};
-        return hit;
+        return k >= 0 ? (Hit){HIT_KEY, k, 0} : (Hit){HIT_NONE, 0, 0};
     }
     if (layout_rect_contains(fl.cancel, x, y))
-        return (Hit){HIT_CANCEL, 0};
+        return (Hit){HIT_CANCEL, 0, 0};
     if (fl.submit.w && layout_rect_contains(fl.submit, x, y))
-        return (Hit){HIT_SUBMIT, 0};
-    const Form *f = &app->form;
-    for (int i = 0; i < f->count; i++) {
-        if (!fl.visible[i])
-            continue;
-        if (i == app->consent_field) {
-            if (layout_rect_contains(fl.box[i], x, y))
-                return (Hit){HIT_CONSENT, i};
-            continue;
-        }
-        if (f->spec[i].kind == FORM_CHOICE) {
-            for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++)
-                if (layout_rect_contains(fl.choice[i][c], x, y))
-                    return (Hit){HIT_CHOICE, i * 16 + c};
-            continue;
-        }
-        LRect r = fl.label[i];
-        r.h += fl.box[i].h;
-        if (layout_rect_contains(r, x, y))
-            return (Hit){HIT_FIELD, i};
+        return (Hit){HIT_SUBMIT, 0, 0};
+    for (int i = 0; i < app->form.count; i++) {
+        Hit hit = fl.visible[i] ? hit_field(app, &fl, i, x, y) : (Hit){HIT_NONE, 0, 0};
+        if (hit.kind != HIT_NONE)
+            return hit;
     }
-    return hit;
+    return (Hit){HIT_NONE, 0, 0};
+}
+
+Hit app_hit(const App *app, int x, int y)
+{
+    switch (app->screen) {
+    case SCREEN_SLIDES:
+        return hit_slides(app, x, y);
+    case SCREEN_THANKS:
+        return (Hit){HIT_THANKS, 0, 0};
+    case SCREEN_PIN:
+    case SCREEN_STAFF:
+        return hit_staff(app, x, y);
+    default:
+        return hit_form(app, x, y);
+    }
 }
 
 /* ---- transitions and navigation -------------------------------------- */
@@ -365,9 +428,8 @@ static void restart_loop(App *app, uint64_t now)
     app->dirty = true;
 }
 
-static void open_form(App *app, uint64_t now)
+static void open_form(App *app)
 {
-    (void)now;
     form_clear(&app->form);
     app->screen = SCREEN_FORM;
     app->trans_dir = 0;
@@ -509,7 +571,7 @@ static void tap(App *app, int x, int y, uint64_t now)
         break;
     case HIT_SIGNUP:
     case HIT_CTA:
-        open_form(app, now);
+        open_form(app);
         break;
     case HIT_FIELD:
         focus_field(app, hit.index);
@@ -517,7 +579,7 @@ static void tap(App *app, int x, int y, uint64_t now)
     case HIT_CHOICE:
         form_focus(f, -1);
         app->kb_visible = false;
-        form_choose(f, hit.index / 16, hit.index % 16);
+        form_choose(f, hit.index, hit.choice);
         break;
     case HIT_CONSENT:
         form_focus(f, -1);
@@ -598,7 +660,7 @@ static void pointer(App *app, const Input *in, uint64_t now)
         Hit hit = app_hit(app, in->x, in->y);
         /* Feedback on touch, not on release: the client sees at once that
          * the kiosk heard them. */
-        app->pressed = is_button(hit.kind) ? hit : (Hit){HIT_NONE, 0};
+        app->pressed = is_button(hit.kind) ? hit : (Hit){HIT_NONE, 0, 0};
         app->dirty = true;
         return;
     }
@@ -610,7 +672,7 @@ static void pointer(App *app, const Input *in, uint64_t now)
         app->corner_hold = false;
     if (in->type == IN_MOVE) {
         if (moved && app->pressed.kind != HIT_NONE) {
-            app->pressed = (Hit){HIT_NONE, 0};
+            app->pressed = (Hit){HIT_NONE, 0, 0};
             app->dirty = true;
         }
         return;
@@ -622,8 +684,7 @@ static void pointer(App *app, const Input *in, uint64_t now)
         app->hold_fired = false; /* the hold opened the PIN screen; its release is done */
         return;
     }
-    Hit pressed = app->pressed;
-    app->pressed = (Hit){HIT_NONE, 0};
+    app->pressed = (Hit){HIT_NONE, 0, 0};
     app->dirty = true;
     bool swipe = app->screen == SCREEN_SLIDES &&
                  abs(dx) >= app->w * APP_SWIPE_MIN_PERMILLE / 1000 && abs(dx) > 2 * abs(dy) &&
@@ -636,7 +697,6 @@ static void pointer(App *app, const Input *in, uint64_t now)
         return;
     /* A tap acts on what was under the finger when it went down, so a
      * wobble never turns "Next" into the zone beside it. */
-    (void)pressed;
     tap(app, app->down_x, app->down_y, now);
 }
 
@@ -697,7 +757,7 @@ static void timers(App *app, uint64_t now)
         now - app->down_at >= APP_STAFF_HOLD_MS) {
         app->hold_fired = true;
         app->corner_hold = false;
-        app->pressed = (Hit){HIT_NONE, 0};
+        app->pressed = (Hit){HIT_NONE, 0, 0};
         open_pin(app);
         return;
     }
@@ -878,4 +938,90 @@ void app_signup_row(const App *app, const char *id, const char *stamp, const cha
     }
     row->value[n++] = d->texts.consent_version;
     row->count = n;
+}
+
+/* ---- previews for the docs ------------------------------------------- */
+
+const char *app_preview_name(AppPreview which)
+{
+    static const char *const names[APP_PREVIEW_COUNT] = {
+        "form-empty", "form-typing",        "form-errors", "form-filled",
+        "thanks",     "thanks-saved-later", "staff-pin",   "staff",
+    };
+    return which < APP_PREVIEW_COUNT ? names[which] : "?";
+}
+
+void app_preview_slide(App *app, int slide)
+{
+    app_init(app, app->deck, app->w, app->h, 0);
+    if (slide >= 0 && slide < (int)app->deck->slide_count)
+        app->slide = app->from_slide = slide;
+}
+
+/* A made-up client, for the pictures only. */
+static void fill_example(App *app)
+{
+    static const char *const examples[] = {"Zoë Müller", "+44 20 7946 0958",
+                                           "zoe.muller@example.com"};
+    Form *f = &app->form;
+    int text = 0;
+    for (size_t i = 0; i < app->deck->field_count && (int)i < f->count; i++) {
+        if (f->spec[i].kind == FORM_CHOICE) {
+            form_choose(f, (int)i, 0);
+            continue;
+        }
+        form_focus(f, (int)i);
+        form_insert_text(f, examples[text < 3 ? text : 2]);
+        text++;
+    }
+    form_focus(f, -1);
+    form_toggle(f, app->consent_field);
+}
+
+/* The staff PIN screen, reached as staff reach it: a held corner. */
+static void hold_corner(App *app)
+{
+    LRect c = app_staff_corner(app);
+    Input down = {.type = IN_DOWN, .x = c.x + c.w / 2, .y = c.y + c.h / 2};
+    app_update(app, &down, 0);
+    Input tick = {.type = IN_TICK};
+    app_update(app, &tick, APP_STAFF_HOLD_MS);
+}
+
+void app_preview(App *app, AppPreview which)
+{
+    app_preview_slide(app, 0);
+    switch (which) {
+    case APP_PREVIEW_FORM_EMPTY:
+    case APP_PREVIEW_FORM_TYPING:
+    case APP_PREVIEW_FORM_ERRORS:
+    case APP_PREVIEW_FORM_FILLED:
+        open_form(app);
+        if (which == APP_PREVIEW_FORM_TYPING) {
+            form_focus(&app->form, 0);
+            app->kb_visible = true;
+            relayout_keyboard(app);
+            form_insert_text(&app->form, "Zoë");
+        } else if (which == APP_PREVIEW_FORM_ERRORS) {
+            form_attempt_submit(&app->form);
+        } else if (which == APP_PREVIEW_FORM_FILLED) {
+            fill_example(app);
+        }
+        break;
+    case APP_PREVIEW_THANKS:
+    case APP_PREVIEW_SAVED_LATER:
+        app->screen = SCREEN_THANKS;
+        app->store_failed = which == APP_PREVIEW_SAVED_LATER;
+        break;
+    case APP_PREVIEW_STAFF_PIN:
+    case APP_PREVIEW_STAFF:
+        hold_corner(app);
+        snprintf(app->pin, sizeof app->pin, "12");
+        if (which == APP_PREVIEW_STAFF)
+            app_pin_result(app, true, APP_STAFF_HOLD_MS);
+        break;
+    default:
+        break;
+    }
+    app->dirty = true;
 }

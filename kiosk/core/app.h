@@ -36,8 +36,7 @@ typedef enum {
     KEYIN_HOME,
     KEYIN_BACKSPACE,
     KEYIN_RETURN,
-    KEYIN_TAB,
-    KEYIN_ESCAPE
+    KEYIN_TAB
 } AppKey;
 
 typedef struct {
@@ -57,7 +56,7 @@ typedef enum {
     HIT_ZONE_BACK,
     HIT_ZONE_NEXT,
     HIT_FIELD,  /* index = field */
-    HIT_CHOICE, /* index = field * 16 + choice */
+    HIT_CHOICE, /* index = field, choice = which of its choices */
     HIT_CONSENT,
     HIT_SUBMIT,
     HIT_CANCEL,
@@ -73,6 +72,7 @@ typedef enum {
 typedef struct {
     HitKind kind;
     int index;
+    int choice; /* HIT_CHOICE only */
 } Hit;
 
 enum {
@@ -221,9 +221,34 @@ typedef struct {
     LRect submit, cancel;
     LRect keyboard; /* h == 0 when hidden */
     int label_px, value_px, small_px;
+    int heading_px; /* the heading's size when the whole form shows */
 } FormLayout;
 
 void app_form_layout(const App *app, FormLayout *out);
+
+/* The screens the docs and staff previews show, each with made-up content
+ * (an example client, a PIN half typed). */
+typedef enum {
+    APP_PREVIEW_FORM_EMPTY,
+    APP_PREVIEW_FORM_TYPING, /* the first field has focus and the keyboard is up */
+    APP_PREVIEW_FORM_ERRORS, /* Send tapped on an empty form */
+    APP_PREVIEW_FORM_FILLED,
+    APP_PREVIEW_THANKS,
+    APP_PREVIEW_SAVED_LATER, /* the thank-you screen when the disk refused the row */
+    APP_PREVIEW_STAFF_PIN,
+    APP_PREVIEW_STAFF, /* sets EFFECT_STAFF_INFO: the shell fills app->staff */
+    APP_PREVIEW_COUNT
+} AppPreview;
+
+/** The file-name-friendly name of a preview ("form-empty", "staff"). */
+const char *app_preview_name(AppPreview which);
+
+/** Starts the app afresh (app_init at time 0, same deck and size) and shows
+ *  slide number `slide` standing, or a preview screen. This is the one way
+ *  the screenshots put the app in a state: through its own inputs and
+ *  functions, never by writing its fields from outside. */
+void app_preview_slide(App *app, int slide);
+void app_preview(App *app, AppPreview which);
 
 /** The thank-you screen's button area (the whole screen is a target too). */
 LRect app_thanks_button(const App *app);

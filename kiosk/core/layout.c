@@ -365,109 +365,157 @@ static void push_image(Flow *f, const Slide *s, LRect r)
         b->image = s->image_missing ? NULL : s->image;
 }
 
+/* One attempt at laying out a slide at one scale. */
+typedef struct {
+    const Deck *deck;
+    const Slide *s;
+    int w, h;
+    int body, title, hero; /* text sizes at this scale */
+    LRect c;               /* the content area */
+    bool landscape;
+    Flow f;
+} Attempt;
+
+/* Everything placed, nothing cut, and no word split unless allowed. */
+static bool attempt_ok(const Attempt *a, bool allow_split)
+{
+    return !a->f.out->truncated && (allow_split || !a->f.broke_word);
+}
+
+/* A title slide: the big title (and subtitle, text) centred beside the
+ * picture. */
+static bool layout_title_slide(Attempt *a, bool allow_split)
+{
+    const Slide *s = a->s;
+    SlideLayout *out = a->f.out;
+    const LayoutMetrics *m = a->f.m;
+    LRect text, img;
+    split_columns(a->c, a->landscape, s->image != NULL, &text, &img, 0);
+    push_image(&a->f, s, img);
+    /* The big title gives way first, down to a normal title's size, so
+     * that one long word does not shrink the whole slide. */
+    int hero = a->hero;
+    while (hero > a->title && widest_word(m, s->title, hero, true) > text.w)
+        hero = hero * 24 / 25;
+    int start = out->count, body = a->body;
+    int y = flow_text(&a->f, s->title, text.x, text.y, text.w, hero, true, true, INK_TEXT);
+    if (s->subtitle)
+        y = flow_text(&a->f, s->subtitle, text.x, y + body / 2, text.w, (int)lround(body * 1.1),
+                      false, false, INK_MUTED);
+    if (s->text)
+        y = flow_text(&a->f, s->text, text.x, y + body / 2, text.w, body, false, false, INK_TEXT);
+    int used = y - text.y;
+    if (used > text.h)
+        return false;
+    shift_boxes(out, start, (text.h - used) / 2);
+    return attempt_ok(a, allow_split);
+}
+
+/* An image slide: the picture fills the space under the title, its
+ * caption at the bottom. */
+static bool layout_image_slide(Attempt *a, LRect text, bool allow_split)
+{
+    const Slide *s = a->s;
+    LRect c = a->c;
+    int cap_start = a->f.out->count;
+    int cap_h = flow_text(&a->f, s->caption ? s->caption : s->text, c.x, 0, c.w, a->body, false,
+                          false, INK_MUTED);
+    if (cap_h + a->body > text.h)
+        return false;
+    shift_boxes(a->f.out, cap_start, c.y + c.h - cap_h);
+    push_image(&a->f, s, (LRect){c.x, text.y, c.w, text.h - cap_h - a->body / 2});
+    return attempt_ok(a, allow_split);
+}
+
+/* The sign-up slide's button, its label shrunk to fit inside its padding. */
+static void push_cta_button(Attempt *a, LRect cta)
+{
+    const char *label = a->s->button;
+    Box *b = push_box(&a->f, BOX_BUTTON, cta);
+    if (b)
+        b->ink = INK_ACCENT;
+    int lpx = a->body;
+    int pad = cta.h / 4;
+    while (lpx > 10 && measure(a->f.m, label, strlen(label), lpx, true) > cta.w - 2 * pad)
+        lpx--;
+    int lw = measure(a->f.m, label, strlen(label), lpx, true);
+    int lh = line_height(lpx, true);
+    b = push_box(&a->f, BOX_TEXT,
+                 (LRect){cta.x + (cta.w - lw) / 2, cta.y + (cta.h - lh) / 2, lw + 1, lh});
+    if (b) {
+        b->text = label;
+        b->len = strlen(label);
+        b->px = lpx;
+        b->bold = true;
+        b->ink = INK_ACCENT_TEXT;
+    }
+}
+
+/* Text, bullets, steps and the sign-up slide: the body beside the picture,
+ * under the title. */
+static bool layout_body_slide(Attempt *a, LRect text, LRect img, bool allow_split)
+{
+    const Slide *s = a->s;
+    int body = a->body;
+    push_image(&a->f, s, img);
+    LRect cta = {0, 0, 0, 0};
+    int bottom = text.y + text.h;
+    if (s->kind == SLIDE_SIGNUP) {
+        cta = layout_cta_button(a->deck, a->w, a->h);
+        bottom = cta.y - body / 2;
+    }
+    int start = a->f.out->count;
+    int by = text.y;
+    if (s->text)
+        by = flow_text(&a->f, s->text, text.x, by, text.w, body, false, false, INK_TEXT);
+    if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS))
+        by = flow_items(&a->f, s, text.x, s->text ? by + body / 2 : by, text.w, body);
+    if (by > bottom)
+        return false;
+    /* Centre the body in the space it has, so short slides do not cling to
+     * the title. */
+    if (s->kind != SLIDE_SIGNUP)
+        shift_boxes(a->f.out, start, (bottom - by) / 3);
+    if (s->kind == SLIDE_SIGNUP && s->button)
+        push_cta_button(a, cta);
+    return attempt_ok(a, allow_split);
+}
+
 /* One attempt at a given scale; returns true if everything fits (without
  * splitting a word unless allow_split). */
 static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,
                       double scale, SlideLayout *out, bool allow_split)
 {
     LayoutSizes z = layout_sizes(deck, w, h);
-    int body = util_imax(8, (int)lround(z.body * scale));
-    int title = util_imax(8, (int)lround(z.title * scale));
-    int hero = util_imax(8, (int)lround(z.hero * scale));
+    Attempt a = {.deck = deck,
+                 .s = s,
+                 .w = w,
+                 .h = h,
+                 .body = util_imax(8, (int)lround(z.body * scale)),
+                 .title = util_imax(8, (int)lround(z.title * scale)),
+                 .hero = util_imax(8, (int)lround(z.hero * scale)),
+                 .c = layout_content(deck, w, h),
+                 .landscape = is_landscape(w, h),
+                 .f = {m, out, false}};
     out->count = 0;
     out->truncated = false;
-    out->body_px = body;
+    out->body_px = a.body;
     out->min_px = z.min_body;
-    Flow f = {m, out, false};
-    LRect c = layout_content(deck, w, h);
-    bool landscape = is_landscape(w, h);
-    bool has_image = s->image != NULL;
-
-    if (s->kind == SLIDE_TITLE) {
-        LRect text, img;
-        split_columns(c, landscape, has_image, &text, &img, 0);
-        push_image(&f, s, img);
-        /* The big title gives way first, down to a normal title's size, so
-         * that one long word does not shrink the whole slide. */
-        while (hero > title && widest_word(m, s->title, hero, true) > text.w)
-            hero = hero * 24 / 25;
-        int start = out->count;
-        int y = flow_text(&f, s->title, text.x, text.y, text.w, hero, true, true, INK_TEXT);
-        if (s->subtitle)
-            y = flow_text(&f, s->subtitle, text.x, y + body / 2, text.w, (int)lround(body * 1.1),
-                          false, false, INK_MUTED);
-        if (s->text)
-            y = flow_text(&f, s->text, text.x, y + body / 2, text.w, body, false, false, INK_TEXT);
-        int used = y - text.y;
-        if (used > text.h)
-            return false;
-        shift_boxes(out, start, (text.h - used) / 2);
-        return !out->truncated && (allow_split || !f.broke_word);
-    }
+    if (s->kind == SLIDE_TITLE)
+        return layout_title_slide(&a, allow_split);
 
     /* Title across the top, then the body below. */
-    int y = c.y;
+    int y = a.c.y;
     if (s->title)
-        y = flow_text(&f, s->title, c.x, y, c.w, title, true, true, INK_TEXT) + body / 2;
-    int title_h = y - c.y;
+        y = flow_text(&a.f, s->title, a.c.x, y, a.c.w, a.title, true, true, INK_TEXT) + a.body / 2;
     LRect text, img;
-    split_columns(c, landscape, has_image && s->kind != SLIDE_IMAGE, &text, &img, title_h);
+    split_columns(a.c, a.landscape, s->image != NULL && s->kind != SLIDE_IMAGE, &text, &img,
+                  y - a.c.y);
     if (text.h <= 0)
         return false;
-
-    if (s->kind == SLIDE_IMAGE) {
-        int cap_start = out->count;
-        int cy = flow_text(&f, s->caption ? s->caption : s->text, c.x, 0, c.w, body, false, false,
-                           INK_MUTED);
-        int cap_h = cy;
-        if (cap_h + body > text.h)
-            return false;
-        shift_boxes(out, cap_start, c.y + c.h - cap_h);
-        push_image(&f, s, (LRect){c.x, text.y, c.w, text.h - cap_h - body / 2});
-        return !out->truncated && (allow_split || !f.broke_word);
-    }
-
-    push_image(&f, s, img);
-    LRect cta = {0, 0, 0, 0};
-    int bottom = text.y + text.h;
-    if (s->kind == SLIDE_SIGNUP) {
-        cta = layout_cta_button(deck, w, h);
-        bottom = cta.y - body / 2;
-    }
-    int start = out->count;
-    int by = text.y;
-    if (s->text)
-        by = flow_text(&f, s->text, text.x, by, text.w, body, false, false, INK_TEXT);
-    if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS))
-        by = flow_items(&f, s, text.x, s->text ? by + body / 2 : by, text.w, body);
-    if (by > bottom)
-        return false;
-    /* Centre the body in the space it has, so short slides do not cling to
-     * the title. */
-    if (s->kind != SLIDE_SIGNUP)
-        shift_boxes(out, start, (bottom - by) / 3);
-
-    if (s->kind == SLIDE_SIGNUP && s->button) {
-        Box *b = push_box(&f, BOX_BUTTON, cta);
-        if (b)
-            b->ink = INK_ACCENT;
-        int lpx = body;
-        int pad = cta.h / 4;
-        while (lpx > 10 && measure(m, s->button, strlen(s->button), lpx, true) > cta.w - 2 * pad)
-            lpx--;
-        int lw = measure(m, s->button, strlen(s->button), lpx, true);
-        int lh = line_height(lpx, true);
-        b = push_box(&f, BOX_TEXT,
-                     (LRect){cta.x + (cta.w - lw) / 2, cta.y + (cta.h - lh) / 2, lw + 1, lh});
-        if (b) {
-            b->text = s->button;
-            b->len = strlen(s->button);
-            b->px = lpx;
-            b->bold = true;
-            b->ink = INK_ACCENT_TEXT;
-        }
-    }
-    return !out->truncated && (allow_split || !f.broke_word);
+    if (s->kind == SLIDE_IMAGE)
+        return layout_image_slide(&a, text, allow_split);
+    return layout_body_slide(&a, text, img, allow_split);
 }
 
 void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,

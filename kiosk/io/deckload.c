@@ -8,15 +8,22 @@
 #include "ytree.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* A deck for ytree: the limits in deck.h; the format nests five deep (the
+ * root, signup:, fields:, a field, its choices:). */
+static const YFormat deck_format = {.what = "deck",
+                                    .root_hint = "a mapping with a 'slides:' list",
+                                    .text_hint = ": split it over two slides",
+                                    .max_depth = DECK_MAX_DEPTH,
+                                    .depth_needed = 5,
+                                    .max_nodes = DECK_MAX_NODES,
+                                    .max_text = DECK_MAX_TEXT_BYTES};
 
 static int hexval(char ch)
 {
@@ -73,10 +80,14 @@ static bool file_readable(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
-/* Looks a referenced file up next to the deck, then in the data directory.
- * Returns the path to use (a placeholder is drawn when missing). */
-static const char *get_path(YCtx *c, const YNode *map, const char *key, const char *what,
-                            bool *missing)
+/* A file the deck uses (an image, a font), which must exist now: looked up
+ * next to the deck, then in the data directory. A missing one is a soft
+ * error (*missing set): the kiosk draws a placeholder or keeps the bundled
+ * font. Returns the path found, or the value as written when missing.
+ * Compare settings.c's get_absolute_path(), for paths that may not exist
+ * yet. */
+static const char *get_existing_file(YCtx *c, const YNode *map, const char *key, const char *what,
+                                     bool *missing)
 {
     const char *rel = yt_text(c, map, key, false, "");
     if (!rel)
@@ -221,11 +232,11 @@ static void load_theme(YCtx *c, Deck *d, const YNode *root)
     /* A missing font is reported and the bundled one (NULL) kept: the
      * renderer cannot open an unresolved relative path. */
     bool missing = false;
-    const char *f = get_path(c, t, "font", "font", &missing);
+    const char *f = get_existing_file(c, t, "font", "font", &missing);
     if (f && !missing)
         d->theme.font = f;
     missing = false;
-    f = get_path(c, t, "bold_font", "font", &missing);
+    f = get_existing_file(c, t, "bold_font", "font", &missing);
     if (f && !missing)
         d->theme.bold_font = f;
     double pct;
@@ -295,6 +306,61 @@ static bool valid_id(const char *s)
     return true;
 }
 
+static const char *const field_types[] = {"text", "email", "phone", "choice", NULL};
+
+/* One sign-up field from the mapping m into f; prev holds the n fields
+ * kept so far (ids must differ). Returns whether f is kept. */
+static bool load_field(YCtx *c, const YNode *m, DeckField *f, const DeckField *prev, size_t n)
+{
+    static const char *const keys[] = {"id",      "label",   "type", "required",
+                                       "contact", "choices", NULL};
+    yt_check_keys(c, m, keys, "a sign-up field");
+    f->id = yt_text(c, m, "id", true, "a sign-up field");
+    f->label = yt_text(c, m, "label", true, "a sign-up field");
+    f->type = (DeckFieldType)yt_enum(c, m, "type", field_types, FIELD_TEXT);
+    f->contact = f->type == FIELD_EMAIL || f->type == FIELD_PHONE;
+    yt_bool(c, m, "required", &f->required);
+    yt_bool(c, m, "contact", &f->contact);
+    if (!f->id || !f->label)
+        return false;
+    const YNode *idn = yt_get(m, "id");
+    if (!valid_id(f->id)) {
+        yt_err(c, idn,
+               "field id '%s' is not a simple name (expected lowercase letters, "
+               "digits and '_', like 'phone')",
+               f->id);
+        return false;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (strcmp(prev[j].id, f->id) == 0) {
+            yt_err(c, idn,
+                   "field id '%s' is used twice (expected each id once: it names a "
+                   "column of the sign-up file)",
+                   f->id);
+            return false;
+        }
+    const YNode *ch = yt_seq(c, m, "choices");
+    if (f->type == FIELD_CHOICE) {
+        if (!ch || ch->n < 2) {
+            yt_err(c, ch ? ch : m,
+                   "choice field '%s' needs at least 2 'choices' (expected a "
+                   "list of 2 to %d options)",
+                   f->id, DECK_MAX_CHOICES);
+            return false;
+        }
+        f->choices = yt_text_list(c, ch, DECK_MAX_CHOICES, "choices", &f->choice_count);
+    } else if (ch) {
+        yt_warn(c, ch, "'choices' is ignored on a %s field (expected only on type: choice)",
+                field_types[f->type]);
+    }
+    if (f->required && f->contact)
+        yt_warn(c, m,
+                "field '%s' is both required and a contact field; 'contact' already "
+                "asks for at least one of the contact fields",
+                f->id);
+    return true;
+}
+
 static void load_fields(YCtx *c, Deck *d, const YNode *seq)
 {
     if (seq->n == 0) {
@@ -310,9 +376,6 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
     if (!fields)
         return;
     size_t n = 0;
-    static const char *const keys[] = {"id",      "label",   "type", "required",
-                                       "contact", "choices", NULL};
-    static const char *const types[] = {"text", "email", "phone", "choice", NULL};
     for (size_t i = 0; i < seq->n; i++) {
         const YNode *m = seq->kids[i];
         if (m->type != YN_MAP) {
@@ -322,54 +385,8 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
                    yt_describe(m));
             continue;
         }
-        yt_check_keys(c, m, keys, "a sign-up field");
-        DeckField *f = &fields[n];
-        f->id = yt_text(c, m, "id", true, "a sign-up field");
-        f->label = yt_text(c, m, "label", true, "a sign-up field");
-        f->type = (DeckFieldType)yt_enum(c, m, "type", types, FIELD_TEXT);
-        f->contact = f->type == FIELD_EMAIL || f->type == FIELD_PHONE;
-        yt_bool(c, m, "required", &f->required);
-        yt_bool(c, m, "contact", &f->contact);
-        if (!f->id || !f->label)
-            continue;
-        const YNode *idn = yt_get(m, "id");
-        if (!valid_id(f->id)) {
-            yt_err(c, idn,
-                   "field id '%s' is not a simple name (expected lowercase letters, "
-                   "digits and '_', like 'phone')",
-                   f->id);
-            continue;
-        }
-        bool dup = false;
-        for (size_t j = 0; j < n; j++)
-            dup = dup || strcmp(fields[j].id, f->id) == 0;
-        if (dup) {
-            yt_err(c, idn,
-                   "field id '%s' is used twice (expected each id once: it names a "
-                   "column of the sign-up file)",
-                   f->id);
-            continue;
-        }
-        const YNode *ch = yt_seq(c, m, "choices");
-        if (f->type == FIELD_CHOICE) {
-            if (!ch || ch->n < 2) {
-                yt_err(c, ch ? ch : m,
-                       "choice field '%s' needs at least 2 'choices' (expected a "
-                       "list of 2 to %d options)",
-                       f->id, DECK_MAX_CHOICES);
-                continue;
-            }
-            f->choices = yt_text_list(c, ch, DECK_MAX_CHOICES, "choices", &f->choice_count);
-        } else if (ch) {
-            yt_warn(c, ch, "'choices' is ignored on a %s field (expected only on type: choice)",
-                    types[f->type]);
-        }
-        if (f->required && f->contact)
-            yt_warn(c, m,
-                    "field '%s' is both required and a contact field; 'contact' already "
-                    "asks for at least one of the contact fields",
-                    f->id);
-        n++;
+        if (load_field(c, m, &fields[n], fields, n))
+            n++;
     }
     d->fields = fields;
     d->field_count = n;
@@ -463,36 +480,9 @@ static const char *slugify(Arena *a, const char *title, size_t index)
     return arena_strdup(a, buf);
 }
 
-static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
+/* Warns about keys the slide's layout does not show. */
+static void warn_unshown(YCtx *c, const YNode *m, const Slide *s)
 {
-    static const char *const keys[] = {"layout", "name",    "title",  "subtitle", "text", "items",
-                                       "image",  "caption", "button", "duration", NULL};
-    size_t errors_before = diag_count(c->diags, DIAG_ERROR);
-    yt_check_keys(c, m, keys, "a slide");
-    s->line = m->line;
-    s->col = m->col;
-    s->title = yt_text(c, m, "title", false, "");
-    s->subtitle = yt_text(c, m, "subtitle", false, "");
-    s->text = yt_text(c, m, "text", false, "");
-    s->caption = yt_text(c, m, "caption", false, "");
-    s->button = yt_text(c, m, "button", false, "");
-    const YNode *items = yt_seq(c, m, "items");
-    s->items = yt_text_list(c, items, DECK_MAX_ITEMS, "items", &s->item_count);
-    s->image = get_path(c, m, "image", "image", &s->image_missing);
-
-    /* The layout can be left out: it follows from what the slide has. An
-     * 'items' that is not a list (already reported) still means bullets. */
-    const YNode *items_v = yt_get(m, "items");
-    bool has_items = items_v && !yt_is_null(items_v);
-    SlideKind inferred = has_items                              ? SLIDE_BULLETS
-                         : (s->image && !s->text && s->caption) ? SLIDE_IMAGE
-                                                                : SLIDE_TEXT;
-    s->kind = (SlideKind)yt_enum(c, m, "layout", deck_slide_kinds, (int)inferred);
-    const char *name = yt_text(c, m, "name", false, "");
-    s->name = slugify(c->arena, name ? name : s->title, index);
-    if (!s->button && s->kind == SLIDE_SIGNUP)
-        s->button = d->texts.signup_button;
-
     const char *kind = deck_slide_kinds[s->kind];
     struct {
         const char *key;
@@ -513,20 +503,12 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
                     : strcmp(extras[i].key, "caption") == 0 ? "image"
                                                             : "signup");
     }
-    if ((s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS) && !has_items)
-        yt_err(c, m, "a %s slide has no 'items' (expected a list of %s)", kind,
-               s->kind == SLIDE_STEPS ? "steps" : "bullets");
-    if (items && items->n == 0)
-        yt_err(c, items,
-               "'items' is empty (expected at least one entry, each on its own line "
-               "starting with '- ')");
-    if (s->kind == SLIDE_IMAGE && !s->image && !yt_get(m, "image"))
-        yt_err(c, m, "an image slide has no 'image' (expected 'image: images/name.svg')");
-    /* Not after an error in this slide: a misspelt 'titel' already says why. */
-    if (!s->title && !s->text && !s->item_count && !yt_get(m, "image") && !s->subtitle &&
-        diag_count(c->diags, DIAG_ERROR) == errors_before)
-        yt_warn(c, m, "this slide has nothing to show (expected at least a title or text)");
+}
 
+/* How long the slide shows: the reading time of its words, or its
+ * 'duration', with a warning when that is too short to read them. */
+static void set_duration(YCtx *c, const YNode *m, Slide *s)
+{
     size_t words = count_words(s->title) + count_words(s->subtitle) + count_words(s->text) +
                    count_words(s->caption);
     for (size_t i = 0; i < s->item_count; i++)
@@ -543,6 +525,53 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
                     "are needed to read them)",
                     secs, words, (reading + 999) / 1000);
     }
+}
+
+static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
+{
+    static const char *const keys[] = {"layout", "name",    "title",  "subtitle", "text", "items",
+                                       "image",  "caption", "button", "duration", NULL};
+    size_t errors_before = diag_count(c->diags, DIAG_ERROR);
+    yt_check_keys(c, m, keys, "a slide");
+    s->line = m->line;
+    s->col = m->col;
+    s->title = yt_text(c, m, "title", false, "");
+    s->subtitle = yt_text(c, m, "subtitle", false, "");
+    s->text = yt_text(c, m, "text", false, "");
+    s->caption = yt_text(c, m, "caption", false, "");
+    s->button = yt_text(c, m, "button", false, "");
+    const YNode *items = yt_seq(c, m, "items");
+    s->items = yt_text_list(c, items, DECK_MAX_ITEMS, "items", &s->item_count);
+    s->image = get_existing_file(c, m, "image", "image", &s->image_missing);
+
+    /* The layout can be left out: it follows from what the slide has. An
+     * 'items' that is not a list (already reported) still means bullets. */
+    const YNode *items_v = yt_get(m, "items");
+    bool has_items = items_v && !yt_is_null(items_v);
+    SlideKind inferred = has_items                              ? SLIDE_BULLETS
+                         : (s->image && !s->text && s->caption) ? SLIDE_IMAGE
+                                                                : SLIDE_TEXT;
+    s->kind = (SlideKind)yt_enum(c, m, "layout", deck_slide_kinds, (int)inferred);
+    const char *name = yt_text(c, m, "name", false, "");
+    s->name = slugify(c->arena, name ? name : s->title, index);
+    if (!s->button && s->kind == SLIDE_SIGNUP)
+        s->button = d->texts.signup_button;
+
+    warn_unshown(c, m, s);
+    if ((s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS) && !has_items)
+        yt_err(c, m, "a %s slide has no 'items' (expected a list of %s)", deck_slide_kinds[s->kind],
+               s->kind == SLIDE_STEPS ? "steps" : "bullets");
+    if (items && items->n == 0)
+        yt_err(c, items,
+               "'items' is empty (expected at least one entry, each on its own line "
+               "starting with '- ')");
+    if (s->kind == SLIDE_IMAGE && !s->image && !yt_get(m, "image"))
+        yt_err(c, m, "an image slide has no 'image' (expected 'image: images/name.svg')");
+    /* Not after an error in this slide: a misspelt 'titel' already says why. */
+    if (!s->title && !s->text && !s->item_count && !yt_get(m, "image") && !s->subtitle &&
+        diag_count(c->diags, DIAG_ERROR) == errors_before)
+        yt_warn(c, m, "this slide has nothing to show (expected at least a title or text)");
+    set_duration(c, m, s);
 }
 
 static void load_slides(YCtx *c, Deck *d, const YNode *root)
@@ -662,16 +691,8 @@ static Deck *load_root(YCtx *c, const YNode *root)
 Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
                        DiagList *diags)
 {
-    YCtx c = {.diags = diags,
-              .file = name,
-              .data_dir = opts ? opts->data_dir : NULL,
-              .what = "deck",
-              .root_hint = "a mapping with a 'slides:' list",
-              .text_hint = ": split it over two slides",
-              .max_depth = DECK_MAX_DEPTH,
-              .depth_needed = 5,
-              .max_nodes = DECK_MAX_NODES,
-              .max_text = DECK_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&deck_format, name, diags);
+    c.data_dir = opts ? opts->data_dir : NULL;
     Deck *d = NULL;
     if (yt_begin(&c, len, DECK_MAX_BYTES) != 0)
         goto done;

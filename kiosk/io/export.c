@@ -14,12 +14,10 @@
 #include "fsx.h"
 
 #include "csv.h"
-#include "store.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +36,6 @@
 #define EXPORT_NAME_PART_MAX_CHARS 64
 
 static const char EXPORT_NO_DRIVE[] = "No USB stick found: plug one in and wait a few seconds";
-
-/* ---- messages ---------------------------------------------------------- */
 
 /* ---- finding the stick ------------------------------------------------- */
 
@@ -247,13 +243,46 @@ static int is_under(const char *dir, const char *root)
     return strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
+/* How good a drive the mount m is, or -1 when it is none: below one of
+ * roots, a block device, not on the OS's disk (rootdev, or rootdisk when
+ * known), not one sysfs calls fixed. */
+static int drive_score(const Mount *m, const char *sysfs_root, const char *const *roots,
+                       size_t nroots, const char *rootdev, const char *rootdisk)
+{
+    char disk[256];
+    int under = 0;
+    for (size_t r = 0; r < nroots && !under; r++)
+        under = roots && roots[r] && roots[r][0] && is_under(m->dir, roots[r]);
+    if (!under)
+        return -1;
+    /* Only block devices are drives: tmpfs, network shares and the like
+     * under /media are not something staff can carry away. One we cannot
+     * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
+     * of an unknown kind. */
+    if (strncmp(m->dev, "/dev/", 5) != 0)
+        return -1;
+    if (disk_of(m->dev, sysfs_root, disk, sizeof disk) != 0)
+        disk[0] = '\0';
+    /* The OS's own disk: its other partitions (/boot/firmware) must
+     * never receive personal data meant for a stick. */
+    if ((rootdev && strcmp(m->dev, rootdev) == 0) || (rootdisk[0] && strcmp(disk, rootdisk) == 0))
+        return -1;
+    int cls = disk[0] ? classify(sysfs_root, disk) : CLASS_UNKNOWN;
+    if (cls == CLASS_FIXED)
+        return -1;
+    /* USB beats unknown; then a writable mount beats a read-only one
+     * (a stick with its lock switch on is still reported by
+     * export_copy() if it is the only one); then table order. */
+    return cls * 2 + !m->ro;
+}
+
 int export_find_drive(const char *mounts_path, const char *sysfs_root, const char *const *roots,
                       size_t nroots, char *out, size_t cap, char *err, size_t errlen)
 {
     Mount *m = NULL;
     size_t n = 0, best = 0;
     int best_score = -1;
-    char rootdisk[256] = "", disk[256];
+    char rootdisk[256] = "";
     const char *rootdev = NULL;
     if (err && errlen)
         err[0] = '\0';
@@ -272,31 +301,7 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
     if (rootdev && disk_of(rootdev, sysfs_root, rootdisk, sizeof rootdisk) != 0)
         rootdisk[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        int under = 0;
-        for (size_t r = 0; r < nroots && !under; r++)
-            under = roots && roots[r] && roots[r][0] && is_under(m[i].dir, roots[r]);
-        if (!under)
-            continue;
-        /* Only block devices are drives: tmpfs, network shares and the like
-         * under /media are not something staff can carry away. One we cannot
-         * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
-         * of an unknown kind. */
-        if (strncmp(m[i].dev, "/dev/", 5) != 0)
-            continue;
-        if (disk_of(m[i].dev, sysfs_root, disk, sizeof disk) != 0)
-            disk[0] = '\0';
-        /* The OS's own disk: its other partitions (/boot/firmware) must
-         * never receive personal data meant for a stick. */
-        if ((rootdev && strcmp(m[i].dev, rootdev) == 0) ||
-            (rootdisk[0] && strcmp(disk, rootdisk) == 0))
-            continue;
-        int cls = disk[0] ? classify(sysfs_root, disk) : CLASS_UNKNOWN;
-        if (cls == CLASS_FIXED)
-            continue;
-        /* USB beats unknown; then a writable mount beats a read-only one
-         * (a stick with its lock switch on is still reported by
-         * export_copy() if it is the only one); then table order. */
-        int score = cls * 2 + !m[i].ro;
+        int score = drive_score(&m[i], sysfs_root, roots, nroots, rootdev, rootdisk);
         if (score > best_score) {
             best_score = score;
             best = i;
@@ -410,15 +415,198 @@ static char *export_base_name(const char *src, const char *kiosk_id, time_t now)
     return base;
 }
 
+/* The folder first: "stick removed" is the commonest failure, and saying
+ * so beats any message about the file. */
+static int check_folder(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            util_format(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)",
+                        dir);
+        else
+            util_format(err, errlen, "Cannot export: %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        util_format(err, errlen, "Cannot export: %s is not a folder", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads src whole; *len is where its complete rows end, *got how much was
+ * read. Returns the buffer (the caller wipes and frees *got bytes), or NULL
+ * with err set.
+ *
+ * No flock here: the store holds LOCK_EX on its own open file description
+ * in this same process, and flock() locks conflict between descriptions
+ * even within one process, so LOCK_SH would block the event loop. The store
+ * writes each row with one write(), so what we read is complete rows plus
+ * at most part of one; csv_scan_complete() tells us where the complete ones
+ * end. */
+static char *read_complete_rows(const char *src, size_t *got, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    char *buf = NULL;
+    *got = *len = 0;
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        if (errno == ENOENT)
+            util_format(err, errlen,
+                        "Nothing to export yet: there are no sign-ups (%s does not exist)", src);
+        else
+            util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+        return NULL;
+    }
+    /* Refuse rather than cut: a copy missing its last rows would look
+     * complete to whoever opens it. (The store sets such a file aside at its
+     * next start, so this can only happen to a file that grew past the limit
+     * while the kiosk ran: decades of sign-ups, or something else writing.) */
+    if (fstat(in, &st) != 0)
+        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+    else if (st.st_size < 0 || (unsigned long long)st.st_size > EXPORT_MAX_BYTES)
+        util_format(err, errlen,
+                    "Cannot export: %s is larger than %zu MiB; copy it off the kiosk by hand", src,
+                    EXPORT_MAX_BYTES / (1024 * 1024));
+    else if (!(buf = fsx_pread_all(in, (size_t)st.st_size, got)))
+        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
+    close(in);
+    if (buf) {
+        *len = csv_scan_complete(buf, *got);
+        if (*len == 0) {
+            util_format(err, errlen, "Nothing to export yet: %s has no complete rows", src);
+            util_wipe(buf, *got);
+            free(buf);
+            buf = NULL;
+        }
+    }
+    return buf;
+}
+
+/* Checked before writing so a full stick is said plainly and leaves no
+ * half-written file behind; ENOSPC while writing is still handled, as
+ * statvfs() on FAT is only an estimate. */
+static int check_room(const char *dir, unsigned long long need, char *err, size_t errlen)
+{
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0)
+        return 0;
+    unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+    if (avail < need) {
+        util_format(err, errlen,
+                    "Cannot export: the USB stick is full (needs %llu KB, has %llu KB free)",
+                    (need + 1023) / 1024, avail / 1024);
+        return -1;
+    }
+    return 0;
+}
+
+/* Where one export goes: "<dir>/<base>[-<k>].csv", tried from k = 1 up. */
+typedef struct {
+    const char *dir;
+    char *base, *final; /* final has cap bytes */
+    size_t cap;
+    int k;
+    unsigned long long need; /* for messages about a full stick */
+} Dest;
+
+/* Creates the temporary, named after the first free final name (which is
+ * left in d->final) and created with O_EXCL, so two exports never share
+ * it; 0600 because this is personal data (on FAT the mount options decide,
+ * which is why it is only asked for, not checked). */
+static int create_tmp(FsxTmp *t, Dest *d, char *err, size_t errlen)
+{
+    size_t tcap = d->cap + 4;
+    char *tmp = malloc(tcap);
+    int rc = -1;
+    if (!tmp) {
+        util_format(err, errlen, "Cannot export: out of memory");
+        return -1;
+    }
+    for (; d->k <= EXPORT_SUFFIX_MAX; d->k++) {
+        int taken = candidate(d->final, d->cap, d->dir, d->base, d->k);
+        if (taken < 0) {
+            say_write_error(err, errlen, errno, d->dir, d->need);
+            break;
+        }
+        if (taken)
+            continue;
+        snprintf(tmp, tcap, "%s.tmp", d->final);
+        if (fsx_tmp_create(t, tmp, 0600) == 0) {
+            rc = 0;
+            break;
+        }
+        if (errno != EEXIST) {
+            say_write_error(err, errlen, errno, d->dir, d->need);
+            break;
+        }
+    }
+    if (rc != 0 && d->k > EXPORT_SUFFIX_MAX)
+        util_format(err, errlen, "Cannot export: %s already holds %d exports from this second",
+                    d->dir, EXPORT_SUFFIX_MAX);
+    free(tmp);
+    return rc;
+}
+
+/* rename() replaces an existing file, so look again just before: another
+ * export may have taken the name meanwhile, and then the next free one is
+ * used. The window between lstat() and rename() is open only to other
+ * programs writing this exact name; link() would close it, but FAT (what
+ * sticks use) has no hard links. */
+static int recheck_final(Dest *d, char *err, size_t errlen)
+{
+    for (;; d->k++) {
+        int taken = -1;
+        errno = EEXIST;
+        if (d->k <= EXPORT_SUFFIX_MAX)
+            taken = candidate(d->final, d->cap, d->dir, d->base, d->k);
+        if (taken < 0) {
+            say_write_error(err, errlen, errno, d->dir, d->need);
+            return -1;
+        }
+        if (!taken)
+            return 0;
+    }
+}
+
+/* Writes len bytes of buf to a new file in d->dir (fsx's atomic replace,
+ * to a name nothing holds), the name it got in d->final. */
+static int write_copy(Dest *d, const char *buf, size_t len, char *err, size_t errlen)
+{
+    FsxTmp t = FSX_TMP_INIT;
+    int rc = -1;
+    if (create_tmp(&t, d, err, errlen) != 0)
+        goto done;
+    if (fsx_tmp_finish(&t, buf, len) != 0) {
+        say_write_error(err, errlen, errno, d->dir, d->need);
+        goto done;
+    }
+    if (recheck_final(d, err, errlen) != 0)
+        goto done;
+    int step = fsx_tmp_commit(&t, d->final);
+    if (step == FSX_STEP_SYNC_DIR)
+        util_format(
+            err, errlen,
+            "The copy %s was written but the USB stick did not confirm it (%s); export again "
+            "before removing the stick",
+            d->final, strerror(errno));
+    else if (step != 0)
+        say_write_error(err, errlen, errno, d->dir, d->need);
+    rc = step == 0 ? 0 : -1;
+done:
+    /* A half-written copy of personal data on a stick helps nobody. */
+    fsx_tmp_discard(&t);
+    return rc;
+}
+
 int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t now, char *dest,
                 size_t destcap, char *err, size_t errlen)
 {
-    int rc = -1, in = -1, out = -1, k = 1, made_tmp = 0, c;
-    char *buf = NULL, *base = NULL, *final = NULL, *tmp = NULL;
-    size_t got = 0, len = 0, cap = 0;
-    unsigned long long need = 0;
-    struct stat st;
-    struct statvfs vfs;
+    int rc = -1;
+    char *buf = NULL;
+    size_t got = 0, len = 0;
+    Dest d = {.dir = dir, .k = 1};
 
     if (dest && destcap)
         dest[0] = '\0';
@@ -428,178 +616,30 @@ int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t n
         util_format(err, errlen, "Cannot export: no sign-ups file or no USB stick given");
         return -1;
     }
-
-    /* The folder first: "stick removed" is the commonest failure, and
-     * saying so beats any message about the file. */
-    if (stat(dir, &st) != 0) {
-        if (errno == ENOENT)
-            util_format(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)",
-                        dir);
-        else
-            util_format(err, errlen, "Cannot export: %s: %s", dir, strerror(errno));
+    if (check_folder(dir, err, errlen) != 0)
+        return -1;
+    buf = read_complete_rows(src, &got, &len, err, errlen);
+    if (!buf)
+        return -1;
+    d.need = (unsigned long long)len + EXPORT_SLACK_BYTES;
+    if (check_room(dir, d.need, err, errlen) != 0)
         goto done;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        util_format(err, errlen, "Cannot export: %s is not a folder", dir);
-        goto done;
-    }
-
-    /* No flock here: the store holds LOCK_EX on its own open file
-     * description in this same process, and flock() locks conflict between
-     * descriptions even within one process, so LOCK_SH would block the
-     * event loop. The store writes each row with one write(), so what we
-     * read is complete rows plus at most part of one; csv_scan_complete()
-     * tells us where the complete ones end. */
-    in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        if (errno == ENOENT)
-            util_format(err, errlen,
-                        "Nothing to export yet: there are no sign-ups (%s does not exist)", src);
-        else
-            util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
-        goto done;
-    }
-    if (fstat(in, &st) != 0) {
-        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
-        goto done;
-    }
-    /* Refuse rather than cut: a copy missing its last rows would look
-     * complete to whoever opens it. (The store sets such a file aside at its
-     * next start, so this can only happen to a file that grew past the limit
-     * while the kiosk ran: decades of sign-ups, or something else writing.) */
-    if (st.st_size < 0 || (unsigned long long)st.st_size > EXPORT_MAX_BYTES) {
-        util_format(err, errlen,
-                    "Cannot export: %s is larger than %zu MiB; copy it off the kiosk by hand", src,
-                    EXPORT_MAX_BYTES / (1024 * 1024));
-        goto done;
-    }
-    buf = fsx_pread_all(in, (size_t)st.st_size, &got);
-    if (!buf) {
-        util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
-        goto done;
-    }
-    close(in);
-    in = -1;
-    len = csv_scan_complete(buf, got);
-    if (len == 0) {
-        util_format(err, errlen, "Nothing to export yet: %s has no complete rows", src);
-        goto done;
-    }
-
-    /* Checked before writing so a full stick is said plainly and leaves no
-     * half-written file behind; ENOSPC while writing is still handled, as
-     * statvfs() on FAT is only an estimate. */
-    need = (unsigned long long)len + EXPORT_SLACK_BYTES;
-    if (statvfs(dir, &vfs) == 0) {
-        unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
-        if (avail < need) {
-            util_format(err, errlen,
-                        "Cannot export: the USB stick is full (needs %llu KB, has %llu KB free)",
-                        (need + 1023) / 1024, avail / 1024);
-            goto done;
-        }
-    }
-
-    base = export_base_name(src, kiosk_id, now);
-    cap = strlen(dir) + (base ? strlen(base) : 0) + 32;
-    final = malloc(cap);
-    tmp = malloc(cap + 4);
-    if (!base || !final || !tmp) {
+    d.base = export_base_name(src, kiosk_id, now);
+    d.cap = strlen(dir) + (d.base ? strlen(d.base) : 0) + 32;
+    d.final = malloc(d.cap);
+    if (!d.base || !d.final) {
         util_format(err, errlen, "Cannot export: out of memory");
         goto done;
     }
-
-    /* The temp file is named after the first free final name and created
-     * with O_EXCL, so two exports never share it; 0600 because this is
-     * personal data (on FAT the mount options decide, which is why it is
-     * only asked for, not checked). */
-    for (; k <= EXPORT_SUFFIX_MAX; k++) {
-        int taken = candidate(final, cap, dir, base, k);
-        if (taken < 0) {
-            say_write_error(err, errlen, errno, dir, need);
-            goto done;
-        }
-        if (taken)
-            continue;
-        snprintf(tmp, cap + 4, "%s.tmp", final);
-        out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (out >= 0)
-            break;
-        if (errno != EEXIST) {
-            say_write_error(err, errlen, errno, dir, need);
-            goto done;
-        }
-    }
-    if (out < 0) {
-        util_format(err, errlen, "Cannot export: %s already holds %d exports from this second", dir,
-                    EXPORT_SUFFIX_MAX);
+    if (write_copy(&d, buf, len, err, errlen) != 0)
         goto done;
-    }
-    made_tmp = 1;
-
-    /* fsync before rename: otherwise a stick pulled out after "Saved" can
-     * hold the new name over missing data. close() is checked because some
-     * filesystems report a failed write-back only there. */
-    if (fsx_write_all(out, buf, len) != 0 || fsync(out) != 0) {
-        say_write_error(err, errlen, errno, dir, need);
-        goto done;
-    }
-    c = close(out);
-    out = -1;
-    if (c != 0) {
-        say_write_error(err, errlen, errno, dir, need);
-        goto done;
-    }
-
-    /* rename() replaces an existing file, so look again just before:
-     * another export may have taken the name meanwhile. The window between
-     * lstat() and rename() is open only to other programs writing this
-     * exact name; link() would close it, but FAT (what sticks use) has no
-     * hard links. */
-    for (;; k++) {
-        int taken = -1;
-        errno = EEXIST;
-        if (k <= EXPORT_SUFFIX_MAX)
-            taken = candidate(final, cap, dir, base, k);
-        if (taken < 0) {
-            say_write_error(err, errlen, errno, dir, need);
-            goto done;
-        }
-        if (!taken)
-            break;
-    }
-    if (rename(tmp, final) != 0) {
-        say_write_error(err, errlen, errno, dir, need);
-        goto done;
-    }
-    made_tmp = 0;
-    /* The new name lives in the folder: sync it too, or a power cut or a
-     * pulled stick can lose the whole file despite the data being there. */
-    if (fsx_fsync_dir(dir) != 0) {
-        util_format(
-            err, errlen,
-            "The copy %s was written but the USB stick did not confirm it (%s); export again "
-            "before removing the stick",
-            final, strerror(errno));
-        goto done;
-    }
     if (dest && destcap)
-        snprintf(dest, destcap, "%s", final);
+        snprintf(dest, destcap, "%s", d.final);
     rc = 0;
 done:
-    if (out >= 0)
-        close(out);
-    if (in >= 0)
-        close(in);
-    /* A half-written copy of personal data on a stick helps nobody. */
-    if (made_tmp)
-        unlink(tmp);
-    if (buf) {
-        util_wipe(buf, got);
-        free(buf);
-    }
-    free(base);
-    free(final);
-    free(tmp);
+    util_wipe(buf, got);
+    free(buf);
+    free(d.base);
+    free(d.final);
     return rc;
 }

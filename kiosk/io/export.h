@@ -63,13 +63,14 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
  * name is taken, "-2", "-3"... are added before ".csv": never overwritten.
  *
  * Only the complete rows are copied: the longest prefix that
- * store_scan_complete() accepts, so a row being appended at that instant is
+ * csv_scan_complete() accepts, so a row being appended at that instant is
  * left for the next export instead of being cut in half. (No flock: the
  * store holds LOCK_EX on its own open file description in this process, and
  * a LOCK_SH from a second open() would block against it.)
  *
  * The copy is written to "<final name>.tmp", created 0600 with O_EXCL,
- * fsync'ed, renamed to the final name and the folder fsync'ed. Free space is
+ * fsync'ed, renamed to the final name (the next free one if something took
+ * that meanwhile) and the folder fsync'ed. Free space is
  * checked with statvfs() before writing. On failure the temp file is
  * removed.
  *
@@ -77,7 +78,7 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
  * @p destcap is too small), or -1 with a sentence naming the cause in
  * @p err: no sign-ups file yet, the folder is missing (stick removed) or is
  * not a folder, the stick is read-only, "the USB stick is full (needs N KB,
- * M KB free)", the file is over EXPORT_MAX_BYTES, or an errno text.
+ * has M KB free)", the file is over EXPORT_MAX_BYTES, or an errno text.
  */
 int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t now, char *dest,
                 size_t destcap, char *err, size_t errlen);

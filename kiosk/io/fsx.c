@@ -118,3 +118,112 @@ char *fsx_pread_all(int fd, size_t size, size_t *got)
     *got = n;
     return buf;
 }
+
+/* ---- atomic replace ------------------------------------------------------ */
+
+static void tmp_clear(FsxTmp *t)
+{
+    t->fd = -1;
+    t->name = NULL;
+    t->committed = false;
+}
+
+/* Both creators: a temporary nobody else has, under name (unique: a fresh
+ * name from the template, as mkstemp makes it). */
+static int tmp_create(FsxTmp *t, const char *name, bool unique, mode_t mode)
+{
+    tmp_clear(t);
+    char *copy = strdup(name);
+    if (!copy) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int fd = unique ? mkstemp(copy) : open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) {
+        int e = errno;
+        free(copy);
+        errno = e;
+        return -1;
+    }
+    t->fd = fd;
+    t->name = copy;
+    return 0;
+}
+
+int fsx_tmp_create(FsxTmp *t, const char *name, mode_t mode)
+{
+    return tmp_create(t, name, false, mode);
+}
+
+int fsx_tmp_create_unique(FsxTmp *t, const char *templ)
+{
+    return tmp_create(t, templ, true, 0600);
+}
+
+int fsx_tmp_finish(FsxTmp *t, const void *data, size_t len)
+{
+    if (fsx_write_all(t->fd, data, len) != 0)
+        return FSX_STEP_WRITE;
+    /* The data must be on disk before the rename gives it the final name:
+     * otherwise a power cut (or a stick pulled out) soon after can leave
+     * the final name over missing data, as the rename may reach the disk
+     * before the contents (ext4's delayed allocation, FAT). */
+    if (fsync(t->fd) != 0)
+        return FSX_STEP_FSYNC;
+    /* close() is checked because some file systems report a failed
+     * write-back only there. */
+    int fd = t->fd;
+    t->fd = -1;
+    if (close(fd) != 0)
+        return FSX_STEP_CLOSE;
+    return 0;
+}
+
+int fsx_tmp_commit(FsxTmp *t, const char *path)
+{
+    char *dir = fsx_dir_of(path);
+    if (!dir) {
+        errno = ENOMEM;
+        return FSX_STEP_RENAME;
+    }
+    int rc = 0;
+    if (rename(t->name, path) != 0) {
+        rc = FSX_STEP_RENAME;
+    } else {
+        t->committed = true;
+        /* The rename is an entry in the directory: it survives a power cut
+         * only once the directory is on disk too. */
+        if (fsx_fsync_dir(dir) != 0)
+            rc = FSX_STEP_SYNC_DIR;
+    }
+    int e = errno;
+    free(dir);
+    errno = e;
+    return rc;
+}
+
+void fsx_tmp_discard(FsxTmp *t)
+{
+    int e = errno;
+    if (t->fd >= 0)
+        close(t->fd);
+    /* Half-written, or never renamed: it holds nothing the real file needs. */
+    if (t->name && !t->committed)
+        (void)unlink(t->name);
+    free(t->name);
+    tmp_clear(t);
+    errno = e;
+}
+
+int fsx_replace(const char *path, const char *tmp, const void *data, size_t len, mode_t mode)
+{
+    FsxTmp t;
+    if (fsx_tmp_create(&t, tmp, mode) != 0)
+        return FSX_STEP_CREATE;
+    /* fchmod because the mode must not depend on the umask. */
+    int rc = fchmod(t.fd, mode) != 0 ? FSX_STEP_MODE : fsx_tmp_finish(&t, data, len);
+    if (rc == 0)
+        rc = fsx_tmp_commit(&t, path);
+    fsx_tmp_discard(&t);
+    return rc;
+}

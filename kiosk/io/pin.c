@@ -14,10 +14,8 @@
 
 #include <crypt.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,7 +117,7 @@ bool pin_verify(const char *pin, const char *hash)
     return same;
 }
 
-/* ---- kiosk --set-pin ---------------------------------------------------- */
+/* ---- kiosk --set-pin: the terminal -------------------------------------- */
 
 /* Echo is off while a PIN is typed; a signal then (Ctrl-C) must not leave
  * the terminal that way, so the handler puts it back before the signal
@@ -185,217 +183,12 @@ static int read_pin_line(FILE *in, FILE *out, const char *prompt, char *buf, siz
     return rc;
 }
 
-/* mkdir -p, 0755 (the settings directory is readable; the file is not). */
-static int make_dirs(const char *dir, char *err, size_t errlen)
+/* Both PINs typed, checked and hashed into hash. Returns 0, or -1 with the
+ * reason in err; the PINs themselves are wiped either way. */
+static int ask_new_pin(FILE *in, FILE *out, char *hash, size_t cap, char *err, size_t errlen)
 {
-    char failed[4096] = "";
-    if (fsx_make_dirs(dir, 0755, false, failed, sizeof failed) != 0) {
-        util_format(err, errlen, "cannot create the directory %s: %s", failed, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* Replaces path with data so that, whatever happens (a power cut, a full
- * disk), path holds either the old file or the new one, complete. */
-static int write_atomic(const char *path, const char *data, size_t len, const struct stat *old,
-                        char *err, size_t errlen)
-{
-    int rc = -1, fd = -1;
-    char *dir = fsx_dir_of(path);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char tmp[PATH_MAX];
-    bool made = false;
-    if (!dir) {
-        util_format(err, errlen, "out of memory");
-        goto done;
-    }
-    if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof tmp) {
-        util_format(err, errlen, "%s: the path is too long", path);
-        goto done;
-    }
-    /* Same directory, so the rename below cannot cross file systems.
-     * mkstemp creates it 0600: the PIN's hash is never readable by others,
-     * not even for a moment. */
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        util_format(err, errlen, "cannot write in %s: %s%s", dir, strerror(errno),
-                    errno == EACCES || errno == EPERM || errno == EROFS
-                        ? " (run it as root: sudo kiosk "
-                          "--set-pin)"
-                        : "");
-        goto done;
-    }
-    made = true;
-    /* An existing file keeps who may read it (0640 root:kiosk from the
-     * package, so the kiosk service can), minus any access for others. */
-    if (!old && fchmod(fd, 0600) != 0) { /* whatever the umask */
-        util_format(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (old) {
-        if (fchown(fd, old->st_uid, old->st_gid) != 0) {
-            util_format(err, errlen,
-                        "cannot give the new %s the owner and group of the old one: %s "
-                        "(run it as root: sudo kiosk --set-pin)",
-                        path, strerror(errno));
-            goto done;
-        }
-        if (fchmod(fd, (old->st_mode & 0660) | 0600) != 0) {
-            util_format(err, errlen, "cannot set the mode of %s: %s", tmp, strerror(errno));
-            goto done;
-        }
-    }
-    if (fsx_write_all(fd, data, len) != 0) {
-        util_format(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    /* The data must be on disk before the rename makes it the settings
-     * file: otherwise a power cut soon after can leave an empty file under
-     * the real name (ext4's delayed allocation). */
-    if (fsync(fd) != 0) {
-        util_format(err, errlen, "cannot write %s to disk: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int cfd = fd;
-    fd = -1;
-    if (close(cfd) != 0) {
-        util_format(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (rename(tmp, path) != 0) {
-        util_format(err, errlen, "cannot replace %s: %s", path, strerror(errno));
-        goto done;
-    }
-    made = false;
-    /* The rename is in the directory: it survives a power cut only once
-     * the directory is on disk too. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || fsync(dfd) != 0) {
-        util_format(err, errlen, "%s was written, but its directory could not be synced: %s", path,
-                    strerror(errno));
-        if (dfd >= 0)
-            close(dfd);
-        goto done;
-    }
-    close(dfd);
-    rc = 0;
-done:
-    if (fd >= 0)
-        close(fd);
-    if (made)
-        unlink(tmp);
-    free(dir);
-    return rc;
-}
-
-/* What a new settings file starts with; the packaged kiosk.yaml documents
- * the rest. */
-static const char new_file_header[] =
-    "# Settings for this kiosk screen, created by kiosk --set-pin. Every key is\n"
-    "# described in /usr/share/kiosk/packaging/kiosk.yaml.\n";
-
-int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err, size_t errlen)
-{
+    char pin1[PIN_MAX_DIGITS + 8], pin2[PIN_MAX_DIGITS + 8];
     int rc = -1;
-    char *text = NULL, *updated = NULL;
-    size_t len = 0;
-    char pin1[PIN_MAX_DIGITS + 8], pin2[PIN_MAX_DIGITS + 8], hash[PIN_HASH_MAX];
-    char target[PATH_MAX];
-    struct stat st;
-    bool exists = false;
-    util_format(err, errlen, "unknown error");
-
-    /* Everything that can go wrong with the file is found out before the
-     * PIN is asked for, not after it was typed twice. */
-    if (!settings_path || !*settings_path) {
-        util_format(err, errlen, "no settings file given");
-        goto done;
-    }
-    if (stat(settings_path, &st) == 0) {
-        exists = true;
-        /* Write through a symbolic link, not over it. */
-        if (!realpath(settings_path, target)) {
-            util_format(err, errlen, "%s: %s", settings_path, strerror(errno));
-            goto done;
-        }
-        /* access() is only a hint (the write below is the test), but a
-         * plain "run it as root" now beats a failure after two PINs. */
-        char *dir = fsx_dir_of(target);
-        int why = 0;
-        const char *cannot = NULL;
-        if (access(target, R_OK) != 0) {
-            why = errno;
-            cannot = "read";
-        } else if (!dir || access(dir, W_OK) != 0) {
-            why = dir ? errno : ENOMEM;
-            cannot = "replace";
-        }
-        free(dir);
-        if (cannot) {
-            util_format(err, errlen, "cannot %s %s: %s%s", cannot, target, strerror(why),
-                        why == EACCES || why == EPERM || why == EROFS
-                            ? " (run it as root: sudo kiosk --set-pin)"
-                            : "");
-            goto done;
-        }
-        DiagList diags = DIAG_LIST_INIT;
-        if (yt_read_file(target, SETTINGS_MAX_BYTES, "settings file", &diags, &text, &len) != 0) {
-            if (diags.count)
-                diag_format(&diags.items[0], err, errlen);
-            diag_clear(&diags);
-            goto done;
-        }
-        diag_clear(&diags);
-    } else if (errno == ENOENT) {
-        if (strlen(settings_path) >= sizeof target) {
-            util_format(err, errlen, "%s: the path is too long", settings_path);
-            goto done;
-        }
-        memcpy(target, settings_path, strlen(settings_path) + 1);
-        /* The nearest directory that exists must let us create in it. */
-        char *dir = fsx_dir_of(target);
-        struct stat dst;
-        while (dir && stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
-               strcmp(dir, ".") != 0) {
-            char *up = fsx_dir_of(dir);
-            free(dir);
-            dir = up;
-        }
-        int why = !dir ? ENOMEM : access(dir, W_OK | X_OK) != 0 ? errno : 0;
-        if (why) {
-            util_format(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?",
-                        strerror(why),
-                        why == EACCES || why == EPERM || why == EROFS
-                            ? " (run it as root: sudo kiosk --set-pin)"
-                            : "");
-            free(dir);
-            goto done;
-        }
-        free(dir);
-        text = strdup(new_file_header);
-        if (!text) {
-            util_format(err, errlen, "out of memory");
-            goto done;
-        }
-        len = strlen(text);
-    } else {
-        util_format(err, errlen, "%s: %s", settings_path, strerror(errno));
-        goto done;
-    }
-    /* A stand-in hash shows whether the file can take one at all. */
-    char *probe = settings_with_pin(text, len, "$6$probe$probeprobeprobe");
-    if (!probe) {
-        util_format(err, errlen,
-                    "%s: cannot find where to put 'staff_pin:' (expected a file of "
-                    "'key: value' lines that reads without errors; check it with "
-                    "kiosk --check)",
-                    target);
-        goto done;
-    }
-    free(probe);
-
     int r = read_pin_line(in, out, "New staff PIN (4-8 digits): ", pin1, sizeof pin1);
     if (r < 0) {
         util_format(err, errlen, "no PIN was given; nothing was changed");
@@ -415,27 +208,243 @@ int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *e
         util_format(err, errlen, "the two PINs are not the same; nothing was changed");
         goto done;
     }
-    if (pin_hash(pin1, hash, sizeof hash, err, errlen) != 0)
+    rc = pin_hash(pin1, hash, cap, err, errlen);
+done:
+    explicit_bzero(pin1, sizeof pin1);
+    explicit_bzero(pin2, sizeof pin2);
+    return rc;
+}
+
+/* ---- kiosk --set-pin: the settings file --------------------------------- */
+
+/* What a new settings file starts with; the packaged kiosk.yaml documents
+ * the rest. */
+static const char new_file_header[] =
+    "# Settings for this kiosk screen, created by kiosk --set-pin. Every key is\n"
+    "# described in /usr/share/kiosk/packaging/kiosk.yaml.\n";
+
+/* The advice that goes with a refusal to read or write the file. */
+static const char *as_root_hint(int e)
+{
+    return e == EACCES || e == EPERM || e == EROFS ? " (run it as root: sudo kiosk --set-pin)" : "";
+}
+
+/* The settings file exists: its real path (a symbolic link is written
+ * through, not over) into target and its text into *text. access() is only
+ * a hint (the write is the test), but a plain "run it as root" now beats a
+ * failure after two PINs. */
+static int read_existing(const char *path, char *target, char **text, size_t *len, char *err,
+                         size_t errlen)
+{
+    if (!realpath(path, target)) {
+        util_format(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *dir = fsx_dir_of(target);
+    int why = 0;
+    const char *cannot = NULL;
+    if (access(target, R_OK) != 0) {
+        why = errno;
+        cannot = "read";
+    } else if (!dir || access(dir, W_OK) != 0) {
+        why = dir ? errno : ENOMEM;
+        cannot = "replace";
+    }
+    free(dir);
+    if (cannot) {
+        util_format(err, errlen, "cannot %s %s: %s%s", cannot, target, strerror(why),
+                    as_root_hint(why));
+        return -1;
+    }
+    DiagList diags = DIAG_LIST_INIT;
+    int rc = yt_read_file(target, SETTINGS_MAX_BYTES, "settings file", &diags, text, len);
+    if (rc != 0 && diags.count)
+        diag_format(&diags.items[0], err, errlen);
+    diag_clear(&diags);
+    return rc;
+}
+
+/* The settings file is missing: path into target and a new file's text
+ * into *text, once the nearest directory that exists lets us create in
+ * it. */
+static int start_new(const char *path, char *target, char **text, size_t *len, char *err,
+                     size_t errlen)
+{
+    if (strlen(path) >= PATH_MAX) {
+        util_format(err, errlen, "%s: the path is too long", path);
+        return -1;
+    }
+    memcpy(target, path, strlen(path) + 1);
+    char *dir = fsx_dir_of(target);
+    struct stat dst;
+    while (dir && stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
+           strcmp(dir, ".") != 0) {
+        char *up = fsx_dir_of(dir);
+        free(dir);
+        dir = up;
+    }
+    int why = !dir ? ENOMEM : access(dir, W_OK | X_OK) != 0 ? errno : 0;
+    if (why) {
+        util_format(err, errlen, "cannot create %s in %s: %s%s", target, dir ? dir : "?",
+                    strerror(why), as_root_hint(why));
+        free(dir);
+        return -1;
+    }
+    free(dir);
+    *text = strdup(new_file_header);
+    if (!*text) {
+        util_format(err, errlen, "out of memory");
+        return -1;
+    }
+    *len = strlen(*text);
+    return 0;
+}
+
+/* Everything that can go wrong with the file is found out before the PIN
+ * is asked for, not after it was typed twice: where to write (target), the
+ * text to edit, the old file's owner and mode (*exists, st), and whether
+ * the text can take a staff_pin line at all. */
+static int prepare_target(const char *path, char *target, char **text, size_t *len, bool *exists,
+                          struct stat *st, char *err, size_t errlen)
+{
+    *exists = false;
+    if (!path || !*path) {
+        util_format(err, errlen, "no settings file given");
+        return -1;
+    }
+    if (stat(path, st) == 0) {
+        *exists = true;
+        if (read_existing(path, target, text, len, err, errlen) != 0)
+            return -1;
+    } else if (errno == ENOENT) {
+        if (start_new(path, target, text, len, err, errlen) != 0)
+            return -1;
+    } else {
+        util_format(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* A stand-in hash shows whether the file can take one at all. */
+    char *probe = settings_with_pin(*text, *len, "$6$probe$probeprobeprobe");
+    if (!probe) {
+        util_format(err, errlen,
+                    "%s: cannot find where to put 'staff_pin:' (expected a file of "
+                    "'key: value' lines that reads without errors; check it with "
+                    "kiosk --check)",
+                    target);
+        return -1;
+    }
+    free(probe);
+    return 0;
+}
+
+/* mkdir -p of path's directory, 0755 (the settings directory is readable;
+ * the file is not). */
+static int make_dirs_for(const char *path, char *err, size_t errlen)
+{
+    char failed[4096] = "";
+    char *dir = fsx_dir_of(path);
+    int rc = -1;
+    if (!dir)
+        util_format(err, errlen, "out of memory");
+    else if (fsx_make_dirs(dir, 0755, false, failed, sizeof failed) != 0)
+        util_format(err, errlen, "cannot create the directory %s: %s", failed, strerror(errno));
+    else
+        rc = 0;
+    free(dir);
+    return rc;
+}
+
+/* The new file's owner and mode: an existing file keeps who may read it
+ * (0640 root:kiosk from the package, so the kiosk service can), minus any
+ * access for others; a new one is 0600 whatever the umask. The PIN's hash
+ * is never readable by others, not even for a moment: the temporary starts
+ * 0600 (mkstemp). */
+static int set_owner_and_mode(const FsxTmp *t, const char *path, const struct stat *old, char *err,
+                              size_t errlen)
+{
+    if (old && fchown(t->fd, old->st_uid, old->st_gid) != 0) {
+        util_format(err, errlen,
+                    "cannot give the new %s the owner and group of the old one: %s "
+                    "(run it as root: sudo kiosk --set-pin)",
+                    path, strerror(errno));
+        return -1;
+    }
+    if (fchmod(t->fd, old ? (old->st_mode & 0660) | 0600 : 0600) != 0) {
+        util_format(err, errlen, "cannot set the mode of %s: %s", t->name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Replaces path with data (fsx's atomic replace), through a temporary in
+ * the same directory. */
+static int write_settings(const char *path, const char *data, size_t len, const struct stat *old,
+                          char *err, size_t errlen)
+{
+    FsxTmp t = FSX_TMP_INIT;
+    char *dir = fsx_dir_of(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char templ[PATH_MAX];
+    int rc = -1;
+    if (!dir) {
+        util_format(err, errlen, "out of memory");
+        goto done;
+    }
+    if (snprintf(templ, sizeof templ, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof templ) {
+        util_format(err, errlen, "%s: the path is too long", path);
+        goto done;
+    }
+    if (fsx_tmp_create_unique(&t, templ) != 0) {
+        util_format(err, errlen, "cannot write in %s: %s%s", dir, strerror(errno),
+                    as_root_hint(errno));
+        goto done;
+    }
+    if (set_owner_and_mode(&t, path, old, err, errlen) != 0)
+        goto done;
+    int step = fsx_tmp_finish(&t, data, len);
+    if (step == 0)
+        step = fsx_tmp_commit(&t, path);
+    if (step == FSX_STEP_FSYNC)
+        util_format(err, errlen, "cannot write %s to disk: %s", t.name, strerror(errno));
+    else if (step == FSX_STEP_RENAME)
+        util_format(err, errlen, "cannot replace %s: %s", path, strerror(errno));
+    else if (step == FSX_STEP_SYNC_DIR)
+        util_format(err, errlen, "%s was written, but its directory could not be synced: %s", path,
+                    strerror(errno));
+    else if (step != 0) /* write, close */
+        util_format(err, errlen, "cannot write %s: %s", t.name, strerror(errno));
+    rc = step == 0 ? 0 : -1;
+done:
+    fsx_tmp_discard(&t);
+    free(dir);
+    return rc;
+}
+
+int pin_prompt_and_write(const char *settings_path, FILE *in, FILE *out, char *err, size_t errlen)
+{
+    int rc = -1;
+    char *text = NULL, *updated = NULL;
+    size_t len = 0;
+    char hash[PIN_HASH_MAX], target[PATH_MAX];
+    struct stat st;
+    bool exists = false;
+    util_format(err, errlen, "unknown error");
+    if (prepare_target(settings_path, target, &text, &len, &exists, &st, err, errlen) != 0)
+        goto done;
+    if (ask_new_pin(in, out, hash, sizeof hash, err, errlen) != 0)
         goto done;
     updated = settings_with_pin(text, len, hash);
     if (!updated) {
         util_format(err, errlen, "out of memory");
         goto done;
     }
-    if (!exists) {
-        char *dir = fsx_dir_of(target);
-        int made = dir ? make_dirs(dir, err, errlen)
-                       : (util_format(err, errlen, "out of memory"), -1);
-        free(dir);
-        if (made != 0)
-            goto done;
-    }
-    if (write_atomic(target, updated, strlen(updated), exists ? &st : NULL, err, errlen) != 0)
+    if (!exists && make_dirs_for(target, err, errlen) != 0)
+        goto done;
+    if (write_settings(target, updated, strlen(updated), exists ? &st : NULL, err, errlen) != 0)
         goto done;
     rc = 0;
 done:
-    explicit_bzero(pin1, sizeof pin1);
-    explicit_bzero(pin2, sizeof pin2);
     free(text);
     free(updated);
     if (rc == 0 && err && errlen)

@@ -22,6 +22,16 @@ enum { MINUTES_PER_DAY = 24 * 60 };
  * that gives the PIN away (see pin.h). */
 typedef enum { PERM_UNKNOWN, PERM_PRIVATE, PERM_WORLD_READABLE } FilePerm;
 
+/* The settings file for ytree: the limits in settings.h; the format nests
+ * two deep (timeouts:, sleep:). */
+static const YFormat settings_format = {.what = "settings file",
+                                        .root_hint = "'key: value' lines such as 'rotation: 90'",
+                                        .text_hint = "",
+                                        .max_depth = SETTINGS_MAX_DEPTH,
+                                        .depth_needed = 2,
+                                        .max_nodes = SETTINGS_MAX_NODES,
+                                        .max_text = SETTINGS_MAX_TEXT_BYTES};
+
 void settings_defaults(Settings *s)
 {
     memset(s, 0, sizeof *s);
@@ -68,10 +78,13 @@ static const char *get_line(YCtx *c, const YNode *map, const char *key)
     return s;
 }
 
-/* A path; relative ones are taken relative to the settings file's
- * directory, which is where a person writing "slides/my.yaml" looks from
- * (not the service's working directory, '/'). */
-static const char *get_path(YCtx *c, const YNode *map, const char *key)
+/* A path made absolute: relative ones are taken relative to the settings
+ * file's directory, which is where a person writing "slides/my.yaml" looks
+ * from (not the service's working directory, '/'). It need not exist yet
+ * (the sign-ups file is created later), so nothing is looked up; an empty
+ * path, a '~' or one too long is a hard error. Compare deckload.c's
+ * get_existing_file(). */
+static const char *get_absolute_path(YCtx *c, const YNode *map, const char *key)
 {
     const char *rel = get_line(c, map, key);
     if (!rel)
@@ -325,11 +338,11 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
         "renderer", "staff_pin", "log_level", "export_dir", "sleep",    NULL};
     yt_check_keys(c, root, keys, "the settings file");
     const char *p;
-    s->deck = get_path(c, root, "deck");
+    s->deck = get_absolute_path(c, root, "deck");
     load_kiosk_id(c, s, root);
-    s->signups = get_path(c, root, "signups");
-    s->stats = get_path(c, root, "stats");
-    if ((p = get_path(c, root, "export_dir")))
+    s->signups = get_absolute_path(c, root, "signups");
+    s->stats = get_absolute_path(c, root, "stats");
+    if ((p = get_absolute_path(c, root, "export_dir")))
         s->export_dir = p;
     load_timeouts(c, s, root);
     static const long rotations[] = {0, 90, 180, 270};
@@ -347,15 +360,7 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
 static Settings *load(const char *name, const char *text, size_t len, FilePerm perm,
                       DiagList *diags)
 {
-    YCtx c = {.diags = diags,
-              .file = name,
-              .what = "settings file",
-              .root_hint = "'key: value' lines such as 'rotation: 90'",
-              .text_hint = "",
-              .max_depth = SETTINGS_MAX_DEPTH,
-              .depth_needed = 2,
-              .max_nodes = SETTINGS_MAX_NODES,
-              .max_text = SETTINGS_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&settings_format, name, diags);
     Settings *s = NULL;
     if (yt_begin(&c, len, SETTINGS_MAX_BYTES) != 0)
         goto done;
@@ -524,16 +529,8 @@ static bool reads_back(const char *text, size_t len, const char *hash)
 {
     Arena arena = {NULL};
     DiagList diags = DIAG_LIST_INIT;
-    YCtx c = {.arena = &arena,
-              .diags = &diags,
-              .file = "",
-              .what = "settings file",
-              .root_hint = "",
-              .text_hint = "",
-              .max_depth = SETTINGS_MAX_DEPTH,
-              .depth_needed = 2,
-              .max_nodes = SETTINGS_MAX_NODES,
-              .max_text = SETTINGS_MAX_TEXT_BYTES};
+    YCtx c = yt_ctx(&settings_format, "", &diags);
+    c.arena = &arena;
     const YNode *root = yt_build(&c, text, len);
     size_t keys = 0;
     for (size_t i = 0; root && root->type == YN_MAP && i + 1 < root->n; i += 2)
@@ -544,6 +541,35 @@ static bool reads_back(const char *text, size_t len, const char *hash)
     arena_free(&arena);
     diag_clear(&diags);
     return ok;
+}
+
+/* Where the staff_pin line goes: the offset of the first top-level
+ * staff_pin line (*found set), else the line after a commented-out
+ * example, else the end. bom: the bytes of a byte-order mark to skip. */
+static size_t pin_line_place(const char *text, size_t len, size_t bom, bool *found)
+{
+    bool after_example = false;
+    size_t at = len;
+    *found = false;
+    for (size_t off = 0; off < len;) {
+        Line l = line_at(text, len, off);
+        size_t from = off == 0 ? bom : off;
+        if (line_has_key(text + from, text + l.content_end, "staff_pin")) {
+            *found = true;
+            return off;
+        }
+        if (!after_example && from < l.content_end && text[from] == '#') {
+            const char *p = text + from + 1;
+            while (p < text + l.content_end && *p == ' ')
+                p++;
+            if (line_has_key(p, text + l.content_end, "staff_pin")) {
+                after_example = true;
+                at = l.end;
+            }
+        }
+        off = l.end;
+    }
+    return at;
 }
 
 char *settings_with_pin(const char *text, size_t len, const char *hash)
@@ -558,29 +584,8 @@ char *settings_with_pin(const char *text, size_t len, const char *hash)
     Line first = line_at(text, len, 0);
     const char *eol = first.end > first.content_end + 1 ? "\r\n" : "\n";
 
-    /* Where the value goes: the first top-level staff_pin line, else after
-     * a commented-out example, else at the end. */
-    bool found = false, after_example = false;
-    size_t at = len;
-    for (size_t off = 0; off < len;) {
-        Line l = line_at(text, len, off);
-        size_t from = off == 0 ? bom : off;
-        if (line_has_key(text + from, text + l.content_end, "staff_pin")) {
-            found = true;
-            at = off;
-            break;
-        }
-        if (!after_example && from < l.content_end && text[from] == '#') {
-            const char *p = text + from + 1;
-            while (p < text + l.content_end && *p == ' ')
-                p++;
-            if (line_has_key(p, text + l.content_end, "staff_pin")) {
-                after_example = true;
-                at = l.end;
-            }
-        }
-        off = l.end;
-    }
+    bool found = false;
+    size_t at = pin_line_place(text, len, bom, &found);
 
     char line[600]; /* a well-formed hash is at most 511 characters */
     int n = snprintf(line, sizeof line, "staff_pin: \"%s\"", hash);

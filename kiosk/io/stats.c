@@ -12,12 +12,10 @@
 #include "fsx.h"
 
 #include "csv.h"
-#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +145,8 @@ static void table_bad(Table *t, size_t lineno)
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* One line (without its line end) into t. Parsed with the store's RFC 4180
- * parser so a spreadsheet's re-save with quoted fields still reads. */
+/* One line (without its line end) into t. Parsed with the sign-ups' RFC
+ * 4180 parser (csv.h) so a spreadsheet's re-save with quoted fields still reads. */
 static int parse_line(Table *t, const char *line, size_t len, size_t lineno)
 {
     char buf[STATS_LINE_MAX_BYTES + 2], *f[STATS_FIELDS];
@@ -216,22 +214,13 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
                     STATS_MAX_BYTES / 1024);
         goto done;
     }
-    buf = malloc((size_t)st.st_size + 1);
+    buf = fsx_pread_all(fd, (size_t)st.st_size, &got);
     if (!buf) {
-        util_format(err, errlen, "%s: out of memory", path);
-        goto done;
-    }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
+        if (errno == ENOMEM)
+            util_format(err, errlen, "%s: out of memory", path);
+        else
             util_format(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
+        goto done;
     }
     size_t off = 0, lineno = 1;
     /* A spreadsheet saving "CSV UTF-8" puts a BOM first. */
@@ -278,57 +267,43 @@ static char *table_format(const Table *t, size_t *len)
     return s;
 }
 
-/* Writes t to path through "<path>.tmp". The temp is unlinked and created
- * O_EXCL rather than truncated, so a symlink planted at that name cannot
- * redirect the write. fchmod because the mode must not depend on umask. */
+/* Writes t to path through "<path>.tmp" (fsx_replace). A temp left by a
+ * crash is unlinked first, and the new one created O_EXCL rather than
+ * truncated, so a symlink planted at that name cannot redirect the write. */
 static int table_save(const Table *t, const char *path, char *err, size_t errlen)
 {
     size_t len = 0, plen = strlen(path);
     char *text = table_format(t, &len), *tmp = malloc(plen + sizeof ".tmp"),
          *dir = fsx_dir_of(path);
-    int fd = -1, rc = -1;
+    int rc = -1;
     if (!text || !tmp || !dir) {
         util_format(err, errlen, "%s: out of memory", path);
         goto done;
     }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", sizeof ".tmp");
+    snprintf(tmp, plen + sizeof ".tmp", "%s.tmp", path);
     if (fsx_make_dirs(dir, 0750, false, NULL, 0) != 0) {
         util_format(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
         goto done;
     }
     (void)unlink(tmp); /* left by a crash; never holds anything the file lacks */
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) {
+    switch (fsx_replace(path, tmp, text, len, 0640)) {
+    case 0:
+        rc = 0;
+        break;
+    case FSX_STEP_CREATE:
         util_format(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-        goto done;
-    }
-    /* fsync before rename, or a power cut can leave the new name over
-     * missing data: the rename may reach the disk before the contents. */
-    if (fchmod(fd, 0640) != 0 || fsx_write_all(fd, text, len) != 0 || fsync(fd) != 0) {
-        util_format(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        goto done;
-    }
-    int c = close(fd);
-    fd = -1;
-    if (c != 0) {
-        util_format(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (rename(tmp, path) != 0) {
+        break;
+    case FSX_STEP_RENAME:
         util_format(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-        goto done;
-    }
-    if (fsx_fsync_dir(dir) != 0) {
+        break;
+    case FSX_STEP_SYNC_DIR:
         util_format(err, errlen, "%s: cannot sync its directory: %s", path, strerror(errno));
-        goto done;
+        break;
+    default: /* mode, write, fsync, close */
+        util_format(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        break;
     }
-    rc = 0;
 done:
-    if (fd >= 0)
-        close(fd);
-    if (rc != 0 && tmp)
-        (void)unlink(tmp);
     free(text);
     free(tmp);
     free(dir);

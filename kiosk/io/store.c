@@ -52,6 +52,11 @@
  * file from store_flush(): a path and two or three sentences about it. */
 #define STORE_NOTE_BYTES 1024
 
+/* store_count_rows() parses at most this many fields of a row: the kiosk's
+ * rows have 4 + 16 fields + 1 at most (app.h); more means a row a person
+ * added by hand, which is not counted. */
+#define STORE_COUNT_FIELDS_MAX 64
+
 typedef struct {
     char *bytes; /* one formatted row, "\r\n" included: personal data */
     size_t len;
@@ -567,23 +572,18 @@ static void store_free(Store *s)
     free(s);
 }
 
-int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
-               char *note, size_t notelen, char *err, size_t errlen)
+/* A Store for path with no file open yet (fd -1); NULL when out of memory
+ * or the arguments are unusable (err says which). */
+static Store *store_new(const char *path, const char *const *columns, size_t ncolumns, char *err,
+                        size_t errlen)
 {
-    Store *s = NULL;
-    struct stat st;
-    int e;
-    util_format(note, notelen, "%s", "");
-    util_format(err, errlen, "%s", "");
-    if (out)
-        *out = NULL;
-    if (!out || !path || !*path || !columns || ncolumns == 0) {
+    if (!path || !*path || !columns || ncolumns == 0) {
         errno = EINVAL;
-        msg_errno(err, errlen, "%s: store_open needs a path and at least one column",
+        msg_errno(err, errlen, "%s: a sign-up file needs a path and at least one column",
                   path ? path : "(null)");
-        return -1;
+        return NULL;
     }
-    s = calloc(1, sizeof *s);
+    Store *s = calloc(1, sizeof *s);
     if (!s)
         goto nomem;
     s->fd = -1;
@@ -598,25 +598,67 @@ int store_open(Store **out, const char *path, const char *const *columns, size_t
         if (!s->columns[i])
             goto nomem;
     }
-    if (make_parents(path, err, errlen) != 0)
-        goto fail;
-    if (open_locked(path, &s->fd, &st, err, errlen) != 0)
-        goto fail;
-    s->dev = st.st_dev;
-    s->ino = st.st_ino;
-    tighten_mode(s->fd, &st, path, note, notelen);
-    if (prepare(s, note, notelen, err, errlen) != 0)
-        goto fail;
-    *out = s;
-    return 0;
+    return s;
 nomem:
+    store_free(s);
     errno = ENOMEM;
     msg_errno(err, errlen, "%s: cannot open", path);
-fail:
-    e = errno;
-    store_free(s);
+    return NULL;
+}
+
+/* Opens, locks and prepares the file for a Store that has none open. */
+static int open_file(Store *s, char *note, size_t notelen, char *err, size_t errlen)
+{
+    struct stat st;
+    if (make_parents(s->path, err, errlen) != 0 ||
+        open_locked(s->path, &s->fd, &st, err, errlen) != 0)
+        return -1;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    s->repair_size = -1;
+    tighten_mode(s->fd, &st, s->path, note, notelen);
+    if (prepare(s, note, notelen, err, errlen) != 0) {
+        int e = errno;
+        close(s->fd);
+        s->fd = -1;
+        s->rows = 0;
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int store_create(Store **out, const char *path, const char *const *columns, size_t ncolumns,
+                 char *note, size_t notelen, char *err, size_t errlen)
+{
+    util_format(note, notelen, "%s", "");
+    util_format(err, errlen, "%s", "");
+    if (!out) {
+        errno = EINVAL;
+        return -1;
+    }
+    *out = store_new(path, columns, ncolumns, err, errlen);
+    if (!*out)
+        return -1;
+    return open_file(*out, note, notelen, err, errlen) == 0 ? 0 : 1;
+}
+
+int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
+               char *note, size_t notelen, char *err, size_t errlen)
+{
+    int rc = store_create(out, path, columns, ncolumns, note, notelen, err, errlen);
+    if (rc != 1)
+        return rc;
+    int e = errno;
+    store_free(*out);
+    *out = NULL;
     errno = e ? e : EIO;
     return -1;
+}
+
+bool store_is_open(const Store *s)
+{
+    return s && s->fd >= 0;
 }
 
 /* True when path no longer names the file we have open: moved away by a
@@ -667,7 +709,14 @@ size_t store_flush(Store *s, char *err, size_t errlen)
     util_format(err, errlen, "%s", "");
     if (!s || s->nqueue == 0)
         return 0;
-    if (file_was_replaced(s) && reopen(s, err, errlen) != 0) {
+    if (s->fd < 0) {
+        char note[STORE_NOTE_BYTES] = "";
+        if (open_file(s, note, sizeof note, err, errlen) != 0) {
+            util_append(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
+            return s->nqueue;
+        }
+        util_format(err, errlen, "%s", note);
+    } else if (file_was_replaced(s) && reopen(s, err, errlen) != 0) {
         util_append(err, errlen, "(%zu row(s) kept in memory, will retry)", s->nqueue);
         return s->nqueue;
     }
@@ -723,6 +772,51 @@ int store_append(Store *s, const char *const *values, size_t nvalues, char *err,
 nomem:
     util_format(err, errlen, "%s: out of memory; sign-up not saved", s->path);
     return -1;
+}
+
+int store_count_rows(const Store *s, size_t column, const char *prefix, size_t *out, char *err,
+                     size_t errlen)
+{
+    struct stat st;
+    int rc = -1;
+    char *buf = NULL;
+    size_t got = 0, at, used, n = 0, plen = strlen(prefix);
+    util_format(err, errlen, "%s", "");
+    *out = 0;
+    if (!s || s->fd < 0)
+        return 0;
+    if (fstat(s->fd, &st) != 0) {
+        msg_errno(err, errlen, "%s: cannot stat", s->path);
+        return -1;
+    }
+    if ((uintmax_t)st.st_size > STORE_READ_MAX_BYTES) {
+        errno = EFBIG;
+        msg_errno(err, errlen, "%s: cannot count its rows", s->path);
+        return -1;
+    }
+    buf = fsx_pread_all(s->fd, (size_t)st.st_size, &got);
+    if (!buf) {
+        msg_errno(err, errlen, "%s: cannot read", s->path);
+        return -1;
+    }
+    /* The header is a row like any other: skip it. */
+    for (at = 0, used = 0; at < got; at += used) {
+        char *fields[STORE_COUNT_FIELDS_MAX];
+        int nf = csv_parse_row(buf + at, got - at, &used, fields, STORE_COUNT_FIELDS_MAX);
+        if (nf < 0)
+            break; /* a torn tail, or a row a person mangled: count what came before */
+        if (at > 0 && (size_t)nf > column && strncmp(fields[column], prefix, plen) == 0)
+            n++;
+        for (int i = 0; i < nf; i++) {
+            util_wipe(fields[i], strlen(fields[i]));
+            free(fields[i]);
+        }
+    }
+    *out = n;
+    rc = 0;
+    util_wipe(buf, got);
+    free(buf);
+    return rc;
 }
 
 size_t store_pending(const Store *s)

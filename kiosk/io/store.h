@@ -17,6 +17,7 @@
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -61,6 +62,34 @@ typedef struct Store Store;
  */
 int store_open(Store **out, const char *path, const char *const *columns, size_t ncolumns,
                char *note, size_t notelen, char *err, size_t errlen);
+
+/**
+ * Like store_open(), but a file that cannot be opened yet (a read-only or
+ * missing disk, a lock held by a stray second kiosk) is no failure: the
+ * Store is made anyway and opens the file at the next store_append() or
+ * store_flush(), holding rows in its queue until then. This is how the
+ * kiosk opens its sign-up file, so there is one queue of waiting rows, the
+ * store's, whatever the disk does.
+ *
+ * Returns 0 with the file open, 1 with a Store in *out whose file is not
+ * open yet (@p err says why), -1 only for unusable arguments or no memory
+ * (*out is then NULL).
+ */
+int store_create(Store **out, const char *path, const char *const *columns, size_t ncolumns,
+                 char *note, size_t notelen, char *err, size_t errlen);
+
+/** True when the Store has its file open and locked. */
+bool store_is_open(const Store *s);
+
+/**
+ * Counts the data rows of the file whose field number @p column (0-based)
+ * starts with @p prefix, parsing the file with the same CSV rules that wrote
+ * it: the staff screen counts today's sign-ups with the timestamp column and
+ * the date. Rows after a malformed one are not counted. Returns 0 with the
+ * count in *out (0 when the file is not open), or -1 with @p err.
+ */
+int store_count_rows(const Store *s, size_t column, const char *prefix, size_t *out, char *err,
+                     size_t errlen);
 
 /**
  * Queues one record of @p nvalues values (must equal the column count; a

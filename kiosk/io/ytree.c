@@ -70,7 +70,7 @@ void yt_err_at(YCtx *c, int line, int col, const char *fmt, ...)
 
 static YNode *node_new(YCtx *c, YNodeType type, yaml_mark_t mark)
 {
-    if (++c->nodes > c->max_nodes)
+    if (++c->nodes > c->fmt->max_nodes)
         return NULL;
     YNode *n = arena_alloc(&c->tree, sizeof *n);
     if (n) {
@@ -230,7 +230,7 @@ static void report_parser_error(YCtx *c, yaml_parser_t *p, const char *text, siz
     const char *problem = p->problem ? p->problem : "could not be read";
     switch (p->error) {
     case YAML_MEMORY_ERROR:
-        yt_err_at(c, 1, 1, "out of memory while reading the %s", c->what);
+        yt_err_at(c, 1, 1, "out of memory while reading the %s", c->fmt->what);
         return;
     case YAML_READER_ERROR:
         offset_to_mark(text, len, p->problem_offset, &line, &col);
@@ -245,114 +245,127 @@ static void report_parser_error(YCtx *c, yaml_parser_t *p, const char *text, siz
     }
 }
 
+/* The tree being built: the open lists and mappings, innermost last. */
+typedef struct {
+    YNode *stack[YT_MAX_DEPTH + 1];
+    int depth;
+    YNode *root;
+    int documents;
+    bool done; /* the end of the stream */
+} Builder;
+
+static YNode *scalar_node(YCtx *c, const yaml_event_t *ev)
+{
+    YNode *node = node_new(c, YN_SCALAR, ev->start_mark);
+    if (node) {
+        node->str = arena_strndup(&c->tree, (const char *)ev->data.scalar.value,
+                                  ev->data.scalar.length);
+        node->len = ev->data.scalar.length;
+        node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (!node->str)
+            node = NULL;
+    }
+    return node;
+}
+
+/* Puts a new node (NULL: it could not be made) under the innermost open
+ * collection; a list or mapping (opens) becomes the innermost. Returns
+ * false with the problem reported. */
+static bool attach(YCtx *c, Builder *b, YNode *node, bool opens, int line, int col)
+{
+    if (!node) {
+        if (c->nodes > c->fmt->max_nodes)
+            yt_err_at(c, line, col, "too many values in one %s (the limit is %zu)", c->fmt->what,
+                      c->fmt->max_nodes);
+        else
+            yt_err_at(c, line, col, "out of memory while reading the %s", c->fmt->what);
+        return false;
+    }
+    if (b->depth == 0) {
+        b->root = node;
+    } else if (!node_add_kid(c, b->stack[b->depth - 1], node)) {
+        yt_err_at(c, line, col, "out of memory while reading the %s", c->fmt->what);
+        return false;
+    }
+    if (opens) {
+        if (b->depth >= c->fmt->max_depth || b->depth >= YT_MAX_DEPTH) {
+            yt_err_at(c, line, col,
+                      "nested too deeply (the limit is %d levels; a %s "
+                      "needs at most %d)",
+                      c->fmt->max_depth, c->fmt->what, c->fmt->depth_needed);
+            return false;
+        }
+        b->stack[b->depth++] = node;
+    }
+    return true;
+}
+
+/* One parser event into the tree. Returns false when building must stop
+ * (the problem is reported). */
+static bool build_event(YCtx *c, Builder *b, const yaml_event_t *ev)
+{
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    switch (ev->type) {
+    case YAML_STREAM_END_EVENT:
+        b->done = true;
+        return true;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++b->documents > 1) {
+            yt_err_at(c, line, col,
+                      "a second YAML document starts here (expected one %s "
+                      "per file: remove the '---' line or split the file)",
+                      c->fmt->what);
+            return false;
+        }
+        return true;
+    case YAML_ALIAS_EVENT:
+        yt_err_at(c, line, col,
+                  "aliases ('*%s') are not supported in %ss (expected the "
+                  "value written out in full)",
+                  ev->data.alias.anchor ? (const char *)ev->data.alias.anchor : "", c->fmt->what);
+        return false;
+    case YAML_SCALAR_EVENT:
+        return attach(c, b, scalar_node(c, ev), false, line, col);
+    case YAML_SEQUENCE_START_EVENT:
+        return attach(c, b, node_new(c, YN_SEQ, ev->start_mark), true, line, col);
+    case YAML_MAPPING_START_EVENT:
+        return attach(c, b, node_new(c, YN_MAP, ev->start_mark), true, line, col);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (b->depth > 0)
+            b->depth--;
+        return true;
+    default:
+        return true;
+    }
+}
+
 YNode *yt_build(YCtx *c, const char *text, size_t len)
 {
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
-        yt_err_at(c, 1, 1, "out of memory while reading the %s", c->what);
+        yt_err_at(c, 1, 1, "out of memory while reading the %s", c->fmt->what);
         return NULL;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-
-    YNode *stack[YT_MAX_DEPTH + 1];
-    int depth = 0;
-    YNode *root = NULL;
-    int documents = 0;
-    bool done = false, failed = false;
-
-    while (!done && !failed) {
+    Builder b = {.depth = 0};
+    bool ok = true;
+    while (ok && !b.done) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
             report_parser_error(c, &p, text, len);
-            failed = true;
+            ok = false;
             break;
         }
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        YNode *node = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++documents > 1) {
-                yt_err_at(c, line, col,
-                          "a second YAML document starts here (expected one %s "
-                          "per file: remove the '---' line or split the file)",
-                          c->what);
-                failed = true;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            yt_err_at(c, line, col,
-                      "aliases ('*%s') are not supported in %ss (expected the "
-                      "value written out in full)",
-                      ev.data.alias.anchor ? (const char *)ev.data.alias.anchor : "", c->what);
-            failed = true;
-            break;
-        case YAML_SCALAR_EVENT:
-            node = node_new(c, YN_SCALAR, ev.start_mark);
-            if (node) {
-                node->str = arena_strndup(&c->tree, (const char *)ev.data.scalar.value,
-                                          ev.data.scalar.length);
-                node->len = ev.data.scalar.length;
-                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-                if (!node->str)
-                    node = NULL;
-            }
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            node = node_new(c, YN_SEQ, ev.start_mark);
-            break;
-        case YAML_MAPPING_START_EVENT:
-            node = node_new(c, YN_MAP, ev.start_mark);
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (depth > 0)
-                depth--;
-            break;
-        default:
-            break;
-        }
-        bool opens = ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT;
-        bool makes = opens || ev.type == YAML_SCALAR_EVENT;
+        ok = build_event(c, &b, &ev);
         yaml_event_delete(&ev);
-        if (!makes)
-            continue;
-        if (!node) {
-            if (c->nodes > c->max_nodes)
-                yt_err_at(c, line, col, "too many values in one %s (the limit is %zu)", c->what,
-                          c->max_nodes);
-            else
-                yt_err_at(c, line, col, "out of memory while reading the %s", c->what);
-            failed = true;
-            break;
-        }
-        if (depth == 0) {
-            root = node;
-        } else if (!node_add_kid(c, stack[depth - 1], node)) {
-            yt_err_at(c, line, col, "out of memory while reading the %s", c->what);
-            failed = true;
-            break;
-        }
-        if (opens) {
-            if (depth >= c->max_depth || depth >= YT_MAX_DEPTH) {
-                yt_err_at(c, line, col,
-                          "nested too deeply (the limit is %d levels; a %s "
-                          "needs at most %d)",
-                          c->max_depth, c->what, c->depth_needed);
-                failed = true;
-                break;
-            }
-            stack[depth++] = node;
-        }
     }
     yaml_parser_delete(&p);
-    if (failed)
+    if (!ok)
         return NULL;
-    if (!root)
-        yt_err_at(c, 1, 1, "the %s is empty (expected %s)", c->what, c->root_hint);
-    return root;
+    if (!b.root)
+        yt_err_at(c, 1, 1, "the %s is empty (expected %s)", c->fmt->what, c->fmt->root_hint);
+    return b.root;
 }
 
 /* ---- pass 2: the schema walk ----------------------------------------- */
@@ -447,29 +460,30 @@ void yt_check_keys(YCtx *c, const YNode *map, const char *const *allowed, const 
     }
 }
 
-const YNode *yt_get(const YNode *map, const char *key)
+/* The index of key's key node in map's kids, or -1. */
+static long key_index(const YNode *map, const char *key)
 {
     if (!map || map->type != YN_MAP)
-        return NULL;
+        return -1;
     for (size_t i = 0; i + 1 < map->n; i += 2) {
         const YNode *k = map->kids[i];
         if (k->type == YN_SCALAR && strcmp(k->str, key) == 0)
-            return map->kids[i + 1];
+            return (long)i;
     }
-    return NULL;
+    return -1;
+}
+
+const YNode *yt_get(const YNode *map, const char *key)
+{
+    long i = key_index(map, key);
+    return i < 0 ? NULL : map->kids[i + 1];
 }
 
 /* The key node itself, for reporting at the key rather than its value. */
 const YNode *yt_key(const YNode *map, const char *key)
 {
-    if (!map || map->type != YN_MAP)
-        return NULL;
-    for (size_t i = 0; i + 1 < map->n; i += 2) {
-        const YNode *k = map->kids[i];
-        if (k->type == YN_SCALAR && strcmp(k->str, key) == 0)
-            return k;
-    }
-    return NULL;
+    long i = key_index(map, key);
+    return i < 0 ? NULL : map->kids[i];
 }
 
 bool yt_is_null(const YNode *n)
@@ -502,9 +516,9 @@ const char *yt_text(YCtx *c, const YNode *map, const char *key, bool required, c
         yt_err(c, v, "'%s' is %s (expected text)", key, yt_describe(v));
         return NULL;
     }
-    if (v->len > c->max_text) {
+    if (v->len > c->fmt->max_text) {
         yt_err(c, v, "'%s' is %zu characters long (expected at most %zu%s)", key, v->len,
-               c->max_text, c->text_hint);
+               c->fmt->max_text, c->fmt->text_hint);
         return NULL;
     }
     if (!yt_plain_text(v->str, v->len)) {
@@ -596,44 +610,31 @@ int yt_enum(YCtx *c, const YNode *map, const char *key, const char *const *names
     return dflt;
 }
 
-const YNode *yt_seq(YCtx *c, const YNode *map, const char *key)
+/* The value of key when it is of type; reported (with what was expected)
+ * when it is something else. NULL when absent or reported. */
+static const YNode *get_typed(YCtx *c, const YNode *map, const char *key, YNodeType type,
+                              const char *expected)
 {
     const YNode *v = yt_get(map, key);
     if (!v || yt_is_null(v))
         return NULL;
-    if (v->type != YN_SEQ) {
-        if (v->type == YN_SCALAR)
-            yt_err(c, v,
-                   "'%s' is '%.40s' (expected a list, each item on its own line starting "
-                   "with '- ')",
-                   key, v->str);
-        else
-            yt_err(c, v,
-                   "'%s' is %s (expected a list, each item on its own line starting with "
-                   "'- ')",
-                   key, yt_describe(v));
-        return NULL;
-    }
-    return v;
+    if (v->type == type)
+        return v;
+    if (v->type == YN_SCALAR)
+        yt_err(c, v, "'%s' is '%.40s' (expected %s)", key, v->str, expected);
+    else
+        yt_err(c, v, "'%s' is %s (expected %s)", key, yt_describe(v), expected);
+    return NULL;
+}
+
+const YNode *yt_seq(YCtx *c, const YNode *map, const char *key)
+{
+    return get_typed(c, map, key, YN_SEQ, "a list, each item on its own line starting with '- '");
 }
 
 const YNode *yt_map(YCtx *c, const YNode *map, const char *key)
 {
-    const YNode *v = yt_get(map, key);
-    if (!v || yt_is_null(v))
-        return NULL;
-    if (v->type != YN_MAP) {
-        if (v->type == YN_SCALAR)
-            yt_err(c, v,
-                   "'%s' is '%.40s' (expected a mapping of 'key: value' lines indented "
-                   "below it)",
-                   key, v->str);
-        else
-            yt_err(c, v, "'%s' is %s (expected a mapping of 'key: value' lines indented below it)",
-                   key, yt_describe(v));
-        return NULL;
-    }
-    return v;
+    return get_typed(c, map, key, YN_MAP, "a mapping of 'key: value' lines indented below it");
 }
 
 const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *what, size_t *count)
@@ -655,9 +656,9 @@ const char **yt_text_list(YCtx *c, const YNode *seq, size_t max, const char *wha
             yt_err(c, v, "an entry of %s is %s (expected text after '- ')", what, yt_describe(v));
             continue;
         }
-        if (v->len > c->max_text) {
+        if (v->len > c->fmt->max_text) {
             yt_err(c, v, "an entry of %s is %zu characters long (expected at most %zu)", what,
-                   v->len, c->max_text);
+                   v->len, c->fmt->max_text);
             continue;
         }
         if (!yt_plain_text(v->str, v->len)) {
@@ -701,32 +702,23 @@ int yt_read_file(const char *path, size_t max_bytes, const char *what, DiagList 
                  (long long)st.st_size, max_bytes, what);
         goto done;
     }
-    buf = malloc((size_t)st.st_size + 1);
-    if (!buf) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "out of memory");
-        goto done;
-    }
+    /* Read one byte past the size seen, so a file that grows while we read
+     * is noticed rather than cut silently. */
     size_t len = 0;
-    for (;;) {
-        /* Read one byte past the size seen, so a file that grows while we read
-         * is noticed rather than cut silently. */
-        ssize_t r = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
+    buf = fsx_pread_all(fd, (size_t)st.st_size + 1, &len);
+    if (!buf) {
+        if (errno == ENOMEM)
+            diag_add(diags, DIAG_ERROR, path, 0, 0, "out of memory");
+        else
             diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read the %s: %s", what,
                      strerror(errno));
-            goto done;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-        if (len > (size_t)st.st_size) {
-            diag_add(diags, DIAG_ERROR, path, 0, 0,
-                     "the file changed while it was read "
-                     "(expected it to be saved completely)");
-            goto done;
-        }
+        goto done;
+    }
+    if (len > (size_t)st.st_size) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0,
+                 "the file changed while it was read "
+                 "(expected it to be saved completely)");
+        goto done;
     }
     buf[len] = '\0';
     *out = buf;
@@ -739,6 +731,12 @@ done:
     return rc;
 }
 
+YCtx yt_ctx(const YFormat *fmt, const char *file, DiagList *diags)
+{
+    YCtx c = {.fmt = fmt, .file = file, .diags = diags};
+    return c;
+}
+
 int yt_begin(YCtx *c, size_t len, size_t max_bytes)
 {
     c->arena = calloc(1, sizeof *c->arena);
@@ -749,7 +747,7 @@ int yt_begin(YCtx *c, size_t len, size_t max_bytes)
     }
     if (len > max_bytes) {
         yt_err_at(c, 1, 1, "the file is %zu bytes (expected at most %zu: is this really a %s?)",
-                  len, max_bytes, c->what);
+                  len, max_bytes, c->fmt->what);
         return -1;
     }
     return 0;

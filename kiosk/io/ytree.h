@@ -28,8 +28,21 @@ typedef struct YNode {
     size_t n, cap;
 } YNode;
 
+/* A format a loader reads: its name for messages and its limits. One
+ * static const of these per format (deck, settings file). */
+typedef struct {
+    const char *what;      /* "deck", "settings file": used in messages */
+    const char *root_hint; /* what an empty file should hold */
+    const char *text_hint; /* advice appended to "too long" messages */
+    int max_depth;         /* <= YT_MAX_DEPTH */
+    int depth_needed;      /* how deep the format really goes, for the message */
+    size_t max_nodes;
+    size_t max_text;
+} YFormat;
+
 /* One loading: where results go, where problems go, and the limits. */
 typedef struct {
+    const YFormat *fmt;
     Arena *arena; /* owns the strings the getters return */
     Arena tree;   /* the nodes; the loader frees it when done */
     DiagList *diags;
@@ -38,15 +51,11 @@ typedef struct {
     const char *data_dir; /* bundled data, for relative paths */
     int fatal;            /* errors that leave nothing usable */
     size_t nodes;
-    /* Set by the loader: */
-    const char *what;      /* "deck", "settings file": used in messages */
-    const char *root_hint; /* what an empty file should hold */
-    const char *text_hint; /* advice appended to "too long" messages */
-    int max_depth;         /* <= YT_MAX_DEPTH */
-    int depth_needed;      /* how deep the format really goes, for the message */
-    size_t max_nodes;
-    size_t max_text;
 } YCtx;
+
+/** A context for loading file (the name used in messages) in format fmt,
+ *  problems to diags; everything else empty. */
+YCtx yt_ctx(const YFormat *fmt, const char *file, DiagList *diags);
 
 #if defined(__GNUC__)
 #define YT_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -61,7 +70,7 @@ void yt_err_soft(YCtx *c, const YNode *at, const char *fmt, ...) YT_PRINTF(3, 4)
 void yt_warn(YCtx *c, const YNode *at, const char *fmt, ...) YT_PRINTF(3, 4);
 void yt_err_at(YCtx *c, int line, int col, const char *fmt, ...) YT_PRINTF(4, 5);
 
-/** Starts loading c->file (set c->file, c->diags and the limits first):
+/** Starts loading c->file (a context from yt_ctx()):
  *  gives c a new arena for the result and c->dir, and refuses text over
  *  max_bytes. Returns 0, or -1 with the problem reported; call yt_end()
  *  either way. */

@@ -1,9 +1,12 @@
 /* main: the command line. Parses options, finds the data directory, loads
  * the deck and hands over to the shell. The only place that decides exit
- * statuses: 0 ok, 1 invalid deck or input, 2 usage error, 3 runtime failure. */
+ * statuses: 0 ok, 1 invalid deck or input, 2 usage error, 3 runtime failure,
+ * 4 staff chose "Exit kiosk", 128+N stopped by signal N. */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,9 @@ static const char usage_text[] =
     "  --size WxH       window / screenshot size\n"
     "  --screenshot DIR render every slide and screen to DIR/NN-name.png without a display,\n"
     "                   then exit\n"
+    "  --screens LIST   with --screenshot, only these: 'slides', slide names, or screens\n"
+    "                   (form-empty, form-typing, form-errors, form-filled, thanks,\n"
+    "                   thanks-saved-later, staff-pin, staff), comma-separated\n"
     "  --signups FILE   where sign-ups are stored (default\n"
     "                   $XDG_DATA_HOME/kiosk/signups.csv, else ~/.local/share/kiosk/)\n"
     "  --kiosk-id ID    name of this screen, written with every sign-up (default: host name)\n"
@@ -39,8 +45,16 @@ static const char usage_text[] =
     "  --set-pin        ask for a new staff PIN and store its hash in the settings file\n"
     "  --help, --version\n"
     "exit status: 0 ok, 1 invalid deck or input, 2 usage error (unknown option, bad value),\n"
-    "             3 runtime failure\n"
+    "             3 runtime failure, 4 staff chose \"Exit kiosk\" (a supervisor leaves it\n"
+    "             stopped), 128+N stopped by signal N (a supervisor starts it again)\n"
     "environment: KIOSK_DATA_DIR overrides where the bundled slides, fonts and images are.\n";
+
+/* What the command line asked for. */
+typedef struct {
+    ShellOptions shell;
+    bool check, set_pin, help, version;
+    const char *deck, *config;
+} Cli;
 
 static bool is_dir(const char *path)
 {
@@ -76,39 +90,6 @@ static const char *find_data_dir(char *buf, size_t cap)
     return KIOSK_INSTALL_DATA_DIR;
 }
 
-static bool parse_size(const char *s, int *w, int *h)
-{
-    char *end;
-    errno = 0;
-    long a = strtol(s, &end, 10);
-    if (errno || end == s || (*end != 'x' && *end != 'X'))
-        return false;
-    const char *second = end + 1;
-    long b = strtol(second, &end, 10);
-    if (errno || end == second || *end != '\0')
-        return false;
-    /* 320 is below any touchscreen we support; 8192 above any we know. */
-    if (a < 320 || b < 320 || a > 8192 || b > 8192)
-        return false;
-    *w = (int)a;
-    *h = (int)b;
-    return true;
-}
-
-static char *default_signups_path(void)
-{
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    char buf[PATH_MAX];
-    if (xdg && *xdg == '/')
-        snprintf(buf, sizeof buf, "%s/kiosk/signups.csv", xdg);
-    else if (home && *home)
-        snprintf(buf, sizeof buf, "%s/.local/share/kiosk/signups.csv", home);
-    else
-        snprintf(buf, sizeof buf, "signups.csv");
-    return strdup(buf);
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "kiosk: ");
@@ -117,179 +98,279 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+static int opt_size(Cli *c, const char *v)
 {
-    ShellOptions opts = {.renderer = NULL, .rotation = -1};
-    bool check = false, set_pin = false;
-    const char *deck_arg = NULL, *config = NULL;
-    char host[256] = "kiosk";
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("kiosk %s\n", KIOSK_VERSION);
-            return EXIT_OK;
-        } else if (strcmp(a, "--check") == 0) {
-            check = true;
-        } else if (strcmp(a, "--set-pin") == 0) {
-            set_pin = true;
-        } else if (strcmp(a, "--windowed") == 0) {
-            opts.windowed = true;
-        } else if (strcmp(a, "--size") == 0 || strcmp(a, "--screenshot") == 0 ||
-                   strcmp(a, "--signups") == 0 || strcmp(a, "--kiosk-id") == 0 ||
-                   strcmp(a, "--renderer") == 0 || strcmp(a, "--rotation") == 0 ||
-                   strcmp(a, "--config") == 0) {
-            if (!next || !*next)
-                return usage_error("option '%s' needs a value", a);
-            i++;
-            if (strcmp(a, "--size") == 0) {
-                if (!parse_size(next, &opts.width, &opts.height))
-                    return usage_error("bad --size '%s' (expected WIDTHxHEIGHT, such as 800x480, "
-                                       "each from 320 to 8192)",
-                                       next);
-            } else if (strcmp(a, "--screenshot") == 0) {
-                opts.screenshot_dir = next;
-            } else if (strcmp(a, "--signups") == 0) {
-                opts.signups_path = next;
-            } else if (strcmp(a, "--kiosk-id") == 0) {
-                opts.kiosk_id = next;
-            } else if (strcmp(a, "--config") == 0) {
-                config = next;
-            } else if (strcmp(a, "--rotation") == 0) {
-                char *end;
-                long deg = strtol(next, &end, 10);
-                if (*end || (deg != 0 && deg != 90 && deg != 180 && deg != 270))
-                    return usage_error("bad --rotation '%s' (expected 0, 90, 180 or 270)", next);
-                opts.rotation = (int)deg;
-            } else {
-                opts.renderer = next;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option '%s'", a);
-        } else if (deck_arg) {
-            return usage_error("more than one deck given ('%s'); expected at most one", a);
-        } else {
-            deck_arg = a;
-        }
+    char *end;
+    errno = 0;
+    long a = strtol(v, &end, 10);
+    long b = 0;
+    bool ok = !errno && end != v && (*end == 'x' || *end == 'X');
+    if (ok) {
+        const char *second = end + 1;
+        b = strtol(second, &end, 10);
+        ok = !errno && end != second && *end == '\0';
     }
+    /* 320 is below any touchscreen we support; 8192 above any we know. */
+    if (!ok || a < 320 || b < 320 || a > 8192 || b > 8192)
+        return usage_error("bad --size '%s' (expected WIDTHxHEIGHT, such as 800x480, "
+                           "each from 320 to 8192)",
+                           v);
+    c->shell.width = (int)a;
+    c->shell.height = (int)b;
+    return EXIT_OK;
+}
 
-    if (set_pin) {
-        char err[512];
-        const char *path = config ? config : SETTINGS_DEFAULT_PATH;
-        if (pin_prompt_and_write(path, stdin, stdout, err, sizeof err) != 0) {
-            fprintf(stderr, "kiosk: %s\n", err);
-            return EXIT_INVALID;
-        }
-        printf("The staff PIN is set in %s. Restart the kiosk to use it.\n", path);
+static int opt_rotation(Cli *c, const char *v)
+{
+    char *end;
+    long deg = strtol(v, &end, 10);
+    if (*end || (deg != 0 && deg != 90 && deg != 180 && deg != 270))
+        return usage_error("bad --rotation '%s' (expected 0, 90, 180 or 270)", v);
+    c->shell.rotation = (int)deg;
+    return EXIT_OK;
+}
+
+typedef enum { OPT_FLAG, OPT_STRING, OPT_SIZE, OPT_ROTATION } OptKind;
+
+/* Every option once: its name, what it takes, and the field it sets. */
+static const struct {
+    const char *name;
+    OptKind kind;
+    size_t field; /* offsetof in Cli: a bool for flags, a const char * for strings */
+} options[] = {
+    {"--check", OPT_FLAG, offsetof(Cli, check)},
+    {"--set-pin", OPT_FLAG, offsetof(Cli, set_pin)},
+    {"--windowed", OPT_FLAG, offsetof(Cli, shell.windowed)},
+    {"--help", OPT_FLAG, offsetof(Cli, help)},
+    {"-h", OPT_FLAG, offsetof(Cli, help)},
+    {"--version", OPT_FLAG, offsetof(Cli, version)},
+    {"--size", OPT_SIZE, 0},
+    {"--rotation", OPT_ROTATION, 0},
+    {"--screenshot", OPT_STRING, offsetof(Cli, shell.screenshot_dir)},
+    {"--screens", OPT_STRING, offsetof(Cli, shell.screens)},
+    {"--signups", OPT_STRING, offsetof(Cli, shell.signups_path)},
+    {"--kiosk-id", OPT_STRING, offsetof(Cli, shell.kiosk_id)},
+    {"--renderer", OPT_STRING, offsetof(Cli, shell.renderer)},
+    {"--config", OPT_STRING, offsetof(Cli, config)},
+};
+
+static int set_option(Cli *c, size_t i, const char *value)
+{
+    char *field = (char *)c + options[i].field;
+    switch (options[i].kind) {
+    case OPT_FLAG:
+        *(bool *)(void *)field = true;
         return EXIT_OK;
+    case OPT_STRING:
+        *(const char **)(void *)field = value;
+        return EXIT_OK;
+    case OPT_SIZE:
+        return opt_size(c, value);
+    default:
+        return opt_rotation(c, value);
     }
+}
 
-    /* Settings: --config, else the system file when there is one. Options
-     * on the command line win over settings. */
-    DiagList diags = DIAG_LIST_INIT;
-    Settings defaults;
-    settings_defaults(&defaults);
-    Settings *settings = NULL;
-    struct stat st;
-    if (config || stat(SETTINGS_DEFAULT_PATH, &st) == 0) {
-        settings = settings_load(config ? config : SETTINGS_DEFAULT_PATH, &diags);
-        if (!settings && !check) {
-            diag_print(&diags, stderr);
-            fprintf(stderr, "kiosk: the settings file cannot be used; fix the errors above\n");
-            diag_clear(&diags);
-            return EXIT_INVALID;
+static int parse_args(int argc, char **argv, Cli *c)
+{
+    for (int i = 1; i < argc && !c->help && !c->version; i++) {
+        const char *a = argv[i];
+        size_t o = 0, n = sizeof options / sizeof options[0];
+        while (o < n && strcmp(a, options[o].name) != 0)
+            o++;
+        if (o == n && a[0] == '-' && a[1] != '\0')
+            return usage_error("unknown option '%s'", a);
+        if (o == n && c->deck)
+            return usage_error("more than one deck given ('%s'); expected at most one", a);
+        if (o == n) {
+            c->deck = a;
+            continue;
         }
-    }
-    size_t settings_errors = diag_count(&diags, DIAG_ERROR);
-    const char *settings_name = config ? config : SETTINGS_DEFAULT_PATH;
-    const Settings *set = settings ? settings : &defaults;
-    opts.settings = set;
-    log_set_level((LogLevel)set->log_level);
-    if (opts.rotation < 0)
-        opts.rotation = set->rotation;
-    if (!opts.renderer)
-        opts.renderer = set->renderer ? set->renderer : "auto";
-    opts.display = set->display;
-    if (!opts.kiosk_id)
-        opts.kiosk_id = set->kiosk_id;
-    if (!opts.signups_path)
-        opts.signups_path = set->signups;
-    if (!deck_arg)
-        deck_arg = set->deck;
-
-    char data_buf[PATH_MAX];
-    opts.data_dir = find_data_dir(data_buf, sizeof data_buf);
-    char deck_buf[PATH_MAX];
-    if (!deck_arg) {
-        if (snprintf(deck_buf, sizeof deck_buf, "%s/slides/microneedling.yaml", opts.data_dir) >=
-            (int)sizeof deck_buf) {
-            settings_free(settings);
-            return usage_error("the data directory path is too long: %s", opts.data_dir);
+        const char *value = NULL;
+        if (options[o].kind != OPT_FLAG) {
+            value = i + 1 < argc ? argv[++i] : NULL;
+            if (!value || !*value)
+                return usage_error("option '%s' needs a value", a);
         }
-        deck_arg = deck_buf;
+        int rc = set_option(c, o, value);
+        if (rc != EXIT_OK)
+            return rc;
     }
-    opts.deck_path = deck_arg;
+    return EXIT_OK;
+}
 
-    DeckLoadOptions load = {.data_dir = opts.data_dir};
-    Deck *deck = deck_load(deck_arg, &load, &diags);
-    if (check && deck)
-        fit_check_deck(deck, opts.data_dir, &diags);
-    diag_print(&diags, stderr);
-    size_t errors = diag_count(&diags, DIAG_ERROR);
-    size_t warnings = diag_count(&diags, DIAG_WARNING);
-    diag_clear(&diags);
-
-    if (check) {
-        /* Say which file the errors are in: staff fix one file at a time. */
-        if (settings_errors)
-            fprintf(stderr, "%s: %zu error%s\n", settings_name, settings_errors,
-                    settings_errors == 1 ? "" : "s");
-        else if (settings)
-            printf("%s: ok\n", settings_name);
-        errors -= settings_errors;
-        if (errors == 0 && deck)
-            printf("%s: ok, %zu slide%s, %zu warning%s\n", deck_arg, deck->slide_count,
-                   deck->slide_count == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-        else
-            fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", deck_arg, errors,
-                    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-        deck_free(deck);
-        settings_free(settings);
-        return errors || settings_errors ? EXIT_INVALID : EXIT_OK;
-    }
-    if (!deck) {
-        fprintf(stderr, "kiosk: the deck %s cannot be shown; fix the errors above\n", deck_arg);
-        settings_free(settings);
+static int set_pin(const Cli *c)
+{
+    char err[512];
+    const char *path = c->config ? c->config : SETTINGS_DEFAULT_PATH;
+    if (pin_prompt_and_write(path, stdin, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
         return EXIT_INVALID;
     }
+    printf("The staff PIN is set in %s. Restart the kiosk to use it.\n", path);
+    return EXIT_OK;
+}
 
-    char *signups = NULL;
-    if (!opts.signups_path) {
-        signups = default_signups_path();
-        opts.signups_path = signups;
+/* Options on the command line win over settings; settings over defaults. */
+static void apply_settings(Cli *c, const Settings *set)
+{
+    ShellOptions *o = &c->shell;
+    o->settings = set;
+    log_set_level((LogLevel)set->log_level);
+    if (o->rotation < 0)
+        o->rotation = set->rotation;
+    if (!o->renderer)
+        o->renderer = set->renderer ? set->renderer : "auto";
+    o->display = set->display;
+    if (!o->kiosk_id)
+        o->kiosk_id = set->kiosk_id;
+    if (!o->signups_path)
+        o->signups_path = set->signups;
+    if (!c->deck)
+        c->deck = set->deck;
+}
+
+/* What --check prints: each file's verdict, since staff fix one at a time. */
+static int report_check(const Cli *c, const Deck *deck, const Settings *settings,
+                        size_t settings_errors, size_t errors, size_t warnings)
+{
+    const char *settings_name = c->config ? c->config : SETTINGS_DEFAULT_PATH;
+    if (settings_errors)
+        fprintf(stderr, "%s: %zu error%s\n", settings_name, settings_errors,
+                settings_errors == 1 ? "" : "s");
+    else if (settings)
+        printf("%s: ok\n", settings_name);
+    errors -= settings_errors;
+    if (errors == 0 && deck)
+        printf("%s: ok, %zu slide%s, %zu warning%s\n", c->deck, deck->slide_count,
+               deck->slide_count == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    else
+        fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", c->deck, errors, errors == 1 ? "" : "s",
+                warnings, warnings == 1 ? "" : "s");
+    return errors || settings_errors ? EXIT_INVALID : EXIT_OK;
+}
+
+/* Where sign-ups, usage counts and the screen's name go when nothing says:
+ * the user's data folder, next to the sign-ups, the host name. */
+static void default_paths(ShellOptions *o, char *signups, char *stats, char *host, size_t cap)
+{
+    if (!o->signups_path) {
+        const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+        if (xdg && *xdg == '/')
+            snprintf(signups, cap, "%s/kiosk/signups.csv", xdg);
+        else if (home && *home)
+            snprintf(signups, cap, "%s/.local/share/kiosk/signups.csv", home);
+        else
+            snprintf(signups, cap, "signups.csv");
+        o->signups_path = signups;
     }
-    /* Usage counts live next to the sign-ups unless the settings say. */
-    char stats_buf[PATH_MAX];
-    opts.stats_path = set->stats;
-    if (!opts.stats_path) {
-        const char *slash = strrchr(opts.signups_path, '/');
-        int dir_len = slash ? (int)(slash - opts.signups_path) : 1;
-        if (snprintf(stats_buf, sizeof stats_buf, "%.*s/stats.csv", dir_len,
-                     slash ? opts.signups_path : ".") < (int)sizeof stats_buf)
-            opts.stats_path = stats_buf;
+    if (!o->stats_path) {
+        const char *slash = strrchr(o->signups_path, '/');
+        int dir_len = slash ? (int)(slash - o->signups_path) : 1;
+        if (snprintf(stats, cap, "%.*s/stats.csv", dir_len, slash ? o->signups_path : ".") <
+            (int)cap)
+            o->stats_path = stats;
     }
-    if (!opts.kiosk_id) {
-        if (gethostname(host, sizeof host) != 0)
-            snprintf(host, sizeof host, "kiosk");
-        host[sizeof host - 1] = '\0';
-        opts.kiosk_id = host;
+    if (!o->kiosk_id) {
+        if (gethostname(host, cap) != 0)
+            snprintf(host, cap, "kiosk");
+        host[cap - 1] = '\0';
+        o->kiosk_id = host;
     }
-    int status = shell_run(&opts, deck);
-    free(signups);
+}
+
+/* Settings: --config, else the system file when there is one. NULL with
+ * *unusable when a file exists but cannot be used (diags say why). */
+static Settings *load_settings(const Cli *c, DiagList *diags, bool *unusable)
+{
+    struct stat st;
+    *unusable = false;
+    if (!c->config && stat(SETTINGS_DEFAULT_PATH, &st) != 0)
+        return NULL;
+    Settings *s = settings_load(c->config ? c->config : SETTINGS_DEFAULT_PATH, diags);
+    *unusable = !s;
+    return s;
+}
+
+/* The desktop install runs the kiosk as the desktop's user, who cannot read
+ * the settings file (root:kiosk 0640) until added to its group. */
+static void explain_unreadable(const char *path)
+{
+    if (access(path, R_OK) == 0 || errno != EACCES)
+        return;
+    struct passwd entry, *pw = NULL;
+    char buf[1024];
+    const char *user = getpwuid_r(geteuid(), &entry, buf, sizeof buf, &pw) == 0 && pw ? pw->pw_name
+                                                                                      : "USER";
+    fprintf(stderr,
+            "kiosk: user %s may not read %s. The packaged settings file is readable by\n"
+            "root and the 'kiosk' group: sudo adduser %s kiosk   (then log out and in again)\n",
+            user, path, user);
+}
+
+int main(int argc, char **argv)
+{
+    Cli c = {.shell = {.rotation = -1}};
+    int rc = parse_args(argc, argv, &c);
+    if (rc != EXIT_OK || c.help || c.version) {
+        if (c.help)
+            fputs(usage_text, stdout);
+        else if (c.version)
+            printf("kiosk %s\n", KIOSK_VERSION);
+        return rc;
+    }
+    if (c.set_pin)
+        return set_pin(&c);
+
+    DiagList diags = DIAG_LIST_INIT;
+    bool unusable;
+    Settings *settings = load_settings(&c, &diags, &unusable);
+    Settings defaults;
+    if (unusable)
+        explain_unreadable(c.config ? c.config : SETTINGS_DEFAULT_PATH);
+    if (unusable && !c.check) {
+        diag_print(&diags, stderr);
+        fprintf(stderr, "kiosk: the settings file cannot be used; fix the errors above\n");
+        diag_clear(&diags);
+        return EXIT_INVALID;
+    }
+    size_t settings_errors = diag_count(&diags, DIAG_ERROR);
+    settings_defaults(&defaults);
+    apply_settings(&c, settings ? settings : &defaults);
+
+    char data_buf[PATH_MAX], deck_buf[PATH_MAX];
+    c.shell.data_dir = find_data_dir(data_buf, sizeof data_buf);
+    if (!c.deck) {
+        if (snprintf(deck_buf, sizeof deck_buf, "%s/slides/microneedling.yaml", c.shell.data_dir) >=
+            (int)sizeof deck_buf) {
+            settings_free(settings);
+            return usage_error("the data directory path is too long: %s", c.shell.data_dir);
+        }
+        c.deck = deck_buf;
+    }
+    c.shell.deck_path = c.deck;
+
+    DeckLoadOptions load = {.data_dir = c.shell.data_dir};
+    Deck *deck = deck_load(c.deck, &load, &diags);
+    if (c.check && deck)
+        fit_check_deck(deck, c.shell.data_dir, &diags);
+    diag_print(&diags, stderr);
+    size_t errors = diag_count(&diags, DIAG_ERROR), warnings = diag_count(&diags, DIAG_WARNING);
+    diag_clear(&diags);
+
+    if (c.check) {
+        rc = report_check(&c, deck, settings, settings_errors, errors, warnings);
+    } else if (!deck) {
+        fprintf(stderr, "kiosk: the deck %s cannot be shown; fix the errors above\n", c.deck);
+        rc = EXIT_INVALID;
+    } else {
+        char signups[PATH_MAX], stats[PATH_MAX], host[PATH_MAX];
+        c.shell.stats_path = (settings ? settings : &defaults)->stats;
+        default_paths(&c.shell, signups, stats, host, PATH_MAX);
+        rc = shell_run(&c.shell, deck);
+        deck = NULL; /* the shell owns it */
+    }
+    deck_free(deck);
     settings_free(settings);
-    return status;
+    return rc;
 }

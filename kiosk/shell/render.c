@@ -830,85 +830,106 @@ static void draw_keyboard(Render *r, const App *app, LRect area)
     }
 }
 
-static void draw_form(Render *r, const App *app)
+static void draw_form_heading(Render *r, const FormLayout *fl, bool typing)
+{
+    const Deck *d = r->deck;
+    SDL_Color muted = col(d->theme.muted);
+    if (typing) {
+        text_in(r, d->texts.form_heading, fl->label_px, true, muted, fl->heading, ALIGN_LEFT);
+        return;
+    }
+    LRect head = {fl->heading.x, fl->heading.y, fl->heading.w, fl->heading_px * 6 / 5};
+    text_in(r, d->texts.form_heading, fl->heading_px, true, col(d->theme.text), head, ALIGN_LEFT);
+    if (fl->heading.h > head.h + fl->label_px)
+        text_in(r, d->texts.form_intro, fl->label_px, false, muted,
+                (LRect){fl->heading.x, head.y + head.h, fl->heading.w, fl->label_px * 5 / 4},
+                ALIGN_LEFT);
+}
+
+static void draw_choices(Render *r, const App *app, const FormLayout *fl, int i)
+{
+    const DeckTheme *t = &r->deck->theme;
+    const Form *f = &app->form;
+    SDL_Color accent = col(t->accent), surface = col(t->surface), muted = col(t->muted);
+    for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++) {
+        bool on = f->choice[i] == c;
+        bool pressed = app->pressed.kind == HIT_CHOICE && app->pressed.index == i &&
+                       app->pressed.choice == c;
+        LRect rc = fl->choice[i][c];
+        if (on || pressed)
+            round_rect(r, rc, rc.h / 4, pressed && !on ? mix(surface, accent, 0.3) : accent);
+        else
+            outlined(r, rc, rc.h / 4, util_imax(2, rc.h / 22), muted, surface);
+        text_in(r, r->deck->fields[i].choices[c], fl->value_px, on,
+                on ? col(t->accent_text) : col(t->text), (LRect){rc.x + 6, rc.y, rc.w - 12, rc.h},
+                ALIGN_CENTER);
+    }
+}
+
+/* One field: its label ("(optional)" added where it is), its box or
+ * choices, and its message when it has one to show. */
+static void draw_field(Render *r, const App *app, const FormLayout *fl, int i)
 {
     const Deck *d = r->deck;
     const DeckTheme *t = &d->theme;
+    const Form *f = &app->form;
+    const DeckField *df = &d->fields[i];
+    bool choice = f->spec[i].kind == FORM_CHOICE;
+    char lab[300];
+    if (!df->required && (choice || !df->contact))
+        SDL_snprintf(lab, sizeof lab, "%s (%s)", df->label, d->texts.optional);
+    else
+        SDL_snprintf(lab, sizeof lab, "%s", df->label);
+    text_in(r, lab, fl->label_px, true, col(t->text), fl->label[i], ALIGN_LEFT);
+    bool show_err = form_should_show_error(f, i);
+    if (choice) {
+        draw_choices(r, app, fl, i);
+    } else {
+        bool focused = f->focus == i;
+        SDL_Color edge = col(show_err ? t->error : focused ? t->accent : t->muted);
+        int border = util_imax(2, fl->box[i].h / (focused ? 14 : 22));
+        outlined(r, fl->box[i], fl->box[i].h / 6, border, edge, col(t->surface));
+        draw_value(r, f->value[i], fl->value_px, col(t->text), fl->box[i], focused, col(t->accent));
+    }
+    if (show_err)
+        paragraph_in(r, error_text(d, form_field_error(f, i)), fl->small_px, false, col(t->error),
+                     fl->error[i], ALIGN_LEFT);
+}
+
+static void draw_consent(Render *r, const App *app, const FormLayout *fl)
+{
+    const Deck *d = r->deck;
+    const DeckTheme *t = &d->theme;
+    int ci = app->consent_field;
+    LRect b = fl->consent_box;
+    bool show_err = form_should_show_error(&app->form, ci);
+    if (app->form.checked[ci]) {
+        round_rect(r, b, b.h / 6, col(t->accent));
+        draw_check(r, b, col(t->accent_text));
+    } else {
+        outlined(r, b, b.h / 6, util_imax(2, b.h / 14), col(show_err ? t->error : t->muted),
+                 col(t->surface));
+    }
+    paragraph_in(r, d->texts.consent, fl->label_px, false, col(t->text), fl->consent_text,
+                 ALIGN_LEFT);
+    if (show_err)
+        paragraph_in(r, d->texts.err_consent, fl->small_px, false, col(t->error), fl->error[ci],
+                     ALIGN_LEFT);
+}
+
+static void draw_form(Render *r, const App *app)
+{
+    const Deck *d = r->deck;
     FormLayout fl;
     app_form_layout(app, &fl);
     const Form *f = &app->form;
-    SDL_Color text = col(t->text), muted = col(t->muted), accent = col(t->accent);
-    SDL_Color err = col(t->error), surface = col(t->surface);
     bool typing = fl.keyboard.h > 0;
-    LayoutSizes z = layout_sizes(d, app->w, app->h);
-
-    if (typing) {
-        text_in(r, d->texts.form_heading, fl.label_px, true, muted, fl.heading, ALIGN_LEFT);
-    } else {
-        int hpx = util_imin(z.title, (int)lround(util_imin(app->w, app->h) * 0.075));
-        LRect head = {fl.heading.x, fl.heading.y, fl.heading.w, hpx * 6 / 5};
-        text_in(r, d->texts.form_heading, hpx, true, text, head, ALIGN_LEFT);
-        if (fl.heading.h > head.h + fl.label_px)
-            text_in(r, d->texts.form_intro, fl.label_px, false, muted,
-                    (LRect){fl.heading.x, head.y + head.h, fl.heading.w, fl.label_px * 5 / 4},
-                    ALIGN_LEFT);
-    }
-
-    for (int i = 0; i < f->count; i++) {
-        if (!fl.visible[i] || i == app->consent_field)
-            continue;
-        const DeckField *df = &d->fields[i];
-        char lab[300];
-        if (!df->required && !df->contact && f->spec[i].kind != FORM_CHOICE)
-            SDL_snprintf(lab, sizeof lab, "%s (%s)", df->label, d->texts.optional);
-        else if (!df->required && f->spec[i].kind == FORM_CHOICE)
-            SDL_snprintf(lab, sizeof lab, "%s (%s)", df->label, d->texts.optional);
-        else
-            SDL_snprintf(lab, sizeof lab, "%s", df->label);
-        text_in(r, lab, fl.label_px, true, text, fl.label[i], ALIGN_LEFT);
-        bool show_err = form_should_show_error(f, i);
-        if (f->spec[i].kind == FORM_CHOICE) {
-            for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++) {
-                bool on = f->choice[i] == c;
-                bool pressed = app->pressed.kind == HIT_CHOICE && app->pressed.index == i * 16 + c;
-                LRect rc = fl.choice[i][c];
-                if (on || pressed)
-                    round_rect(r, rc, rc.h / 4,
-                               pressed && !on ? mix(surface, accent, 0.3) : accent);
-                else
-                    outlined(r, rc, rc.h / 4, util_imax(2, rc.h / 22), muted, surface);
-                text_in(r, df->choices[c], fl.value_px, on, on ? col(t->accent_text) : text,
-                        (LRect){rc.x + 6, rc.y, rc.w - 12, rc.h}, ALIGN_CENTER);
-            }
-        } else {
-            bool focused = f->focus == i;
-            SDL_Color edge = show_err ? err : focused ? accent : muted;
-            int border = util_imax(2, fl.box[i].h / (focused ? 14 : 22));
-            outlined(r, fl.box[i], fl.box[i].h / 6, border, edge, surface);
-            draw_value(r, f->value[i], fl.value_px, text, fl.box[i], focused, accent);
-        }
-        if (show_err)
-            paragraph_in(r, error_text(d, form_field_error(f, i)), fl.small_px, false, err,
-                         fl.error[i], ALIGN_LEFT);
-    }
-
-    int ci = app->consent_field;
-    if (fl.visible[ci] && !typing) {
-        LRect b = fl.consent_box;
-        bool on = f->checked[ci];
-        bool show_err = form_should_show_error(f, ci);
-        if (on) {
-            round_rect(r, b, b.h / 6, accent);
-            draw_check(r, b, col(t->accent_text));
-        } else {
-            outlined(r, b, b.h / 6, util_imax(2, b.h / 14), show_err ? err : muted, surface);
-        }
-        paragraph_in(r, d->texts.consent, fl.label_px, false, text, fl.consent_text, ALIGN_LEFT);
-        if (show_err)
-            paragraph_in(r, d->texts.err_consent, fl.small_px, false, err, fl.error[ci],
-                         ALIGN_LEFT);
-    }
-
+    draw_form_heading(r, &fl, typing);
+    for (int i = 0; i < f->count; i++)
+        if (fl.visible[i] && i != app->consent_field)
+            draw_field(r, app, &fl, i);
+    if (fl.visible[app->consent_field] && !typing)
+        draw_consent(r, app, &fl);
     int bpx = util_imax(14, fl.cancel.h * 42 / 100);
     button(r, fl.cancel, d->texts.cancel, bpx, BTN_SECONDARY, app->pressed.kind == HIT_CANCEL);
     if (fl.submit.w)

@@ -1,0 +1,46 @@
+/* shellstate: the state the shell's parts share (the loop in shell.c, the
+ * effect handlers, the staff screen, the screenshots). Only kiosk/shell and
+ * the tests' rig include it; everyone else goes through shell.h. */
+#ifndef KIOSK_SHELLSTATE_H
+#define KIOSK_SHELLSTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "deck.h"
+#include "display.h"
+#include "input.h"
+#include "reload.h"
+#include "render.h"
+#include "shell.h"
+#include "staff.h"
+#include "store.h"
+#include "text.h"
+#include "usage.h"
+
+struct Shell {
+    const ShellOptions *opts;
+    Deck *deck; /* owned; replaced by a live reload at a slide boundary */
+    Display display;
+    TextFonts *fonts;
+    Render *render;
+    Store *store; /* the one queue of sign-ups waiting for the disk */
+    App app;
+    InputState input;
+    Reload reload;
+    Usage usage;
+    StaffExport export_job; /* a USB export running on its own thread */
+    ShellCounts counts;
+    uint64_t now;              /* the clock of the turn being carried out */
+    uint64_t next_store_retry; /* when waiting sign-ups are tried again */
+    uint64_t next_watchdog;    /* when the service manager hears from us next */
+    uint64_t watchdog_ms;      /* 0: no watchdog */
+    bool ready;                /* the service manager was told the first frame is up */
+    bool quit;
+    int status; /* the exit status once quit: see shell_run() */
+    unsigned long frames;
+    bool exit_after_first_frame; /* KIOSK_EXIT_AFTER_FIRST_FRAME=1, for benchmarks */
+};
+
+#endif

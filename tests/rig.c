@@ -1,0 +1,174 @@
+/* rig: see rig.h. */
+#include "rig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "deckload.h"
+#include "pin.h"
+
+static Settings *rig_settings(void)
+{
+    char hash[PIN_HASH_MAX], err[256], text[PIN_HASH_MAX + 32];
+    if (pin_hash(RIG_PIN, hash, sizeof hash, err, sizeof err) != 0) {
+        fprintf(stderr, "rig: %s\n", err);
+        return NULL;
+    }
+    snprintf(text, sizeof text, "staff_pin: \"%s\"\n", hash);
+    DiagList diags = DIAG_LIST_INIT;
+    Settings *s = settings_load_string("rig.yaml", text, strlen(text), &diags);
+    diag_print(&diags, stderr);
+    diag_clear(&diags);
+    return s;
+}
+
+int rig_open(Rig *r, const char *deck_path, int w, int h)
+{
+    memset(r, 0, sizeof *r);
+    /* tmpfs when there is one: each sign-up is fsync'd. */
+    snprintf(r->dir, sizeof r->dir, "%s/kiosk-rig-XXXXXX",
+             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    if (!mkdtemp(r->dir)) {
+        perror("rig: mkdtemp");
+        return -1;
+    }
+    snprintf(r->csv, sizeof r->csv, "%s/signups.csv", r->dir);
+    snprintf(r->usb, sizeof r->usb, "%s/usb", r->dir);
+    snprintf(r->deck, sizeof r->deck, "%s",
+             deck_path ? deck_path : TEST_SOURCE_DIR "/slides/microneedling.yaml");
+    mkdir(r->usb, 0700);
+    setenv("KIOSK_USB_ROOT", r->usb, 1);
+    r->settings = rig_settings();
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    Deck *deck = deck_load(r->deck, &lo, &diags);
+    diag_print(&diags, stderr);
+    diag_clear(&diags);
+    if (!r->settings || !deck) {
+        fprintf(stderr, "rig: cannot load the deck or the settings\n");
+        deck_free(deck);
+        return -1;
+    }
+    r->opts = (ShellOptions){.deck_path = r->deck,
+                             .data_dir = TEST_SOURCE_DIR,
+                             .signups_path = r->csv,
+                             .kiosk_id = "rig",
+                             .headless = true,
+                             .width = w,
+                             .height = h,
+                             .renderer = "software",
+                             .settings = r->settings};
+    r->sh = shell_open(&r->opts, deck);
+    if (!r->sh)
+        return -1;
+    /* Nothing left over from an earlier rig in this process. */
+    SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+    r->now = 1000;
+    return 0;
+}
+
+bool rig_turn(Rig *r, int ms, bool draw)
+{
+    r->now += (uint64_t)(ms > 0 ? ms : 0);
+    return shell_turn(r->sh, r->now, draw);
+}
+
+void rig_feed(Rig *r, InputType type, int x, int y)
+{
+    Input in = {.type = type, .x = x, .y = y};
+    shell_feed(r->sh, &in, r->now);
+}
+
+void rig_tap(Rig *r, LRect rc)
+{
+    int x = rc.x + rc.w / 2, y = rc.y + rc.h / 2;
+    rig_feed(r, IN_DOWN, x, y);
+    r->now += 90;
+    rig_feed(r, IN_UP, x, y);
+    r->now += 10;
+}
+
+static bool typed(FormFieldKind k)
+{
+    return k == FORM_TEXT || k == FORM_EMAIL || k == FORM_PHONE;
+}
+
+bool rig_sign_up(Rig *r, const char *name, const char *phone, const char *email, int choice)
+{
+    const App *a = rig_app(r);
+    ChromeLayout c;
+    layout_chrome(a->deck, a->w, a->h, &c);
+    if (a->screen == SCREEN_SLIDES)
+        rig_tap(r, c.signup);
+    if (a->screen != SCREEN_FORM)
+        return false;
+    const char *text[] = {name, phone, email};
+    FormLayout fl;
+    app_form_layout(a, &fl);
+    int t = 0;
+    for (int i = 0; i < a->form.count; i++) {
+        if (!typed(a->form.spec[i].kind))
+            continue;
+        if (t == 0)
+            rig_tap(r, fl.box[i]);
+        Input in = {.type = IN_TEXT};
+        snprintf(in.text, sizeof in.text, "%s", text[t < 3 ? t : 2]);
+        shell_feed(r->sh, &in, r->now);
+        Input next = {.type = IN_KEY, .key = KEYIN_TAB};
+        shell_feed(r->sh, &next, r->now);
+        t++;
+    }
+    app_form_layout(a, &fl);
+    for (int i = 0; i < a->form.count; i++)
+        if (a->form.spec[i].kind == FORM_CHOICE)
+            rig_tap(r, fl.choice[i][choice % a->form.spec[i].choice_count]);
+    rig_tap(r, fl.consent_box);
+    rig_tap(r, fl.submit);
+    return a->screen == SCREEN_THANKS;
+}
+
+const App *rig_app(const Rig *r)
+{
+    return shell_app(r->sh);
+}
+
+long rig_csv_rows(const Rig *r)
+{
+    FILE *f = fopen(r->csv, "rb");
+    if (!f)
+        return -1;
+    static char buf[8 << 20];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    long rows = -1; /* the header is not a row */
+    for (size_t off = 0, used = 0; off < len; off += used) {
+        char *fields[64];
+        int n = csv_parse_row(buf + off, len - off, &used, fields, 64);
+        if (n < 0)
+            return -1;
+        for (int i = 0; i < n; i++)
+            free(fields[i]);
+        rows++;
+    }
+    return rows;
+}
+
+void rig_close(Rig *r, bool keep)
+{
+    shell_close(r->sh);
+    r->sh = NULL;
+    settings_free(r->settings);
+    r->settings = NULL;
+    if (keep) {
+        fprintf(stderr, "rig: files kept in %s\n", r->dir);
+        return;
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "rig: could not remove %s\n", r->dir);
+}
