@@ -66,7 +66,7 @@ def read_ppm(path):
 class Screen:
     """Screendumps, compared with kiosk --screenshot's PNGs of the same deck
     at the same size: the mean absolute difference of a sample of the
-    pixels (every 7th byte, so every channel), 0 = same, 1 = opposite."""
+    pixels (every 29th byte, so every channel), 0 = same, 1 = opposite."""
 
     def __init__(self, vm, artifacts, refs, threshold):
         self.vm = vm
@@ -95,7 +95,7 @@ class Screen:
         rw, rh, b = self._pixels(ref_png)
         if (w, h) != (rw, rh):
             return 1.0
-        a, b = a[::7], b[::7]
+        a, b = a[::29], b[::29]
         return sum(map(lambda x, y: abs(x - y), a, b)) / (255.0 * len(a))
 
     def grab(self):
@@ -113,7 +113,7 @@ class Screen:
     def shot(self, name):
         return self.keep(self.grab(), name)
 
-    def wait_for(self, ref, name, timeout, threshold=None, poll=0.1):
+    def wait_for(self, ref, name, timeout, threshold=None, poll=0.25):
         """Screendumps until one is within the threshold of ref. Returns
         (seconds waited or None, best difference, path of the kept shot)."""
         threshold = threshold if threshold is not None else self.threshold
@@ -237,6 +237,8 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.02)
     ap.add_argument("--boot-timeout", type=int, default=300)
     ap.add_argument("--key-pause", type=float, default=0.5)
+    ap.add_argument("--restart-limit", type=float, default=10,
+                    help="seconds from kill -9 to the slides on screen again")
     ap.add_argument("--only-first-slide", action="store_true")
     ap.add_argument("--no-notify", action="store_true",
                     help="the kiosk does not call sd_notify: tested as Type=simple")
@@ -298,6 +300,9 @@ def run(vm, screen, args, t_start):
     unit = {p: service(vm, p) for p in ("Type", "User", "NRestarts", "WatchdogUSec",
                                         "DevicePolicy")}
     log("unit as loaded: %s" % unit)
+    log("guest: %s" % vm.ga.out("systemd-analyze 2>&1 | head -n 1"))
+    log("kiosk: %s" % vm.ga.out("journalctl -u kiosk.service -b -o cat --no-pager | "
+                                 "grep -m1 'video driver'"))
 
     # ---- a whole sign-up with the on-screen keyboard -------------------------
     c0 = cursor(vm)
@@ -334,12 +339,14 @@ def run(vm, screen, args, t_start):
     # slide from it.
     while time.monotonic() - t0 < 30 and main_pid(vm) in (0, pid):
         time.sleep(0.2)
-    waited, d, path = screen.wait_for(first, "after-kill-9", max(1, 30 - (time.monotonic() - t0)))
+    restarted = time.monotonic() - t0
+    waited, d, path = screen.wait_for(first, "after-kill-9", max(1, 60 - restarted))
     new = main_pid(vm)
     took = time.monotonic() - t0 if waited is not None else None
-    proof(took is not None and took <= 10 and new not in (0, pid),
-          "kill -9 of the kiosk: the slides are back in %s (new pid %d, limit 10 s)"
-          % ("%.1f s" % took if took is not None else "never (within 30 s)", new))
+    proof(took is not None and took <= args.restart_limit and new not in (0, pid),
+          "kill -9 of the kiosk: a new process in %.1f s, the slides back in %s (limit %g s)"
+          % (restarted, "%.1f s" % took if took is not None else "never (within 60 s)",
+             args.restart_limit))
 
     pid = main_pid(vm)
     c1 = cursor(vm)
@@ -394,6 +401,7 @@ def run(vm, screen, args, t_start):
     screen.shot("after-staff-exit")
     with open(os.path.join(screen.artifacts, "journal-kiosk.txt"), "w") as f:
         f.write(vm.ga.out("journalctl -u kiosk.service -b --no-pager") + "\n")
+    log("Mesa's shader cache: %s" % vm.ga.out("du -sh /var/cache/kiosk 2>&1"))
     _ = (c0, j)
 
 

@@ -251,15 +251,19 @@ class Vm:
 
     def move(self, x, y):
         """Puts the pointer at (x, y). The kernel reports an axis only when
-        its value changes, and a kiosk that restarted since the last event
-        believes the pointer is at (0, 0): so first one pixel beside it."""
-        self.qmp.execute("input-send-event", {"events": self._abs(x + (1 if x == 0 else -1), y)})
-        time.sleep(0.02)
+        its value changes; SDL does not read the starting position, so a
+        kiosk that (re)started believes an axis it has not been told about
+        yet is at 0; and qemu merges moves the guest has not fetched yet. So:
+        first a point off on both axes, time for the guest to fetch it, then
+        (x, y), so that both axes change in the report that counts."""
+        self.qmp.execute("input-send-event", {"events": self._abs(x + (3 if x < 3 else -3),
+                                                                  y + (3 if y < 3 else -3))})
+        time.sleep(0.15)
         self.qmp.execute("input-send-event", {"events": self._abs(x, y)})
+        time.sleep(0.15)
 
     def tap(self, x, y, hold=0.08):
         self.move(x, y)
-        time.sleep(0.05)
         self.touch(x, y, True)
         time.sleep(hold)
         self.touch(x, y, False)
