@@ -224,7 +224,10 @@ static int signup(void)
 static int staff(const char *pin)
 {
     screen();
-    hold(app_staff_corner(&app), APP_STAFF_HOLD_MS + 1500, "the staff corner");
+    /* Held well past APP_STAFF_HOLD_MS: the shell sees the hold only in a
+     * turn between then and the release, and a slow (emulated) kiosk may
+     * spend seconds preparing the next slide between two turns. */
+    hold(app_staff_corner(&app), APP_STAFF_HOLD_MS + 7000, "the staff corner");
     if (app.screen != SCREEN_PIN) {
         fprintf(stderr, "taps: holding the corner did not open the PIN screen\n");
         return -1;
