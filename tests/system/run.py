@@ -325,6 +325,7 @@ def run(vm, screen, args, t_start):
                                         "DevicePolicy")}
     log("unit as loaded: %s" % unit)
     log("guest: %s" % vm.ga.out("systemd-analyze 2>&1 | head -n 1"))
+    log("dev-dri-card0.device: %s" % vm.ga.out("systemctl is-active dev-dri-card0.device"))
     log("kiosk: %s" % vm.ga.out("journalctl -u kiosk.service -b -o cat --no-pager | "
                                  "grep -m1 'video driver'"))
 
