@@ -84,6 +84,7 @@ image_customize() {
     # A root shell on the serial console, for a person debugging a run
     # (the test itself uses the guest agent).
     mkdir -p "$root/etc/systemd/system/serial-getty@ttyS0.service.d"
+    # shellcheck disable=SC2016 # $TERM is for systemd to expand
     printf '[Service]\nExecStart=\nExecStart=-/sbin/agetty --autologin root --keep-baud 115200,57600,38400,9600 %%I $TERM\n' \
         >"$root/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf"
     # Nothing that would run in the background and slow a TCG boot down.
