@@ -34,11 +34,16 @@ static uint64_t now = 1000;
 static const char *screen_name(Screen s)
 {
     switch (s) {
-    case SCREEN_SLIDES: return "slides";
-    case SCREEN_FORM: return "form";
-    case SCREEN_THANKS: return "thanks";
-    case SCREEN_PIN: return "pin";
-    case SCREEN_STAFF: return "staff";
+    case SCREEN_SLIDES:
+        return "slides";
+    case SCREEN_FORM:
+        return "form";
+    case SCREEN_THANKS:
+        return "thanks";
+    case SCREEN_PIN:
+        return "pin";
+    case SCREEN_STAFF:
+        return "staff";
     }
     return "?";
 }
@@ -170,9 +175,15 @@ static int signup(void)
         app_form_layout(&app, &fl);
         const char *value = NULL;
         switch (app.form.spec[i].kind) {
-        case FORM_TEXT: value = "Ann Lee"; break;
-        case FORM_PHONE: value = "020 7946 0958"; break;
-        case FORM_EMAIL: value = "ann.lee@example.com"; break;
+        case FORM_TEXT:
+            value = "Ann Lee";
+            break;
+        case FORM_PHONE:
+            value = "020 7946 0958";
+            break;
+        case FORM_EMAIL:
+            value = "ann.lee@example.com";
+            break;
         case FORM_CHOICE:
             if (app.form.spec[i].choice_count > 1) {
                 tap_rect(fl.choice[i][1], "a choice");
