@@ -120,68 +120,6 @@ static void test_hash_and_verify(void)
     CHECK_INT(pin_hash("12", h1, sizeof h1, NULL, 0), -1);
 }
 
-/* ---- back-off ------------------------------------------------------------- */
-
-static void test_guard(void)
-{
-    /* Wrong PINs one after another, each as soon as allowed: the lockout
-     * that follows each, in seconds. */
-    static const int schedule_s[] = {0, 0, 30, 60, 120, 240, 480, 900, 900, 900};
-    PinGuard g = {0, 0};
-    uint64_t now = 1000000;
-    CHECK(!pin_guard_locked(&g, now));
-    CHECK_INT(pin_guard_wait_s(&g, now), 0);
-    for (size_t i = 0; i < sizeof schedule_s / sizeof schedule_s[0]; i++) {
-        pin_guard_result(&g, false, now);
-        int want = schedule_s[i];
-        CHECK_INT(g.failures, (int)i + 1);
-        if (pin_guard_wait_s(&g, now) != want || pin_guard_locked(&g, now) != (want > 0)) {
-            fprintf(stderr, "FAIL wrong PIN %zu: wait %d s, expected %d s\n", i + 1,
-                    pin_guard_wait_s(&g, now), want);
-            check_failures++;
-        }
-        if (want > 0) {
-            /* Rounded up to whole seconds, free at the exact millisecond. */
-            uint64_t end = now + (uint64_t)want * 1000;
-            CHECK_INT(pin_guard_wait_s(&g, now + 1), want);
-            CHECK_INT(pin_guard_wait_s(&g, end - 1001), 2);
-            CHECK_INT(pin_guard_wait_s(&g, end - 1000), 1);
-            CHECK_INT(pin_guard_wait_s(&g, end - 1), 1);
-            CHECK(pin_guard_locked(&g, end - 1));
-            CHECK(!pin_guard_locked(&g, end));
-            CHECK_INT(pin_guard_wait_s(&g, end), 0);
-            /* A result during the lockout is not counted (and does not
-             * unlock, even if right). */
-            PinGuard before = g;
-            pin_guard_result(&g, false, end - 1);
-            pin_guard_result(&g, true, end - 1);
-            CHECK_INT(g.failures, before.failures);
-            CHECK_INT(g.locked_until_ms, before.locked_until_ms);
-            now = end;
-        } else {
-            now += 5000;
-        }
-    }
-    /* A right PIN clears it all: three free tries again. */
-    pin_guard_result(&g, true, now);
-    CHECK_INT(g.failures, 0);
-    CHECK(!pin_guard_locked(&g, now));
-    pin_guard_result(&g, false, now);
-    pin_guard_result(&g, false, now);
-    CHECK(!pin_guard_locked(&g, now));
-    pin_guard_result(&g, false, now);
-    CHECK_INT(pin_guard_wait_s(&g, now), 30);
-
-    /* A very long run stays at the cap, without overflow. */
-    PinGuard h = {2000000000, 0};
-    pin_guard_result(&h, false, 5);
-    CHECK_INT(h.locked_until_ms, 5 + PIN_LOCK_MAX_MS);
-    PinGuard m = {2147483647, 0};
-    pin_guard_result(&m, false, 0);
-    CHECK_INT(m.failures, 2147483647);
-    CHECK_INT(pin_guard_wait_s(&m, 0), 900);
-}
-
 /* ---- kiosk --set-pin ------------------------------------------------------------ */
 
 static char tmpdir[] = "/tmp/test_pin.XXXXXX";
@@ -472,7 +410,6 @@ static void test_set_pin(void)
 int main(void)
 {
     test_hash_and_verify();
-    test_guard();
     test_set_pin();
     return check_report("test_pin");
 }
