@@ -214,7 +214,7 @@ static int entries(const char *dir)
     return n;
 }
 
-#define PROMPTS "New staff PIN (4-8 digits): The same PIN again: "
+#define PROMPTS "New staff PIN (6-8 digits): The same PIN again: "
 
 static void test_set_pin(void)
 {
@@ -229,15 +229,15 @@ static void test_set_pin(void)
     snprintf(path, sizeof path, "%s/kiosk.yaml", dir);
 
     /* First run: no file, no directory. Both are made; the file 0600. */
-    Run r = set_pin(path, "1234\n1234\n");
+    Run r = set_pin(path, "123456\n123456\n");
     CHECK_INT(r.rc, 0);
     CHECK_STR(r.err, "");
     CHECK_STR(r.out, PROMPTS);
     free(r.out);
     CHECK_INT(mode_of(path), 0600);
     CHECK_INT(mode_of(dir), 0755);
-    CHECK(file_pin_is(path, "1234"));
-    CHECK(!file_pin_is(path, "4321"));
+    CHECK(file_pin_is(path, "123456"));
+    CHECK(!file_pin_is(path, "654321"));
     CHECK_INT(entries(dir), 1); /* no temporary file left */
 
     /* Second run: the staff edited the file meanwhile; all of it stays,
@@ -256,7 +256,7 @@ static void test_set_pin(void)
     CHECK_INT(r.rc, 0);
     free(r.out);
     CHECK(file_pin_is(path, "56789012"));
-    CHECK(!file_pin_is(path, "1234"));
+    CHECK(!file_pin_is(path, "123456"));
     CHECK_INT(mode_of(path), 0640);
     char *second = read_all(path);
     CHECK(second &&
@@ -273,31 +273,37 @@ static void test_set_pin(void)
 
     /* A mode that lets others read is not carried over. */
     chmod(path, 0644);
-    r = set_pin(path, "1111\n1111\n");
+    r = set_pin(path, "111111\n111111\n");
     CHECK_INT(r.rc, 0);
     free(r.out);
     CHECK_INT(mode_of(path), 0640);
-    CHECK(file_pin_is(path, "1111"));
+    CHECK(file_pin_is(path, "111111"));
 
     /* Refusals: the file is untouched and the reason is given. */
     char *before = read_all(path);
     static const struct {
         const char *typed, *err, *out;
     } no[] = {
-        {"1234\n1235\n", "the two PINs are not the same; nothing was changed", PROMPTS},
-        {"1234\n", "the PIN was not given a second time; nothing was changed", PROMPTS},
-        {"", "no PIN was given; nothing was changed", "New staff PIN (4-8 digits): "},
-        {"12\n12\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
-         "New staff PIN (4-8 digits): "},
-        {"123456789\n123456789\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
-         "New staff PIN (4-8 digits): "},
+        {"123456\n123457\n", "the two PINs are not the same; nothing was changed", PROMPTS},
+        {"123456\n", "the PIN was not given a second time; nothing was changed", PROMPTS},
+        {"", "no PIN was given; nothing was changed", "New staff PIN (6-8 digits): "},
+        {"12\n12\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
+        /* 4 and 5 digits: still checked at the kiosk when set before, but
+         * too few for a new PIN. */
+        {"1234\n1234\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
+        {"12345\n12345\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
+        {"123456789\n123456789\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
         {"1234567890123456789012345678901234567890\n",
-         "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
-         "New staff PIN (4-8 digits): "},
-        {"abcd\nabcd\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
-         "New staff PIN (4-8 digits): "},
-        {"\n\n", "the PIN must be 4 to 8 digits (0-9 only); nothing was changed",
-         "New staff PIN (4-8 digits): "},
+         "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
+        {"abcd\nabcd\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
+        {"\n\n", "the PIN must be 6 to 8 digits (0-9 only); nothing was changed",
+         "New staff PIN (6-8 digits): "},
     };
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
         r = set_pin(path, no[i].typed);
@@ -318,7 +324,7 @@ static void test_set_pin(void)
     char flow[200];
     snprintf(flow, sizeof flow, "%s/flow.yaml", dir);
     write_file(flow, "{rotation: 90}\n", 0600);
-    r = set_pin(flow, "1234\n1234\n");
+    r = set_pin(flow, "123456\n123456\n");
     CHECK_INT(r.rc, -1);
     snprintf(want, sizeof want,
              "%s: cannot find where to put 'staff_pin:' (expected a file of 'key: value' lines "
@@ -334,10 +340,10 @@ static void test_set_pin(void)
 
     /* A cleartext PIN typed into the file by hand is what --set-pin fixes. */
     write_file(path, "rotation: 0\nstaff_pin: 1234\n", 0600);
-    r = set_pin(path, "2468\n2468\n");
+    r = set_pin(path, "246800\n246800\n");
     CHECK_INT(r.rc, 0);
     free(r.out);
-    CHECK(file_pin_is(path, "2468"));
+    CHECK(file_pin_is(path, "246800"));
     char *fixed = read_all(path);
     CHECK(fixed && !strstr(fixed, "1234"));
     free(fixed);
@@ -347,17 +353,17 @@ static void test_set_pin(void)
     char link[200];
     snprintf(link, sizeof link, "%s/link.yaml", dir);
     CHECK_INT(symlink("kiosk.yaml", link), 0);
-    r = set_pin(link, "9753\n9753\n");
+    r = set_pin(link, "975310\n975310\n");
     CHECK_INT(r.rc, 0);
     CHECK_STR(r.out, PROMPTS);
     free(r.out);
     struct stat st;
     CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
-    CHECK(file_pin_is(path, "9753"));
+    CHECK(file_pin_is(path, "975310"));
     unlink(link);
 
     /* Not a file: said plainly, before any PIN is asked. */
-    r = set_pin(dir, "1234\n1234\n");
+    r = set_pin(dir, "123456\n123456\n");
     CHECK_INT(r.rc, -1);
     snprintf(want, sizeof want, "%s: error: is a directory (expected a YAML file)", dir);
     char realdir[200];
@@ -375,7 +381,7 @@ static void test_set_pin(void)
         snprintf(ro_file, sizeof ro_file, "%s/kiosk.yaml", ro);
         write_file(ro_file, "rotation: 0\n", 0644);
         CHECK_INT(chmod(ro, 0555), 0);
-        r = set_pin(ro_file, "1234\n1234\n");
+        r = set_pin(ro_file, "123456\n123456\n");
         CHECK_INT(r.rc, -1);
         char realro[240];
         snprintf(want, sizeof want,
@@ -388,7 +394,7 @@ static void test_set_pin(void)
         /* ... nor a new file in it, or below it. */
         char deeper[300];
         snprintf(deeper, sizeof deeper, "%s/sub/kiosk.yaml", ro);
-        r = set_pin(deeper, "1234\n1234\n");
+        r = set_pin(deeper, "123456\n123456\n");
         CHECK_INT(r.rc, -1);
         snprintf(want, sizeof want,
                  "cannot create %s in %s: Permission denied (run it as "
@@ -486,9 +492,16 @@ static void test_set_pin_ends_backoff(void)
     CHECK_INT(after.failures, 0);
     CHECK(!pin_guard_locked(&after, 0));
 
+    /* A 5-digit PIN is refused, said plainly; the file keeps its PIN. */
+    CHECK_INT(run_kiosk(args, "13579\n13579\n", dir, err, sizeof err), 1);
+    CHECK_STR(err, "kiosk: the PIN must be 6 to 8 digits (0-9 only); nothing was changed\n");
+    char *kept = file_hash(conf);
+    CHECK(kept && third && strcmp(kept, third) == 0);
+
     free(old);
     free(fresh);
     free(third);
+    free(kept);
     unlink(state);
     unlink(conf);
     CHECK_INT(rmdir(dir), 0);

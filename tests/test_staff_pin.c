@@ -86,6 +86,9 @@ int main(void)
     enter_pin(&r, RIG_PIN);
     CHECK_INT(rig_app(&r)->screen, SCREEN_STAFF);
     CHECK_INT(kept_failures(&r), 0);
+    /* RIG_PIN has 4 digits, set before 6 were asked: it works, and the
+     * staff screen asks for a longer one. */
+    CHECK(strstr(rig_app(&r)->staff.message, "This PIN is short") != NULL);
     if (restart(&r) == 0) {
         CHECK_INT(rig_app(&r)->pin_guard.failures, 0);
         CHECK(!pin_guard_locked(&rig_app(&r)->pin_guard, r.now));

@@ -35,6 +35,7 @@ void staff_check_pin(Shell *sh)
 {
     const Settings *st = sh->opts->settings;
     const char *hash = st ? st->staff_pin : NULL;
+    size_t digits = strlen(sh->app.pin);
     /* The attempt is on disk as a wrong one before the PIN is checked, so
      * pulling the plug during or right after the check cannot take it
      * back; a right PIN clears it after. */
@@ -52,6 +53,19 @@ void staff_check_pin(Shell *sh)
     }
     keep_pin_state(sh, hash, &sh->app.pin_guard);
     log_msg(LOG_INFO, "staff screen opened");
+    if (digits < PIN_MIN_DIGITS) {
+        /* Set before new PINs needed more digits: it still works. */
+        log_msg(LOG_WARN,
+                "the staff PIN has fewer than %d digits: set a longer one with sudo "
+                "kiosk --set-pin",
+                PIN_MIN_DIGITS);
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "This PIN is short and easy to guess: set one of %d to %d digits with sudo "
+                 "kiosk --set-pin",
+                 PIN_MIN_DIGITS, PIN_MAX_DIGITS);
+        app_staff_message(&sh->app, msg);
+    }
 }
 
 /* Free space where the sign-ups go; the file may not exist yet, so ask its
