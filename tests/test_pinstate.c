@@ -219,6 +219,17 @@ static void test_restarts(void)
     CHECK_INT(pin_state_load(path, &st, err, sizeof err), -1);
     snprintf(want, sizeof want, "%s: larger than 4096 bytes, so not a back-off file", path);
     CHECK_STR(err, want);
+    /* A symbolic link planted there is not read through. */
+    unlink(path);
+    char other[160];
+    snprintf(other, sizeof other, "%s/other", tmpdir);
+    write_file(other, "failures: 0\nlocked_until: 0\nstaff_pin_tag: 0000000000000000\n");
+    CHECK_INT(symlink("other", path), 0);
+    g = pin_state_restore(path, hash, 0, wall, note, sizeof note);
+    CHECK_INT(pin_guard_wait_s(&g, 0), 30);
+    CHECK(strstr(note, "is a symbolic link") != NULL);
+    unlink(path);
+    unlink(other);
     /* A temporary left by a crash does not stop the next write. */
     write_file(tmp, "half");
     CHECK_INT(pin_state_keep(path, hash, &wrong, later, wall, err, sizeof err), 0);

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fsx.h"
 #include "util.h"
@@ -144,34 +142,35 @@ int pin_state_parse(const char *text, size_t len, PinState *out, char *err, size
 
 int pin_state_load(const char *path, PinState *out, char *err, size_t errlen)
 {
-    char buf[PIN_STATE_MAX_BYTES + 1], why[200];
+    char why[1024];
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
+    /* Never through a symbolic link, nor a file of another user: a count
+     * planted there must not decide who may try a PIN. */
+    int fd = fsx_open_owned(path, O_RDONLY, 0, "the wrong-PIN count", why, sizeof why);
+    if (fd < 0) {
+        if (!why[0] && errno == ENOENT)
             return 1;
-        util_format(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        if (!why[0])
+            util_format(why, sizeof why, "%s: cannot open: %s", path, strerror(errno));
+        util_format(err, errlen, "%s", why);
         return -1;
     }
-    size_t n = fread(buf, 1, sizeof buf, f);
-    bool failed = ferror(f) != 0;
-    int e = errno;
-    fclose(f);
-    if (failed) {
-        util_format(err, errlen, "%s: cannot read: %s", path, strerror(e));
-        return -1;
-    }
-    if (n > PIN_STATE_MAX_BYTES) {
+    size_t got = 0;
+    char *buf = fsx_pread_all(fd, PIN_STATE_MAX_BYTES + 1, &got);
+    int rc = -1;
+    if (!buf)
+        util_format(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    else if (got > PIN_STATE_MAX_BYTES)
         util_format(err, errlen, "%s: larger than %d bytes, so not a back-off file", path,
                     PIN_STATE_MAX_BYTES);
-        return -1;
-    }
-    if (pin_state_parse(buf, n, out, why, sizeof why) != 0) {
+    else if (pin_state_parse(buf, got, out, why, sizeof why) != 0)
         /* path:LINE: message, or path: message for the whole file. */
         util_format(err, errlen, "%s:%s%s", path, why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
-        return -1;
-    }
-    return 0;
+    else
+        rc = 0;
+    free(buf);
+    fsx_sys.close(fd);
+    return rc;
 }
 
 int pin_state_keep(const char *path, const char *hash, const PinGuard *g, uint64_t now_ms,
@@ -186,7 +185,7 @@ int pin_state_keep(const char *path, const char *hash, const PinGuard *g, uint64
     }
     /* Left by a crash; it never holds anything the file lacks. fsx_replace
      * then creates it O_EXCL, so a link planted there is not followed. */
-    (void)unlink(tmp);
+    (void)fsx_sys.unlink(tmp);
     int step = fsx_replace(path, tmp, text, (size_t)len, 0600);
     if (step == 0)
         return 0;
