@@ -516,6 +516,44 @@ static void test_staff_gesture_and_pin(const Deck *d)
     CHECK(!(a.effects & ~(unsigned)(EFFECT_EXPORT | EFFECT_QUIT)));
 }
 
+/* A start in back-off (wrong PINs before a restart: pinstate.h puts the
+ * guard back): the keypad takes nothing until the time left has passed,
+ * and a PIN of 4 digits (set before new ones needed 6) is still sent to
+ * be checked. */
+static void test_pin_locked_at_start(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 0);
+    a.pin_guard = pin_guard_restore(5, 1700000090, 1700000000, 0); /* 90 s of 120 left */
+    LRect corner = app_staff_corner(&a);
+    step(&a, IN_DOWN, corner.x + 5, corner.y + 5, 1000);
+    tick(&a, 1000 + APP_STAFF_HOLD_MS);
+    CHECK_INT(a.screen, SCREEN_PIN);
+    step(&a, IN_UP, corner.x + 5, corner.y + 5, 4100);
+    Input digits = {.type = IN_TEXT};
+    strcpy(digits.text, "2468");
+    app_update(&a, &digits, 5000);
+    CHECK_STR(a.pin, "");
+    CHECK_INT(pin_guard_wait_s(&a.pin_guard, 5000), 85);
+    CHECK_INT(app_next_timeout(&a, 5000), 1000); /* the count-down on screen */
+    /* Once the time has passed, a fresh hold and the PIN go through. */
+    step(&a, IN_DOWN, corner.x + 5, corner.y + 5, 90000);
+    tick(&a, 90000 + APP_STAFF_HOLD_MS);
+    step(&a, IN_UP, corner.x + 5, corner.y + 5, 93100);
+    CHECK_INT(a.screen, SCREEN_PIN);
+    app_update(&a, &digits, 93500);
+    CHECK_STR(a.pin, "2468");
+    Input ret = {.type = IN_KEY, .key = KEYIN_RETURN};
+    app_update(&a, &ret, 93600);
+    CHECK(a.effects & EFFECT_CHECK_PIN);
+    /* Three digits are not a PIN. */
+    a.effects = 0;
+    Input back = {.type = IN_KEY, .key = KEYIN_BACKSPACE};
+    app_update(&a, &back, 93700);
+    app_update(&a, &ret, 93800);
+    CHECK(!(a.effects & EFFECT_CHECK_PIN));
+}
+
 static void test_sleep_and_wake(const Deck *d)
 {
     App a;
@@ -586,6 +624,7 @@ int main(void)
     test_failed_store_thanks(d);
     test_no_transition_when_off();
     test_staff_gesture_and_pin(d);
+    test_pin_locked_at_start(d);
     test_sleep_and_wake(d);
     test_signup_row();
     deck_free(d);

@@ -499,7 +499,7 @@ static void pin_key(App *app, const KeyAction *a, uint64_t now)
         app->pin[n] = a->text[0];
         app->pin[n + 1] = '\0';
         app->pin_wrong = false;
-    } else if (a->kind == KEY_DONE && n >= PIN_MIN_DIGITS) {
+    } else if (a->kind == KEY_DONE && n >= PIN_ENTRY_MIN_DIGITS) {
         app->effects |= EFFECT_CHECK_PIN;
     }
     app->dirty = true;

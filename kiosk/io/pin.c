@@ -26,13 +26,21 @@
 #error "pin.c needs libxcrypt (libcrypt-dev): crypt_gensalt_rn must find its own random bytes"
 #endif
 
-static bool pin_well_formed(const char *pin)
+/* Digits only, min_digits to PIN_MAX_DIGITS of them. */
+static bool pin_digits_ok(const char *pin, size_t min_digits)
 {
     size_t n = 0;
     for (; pin && pin[n]; n++)
         if (pin[n] < '0' || pin[n] > '9')
             return false;
-    return n >= PIN_MIN_DIGITS && n <= PIN_MAX_DIGITS;
+    return n >= min_digits && n <= PIN_MAX_DIGITS;
+}
+
+/* Any PIN the kiosk checks: PINs set before new ones needed
+ * PIN_MIN_DIGITS keep working. */
+static bool pin_well_formed(const char *pin)
+{
+    return pin_digits_ok(pin, PIN_ENTRY_MIN_DIGITS);
 }
 
 /* crypt_r's work area is ~32 KiB: on the heap, and wiped after, since it
@@ -55,7 +63,7 @@ int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errlen)
     if (cap)
         out[0] = '\0';
     if (!pin_well_formed(pin)) {
-        util_format(err, errlen, "the PIN must be %d to %d digits (0-9 only)", PIN_MIN_DIGITS,
+        util_format(err, errlen, "the PIN must be %d to %d digits (0-9 only)", PIN_ENTRY_MIN_DIGITS,
                     PIN_MAX_DIGITS);
         return -1;
     }
@@ -183,18 +191,24 @@ static int read_pin_line(FILE *in, FILE *out, const char *prompt, char *buf, siz
     return rc;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define NEW_PIN_PROMPT "New staff PIN (" STR(PIN_MIN_DIGITS) "-" STR(PIN_MAX_DIGITS) " digits): "
+
 /* Both PINs typed, checked and hashed into hash. Returns 0, or -1 with the
  * reason in err; the PINs themselves are wiped either way. */
 static int ask_new_pin(FILE *in, FILE *out, char *hash, size_t cap, char *err, size_t errlen)
 {
     char pin1[PIN_MAX_DIGITS + 8], pin2[PIN_MAX_DIGITS + 8];
     int rc = -1;
-    int r = read_pin_line(in, out, "New staff PIN (4-8 digits): ", pin1, sizeof pin1);
+    int r = read_pin_line(in, out, NEW_PIN_PROMPT, pin1, sizeof pin1);
     if (r < 0) {
         util_format(err, errlen, "no PIN was given; nothing was changed");
         goto done;
     }
-    if (r > 0 || !pin_well_formed(pin1)) {
+    /* New PINs are longer than the ones the kiosk still accepts: with
+     * the back-off kept across restarts, 6 digits take years to guess. */
+    if (r > 0 || !pin_digits_ok(pin1, PIN_MIN_DIGITS)) {
         util_format(err, errlen, "the PIN must be %d to %d digits (0-9 only); nothing was changed",
                     PIN_MIN_DIGITS, PIN_MAX_DIGITS);
         goto done;

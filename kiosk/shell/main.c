@@ -207,7 +207,9 @@ static int set_pin(const Cli *c)
         fprintf(stderr, "kiosk: %s\n", err);
         return EXIT_INVALID;
     }
-    printf("The staff PIN is set in %s. Restart the kiosk to use it.\n", path);
+    printf("The staff PIN is set in %s. Restart the kiosk to use it; that also ends any\n"
+           "lockout after wrong PINs.\n",
+           path);
     return EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include "effects.h"
 #include "log.h"
+#include "pinstate.h"
 #include "screenshot.h"
 #include "shellstate.h"
 #include "staff.h"
@@ -348,6 +349,15 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
         return sh;
     if (effects_open_store(sh) != 0)
         goto fail;
+    { /* Wrong PINs before a restart still count (pinstate.h). */
+        char path[4096], note[1024] = "";
+        if (pin_state_path(opts->signups_path, path, sizeof path) == 0)
+            sh->app.pin_guard = pin_state_restore(path,
+                                                  opts->settings ? opts->settings->staff_pin : NULL,
+                                                  sh->now, (int64_t)time(NULL), note, sizeof note);
+        if (note[0])
+            log_msg(LOG_WARN, "%s", note);
+    }
     if (!opts->headless) {
         log_msg(LOG_INFO, "kiosk %s started: deck %s (%zu slides)", KIOSK_VERSION, deck->path,
                 deck->slide_count);

@@ -9,24 +9,63 @@
 #include "export.h"
 #include "log.h"
 #include "pin.h"
+#include "pinstate.h"
 #include "shellstate.h"
 #include "stats.h"
+#include "util.h"
 
 /* The sign-up file's timestamp column (app_signup_columns: id, timestamp, ...). */
 #define STAFF_TIMESTAMP_COLUMN 1
+
+/* Keeps the back-off g in the file beside the sign-ups (pinstate.h). */
+static void keep_pin_state(const Shell *sh, const char *hash, const PinGuard *g)
+{
+    char path[4096], err[600];
+    if (pin_state_path(sh->opts->signups_path, path, sizeof path) != 0)
+        util_format(err, sizeof err, "the sign-ups path is too long");
+    else if (pin_state_keep(path, hash, g, sh->now, (int64_t)time(NULL), err, sizeof err) == 0)
+        return;
+    /* The check goes on: the back-off in memory still holds until the next
+     * restart, and refusing every PIN on a full or failing disk would lock
+     * staff out when they most need the staff screen. */
+    log_msg(LOG_ERROR, "the wrong-PIN count is not kept across restarts: %s", err);
+}
 
 void staff_check_pin(Shell *sh)
 {
     const Settings *st = sh->opts->settings;
     const char *hash = st ? st->staff_pin : NULL;
+    size_t digits = strlen(sh->app.pin);
+    /* The attempt is on disk as a wrong one before the PIN is checked, so
+     * pulling the plug during or right after the check cannot take it
+     * back; a right PIN clears it after. */
+    PinGuard wrong = sh->app.pin_guard;
+    pin_guard_result(&wrong, false, sh->now);
+    keep_pin_state(sh, hash, &wrong);
     bool ok = hash && pin_verify(sh->app.pin, hash);
     if (!hash)
         log_msg(LOG_WARN, "staff screen refused: no staff PIN is set (run kiosk --set-pin)");
     app_pin_result(&sh->app, ok, sh->now);
-    if (ok)
-        log_msg(LOG_INFO, "staff screen opened");
-    else
-        log_msg(LOG_WARN, "wrong staff PIN entered");
+    if (!ok) {
+        log_msg(LOG_WARN, "wrong staff PIN entered (%d since the last right one)",
+                sh->app.pin_guard.failures);
+        return;
+    }
+    keep_pin_state(sh, hash, &sh->app.pin_guard);
+    log_msg(LOG_INFO, "staff screen opened");
+    if (digits < PIN_MIN_DIGITS) {
+        /* Set before new PINs needed more digits: it still works. */
+        log_msg(LOG_WARN,
+                "the staff PIN has fewer than %d digits: set a longer one with sudo "
+                "kiosk --set-pin",
+                PIN_MIN_DIGITS);
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "This PIN is short and easy to guess: set one of %d to %d digits with sudo "
+                 "kiosk --set-pin",
+                 PIN_MIN_DIGITS, PIN_MAX_DIGITS);
+        app_staff_message(&sh->app, msg);
+    }
 }
 
 /* Free space where the sign-ups go; the file may not exist yet, so ask its
