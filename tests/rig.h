@@ -15,7 +15,7 @@
 #include "shell.h"
 
 /* The staff PIN the rig's settings hold. */
-#define RIG_PIN "2468"
+#define RIG_PIN "246813"
 
 typedef struct {
     Shell *sh;

@@ -45,6 +45,21 @@ static void next_client(Rig *r)
     rig_turn(r, 1000, true);
 }
 
+/* The staff screen as staff reach it: the corner held, the PIN typed. */
+static void open_staff(Rig *r)
+{
+    LRect c = app_staff_corner(rig_app(r));
+    rig_feed(r, IN_DOWN, c.x + c.w / 2, c.y + c.h / 2);
+    rig_turn(r, APP_STAFF_HOLD_MS + 100, true);
+    rig_feed(r, IN_UP, c.x + c.w / 2, c.y + c.h / 2);
+    Input pin = {.type = IN_TEXT};
+    snprintf(pin.text, sizeof pin.text, "%s", RIG_PIN);
+    shell_feed(r->sh, &pin, r->now);
+    Input done = {.type = IN_KEY, .key = KEYIN_RETURN};
+    shell_feed(r->sh, &done, r->now);
+    rig_turn(r, 100, true);
+}
+
 int main(void)
 {
     signal(SIGXFSZ, SIG_IGN); /* EFBIG, not death, when the "disk" is full */
@@ -82,7 +97,20 @@ int main(void)
     disk_full(r.csv, true);
     CHECK(rig_sign_up(&r, "Cy Third", "020 7946 0003", "cy@example.com", 0));
     CHECK_INT(n->kept, 3);
+    next_client(&r);
+    /* Staff's Exit while it waits asks first; a second tap exits. */
+    open_staff(&r);
+    CHECK_INT(rig_app(&r)->screen, SCREEN_STAFF);
+    StaffLayout sl;
+    app_staff_layout(rig_app(&r), &sl);
+    rig_tap(&r, sl.exit_btn);
+    CHECK(rig_turn(&r, 100, true));
+    CHECK(strstr(rig_app(&r)->staff.message, "Tap Exit kiosk again") != NULL);
+    CHECK_INT(n->staff_exits, 0);
     disk_full(r.csv, false);
+    rig_tap(&r, sl.exit_btn);
+    CHECK(!rig_turn(&r, 100, true));
+    CHECK_INT(n->staff_exits, 1);
     char csv_path[sizeof r.csv], dir[sizeof r.dir];
     snprintf(csv_path, sizeof csv_path, "%s", r.csv);
     snprintf(dir, sizeof dir, "%s", r.dir);

@@ -55,7 +55,7 @@
 #define MONKEY_COVERAGE_STEPS 5000
 /* The staff PIN this rig accepts (the shell checks a hash; the app only
  * sees yes or no). */
-#define MONKEY_PIN "2468"
+#define MONKEY_PIN RIG_PIN
 /* Actions remembered for the report when an invariant breaks. */
 #define MONKEY_HISTORY 40
 /* Stop a run after this many broken invariants: the first says it all. */

@@ -128,8 +128,33 @@ static void export_signups(Shell *sh)
 
 /* In fullscreen only staff (or the service manager) may stop the kiosk;
  * the status tells a supervisor not to start it again. */
+/* Staff's Exit with sign-ups still waiting for the disk asks first: the
+ * second tap within this long exits. */
+#define EFFECTS_EXIT_CONFIRM_MS 15000
+
+/* Says what exiting now would do to the waiting sign-ups; true when staff
+ * were asked and the kiosk should not exit yet. */
+static bool exit_needs_confirming(Shell *sh)
+{
+    size_t waiting = store_pending(sh->store);
+    if (!waiting || (sh->exit_asked_at && sh->now - sh->exit_asked_at <= EFFECTS_EXIT_CONFIRM_MS))
+        return false;
+    size_t durable = store_pending_durable(sh->store);
+    char msg[240];
+    snprintf(msg, sizeof msg,
+             "%zu sign-up(s) not yet in the file%s. Tap Exit kiosk again to exit anyway.", waiting,
+             durable == waiting ? " (kept on disk, written at the next start)"
+                                : ": they would be lost");
+    app_staff_message(&sh->app, msg);
+    log_msg(LOG_WARN, "staff asked to exit with %zu sign-up(s) waiting; asked to confirm", waiting);
+    sh->exit_asked_at = sh->now ? sh->now : 1;
+    return true;
+}
+
 static void staff_exit(Shell *sh)
 {
+    if (exit_needs_confirming(sh))
+        return;
     log_msg(LOG_INFO, "staff chose to exit the kiosk");
     sh->counts.staff_exits++;
     sh->quit = true;

@@ -39,6 +39,7 @@ struct Shell {
     uint64_t next_watchdog;    /* when the service manager hears from us next */
     uint64_t watchdog_ms;      /* 0: no watchdog */
     bool ready;                /* the service manager was told the first frame is up */
+    uint64_t exit_asked_at;    /* staff were asked to confirm Exit then (0: not asked) */
     bool quit;
     int status; /* the exit status once quit: see shell_run() */
     unsigned long frames;
