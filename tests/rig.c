@@ -9,6 +9,7 @@
 
 #include "csv.h"
 #include "deckload.h"
+#include "files.h"
 #include "pin.h"
 
 static Settings *rig_settings(void)
@@ -157,6 +158,43 @@ long rig_csv_rows(const Rig *r)
     return rows;
 }
 
+int rig_check_csv(const Rig *r, long want_rows)
+{
+    const char *names[APP_ROW_MAX];
+    size_t ncolumns = app_signup_columns(rig_app(r)->deck, names), len = 0;
+    char *buf = files_slurp(r->csv, &len);
+    if (!buf) {
+        fprintf(stderr, "rig: %s is missing\n", r->csv);
+        return 1;
+    }
+    int problems = 0;
+    if (csv_scan_complete(buf, len) != len) {
+        fprintf(stderr, "rig: %s ends in an incomplete row\n", r->csv);
+        problems++;
+    }
+    long rows = -1; /* the header is not a row */
+    for (size_t off = 0, used = 0; off < len; off += used, rows++) {
+        char *fields[64] = {0};
+        int n = csv_parse_row(buf + off, len - off, &used, fields, 64);
+        /* Sent forms have a name and the consent version. */
+        bool ok = n == (int)ncolumns && (rows < 0 || (fields[4][0] && fields[n - 1][0]));
+        for (int i = 0; i < 64; i++)
+            free(fields[i]);
+        if (!ok) {
+            fprintf(stderr, "rig: %s: row %ld has %d fields (expected %zu) or lacks a name\n",
+                    r->csv, rows + 1, n, ncolumns);
+            problems++;
+            break;
+        }
+    }
+    if (rows != want_rows) {
+        fprintf(stderr, "rig: %s has %ld rows, expected %ld\n", r->csv, rows, want_rows);
+        problems++;
+    }
+    free(buf);
+    return problems;
+}
+
 void rig_close(Rig *r, bool keep)
 {
     shell_close(r->sh);
@@ -167,8 +205,5 @@ void rig_close(Rig *r, bool keep)
         fprintf(stderr, "rig: files kept in %s\n", r->dir);
         return;
     }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "rig: could not remove %s\n", r->dir);
+    files_rm_tree(r->dir);
 }

@@ -56,6 +56,11 @@ const App *rig_app(const Rig *r);
  *  the file cannot be read or a row is malformed. */
 long rig_csv_rows(const Rig *r);
 
+/** Checks the sign-up file as a spreadsheet would read it: complete rows
+ *  only, each of the header's width, each with a name and the consent
+ *  version, and want_rows of them. Prints each problem; returns how many. */
+int rig_check_csv(const Rig *r, long want_rows);
+
 /** Closes the shell (waiting sign-ups written) and, unless keep, removes
  *  the rig's folder. */
 void rig_close(Rig *r, bool keep);

@@ -19,6 +19,7 @@
 #include "store.h"
 
 #include "check.h"
+#include "files.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -284,32 +285,12 @@ static int write_kiosk(const char *path)
     return rc != 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *in = fopen(path, "rb");
-    char *buf = NULL;
-    long n = -1;
-    if (in && fseek(in, 0, SEEK_END) == 0 && (n = ftell(in)) >= 0 && fseek(in, 0, SEEK_SET) == 0)
-        buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, in) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (in)
-        fclose(in);
-    if (buf) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    return buf;
-}
-
 /* Compares the cells of two CSV files, row by row; prints the first
  * difference of each row. */
 static int same_cells(const char *a_path, const char *b_path)
 {
     size_t alen = 0, blen = 0, ai = 0, bi = 0;
-    char *a = slurp(a_path, &alen), *b = slurp(b_path, &blen);
+    char *a = files_slurp(a_path, &alen), *b = files_slurp(b_path, &blen);
     int diffs = 0, row = 1;
     if (!a || !b) {
         fprintf(stderr, "test_csv: cannot read %s or %s\n", a_path, b_path);

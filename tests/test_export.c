@@ -6,6 +6,7 @@
 #include "store.h"
 
 #include "check.h"
+#include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,31 +41,6 @@ static void spit(const char *path, const char *bytes, size_t len)
     close(fd);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* mkdir -p */
 static void mkdirs(const char *path)
 {
@@ -77,30 +53,6 @@ static void mkdirs(const char *path)
             *s = '/';
         }
     mkdir(p, 0755);
-}
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        chmod(path, 0700);
-        while (d && (e = readdir(d))) {
-            char sub[1024];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static int count_entries(const char *dir)
@@ -389,7 +341,7 @@ static void test_copy(void)
     CHECK_STR(err, "");
     snprintf(want, sizeof want, "%s/signups-front_desk_1-20231114-221320.csv", usb);
     CHECK_STR(dest, want);
-    got = slurp(want, &len);
+    got = files_slurp(want, &len);
     CHECK(got != NULL);
     CHECK_INT(len, SIGNUPS_COMPLETE);
     CHECK(got && memcmp(got, SIGNUPS, SIGNUPS_COMPLETE) == 0);
@@ -409,7 +361,7 @@ static void test_copy(void)
     snprintf(want, sizeof want, "%s/signups-front_desk_1-20231114-221320-3.csv", usb);
     CHECK_STR(dest, want);
     snprintf(want, sizeof want, "%s/signups-front_desk_1-20231114-221320.csv", usb);
-    got = slurp(want, &len);
+    got = files_slurp(want, &len);
     CHECK_INT(len, SIGNUPS_COMPLETE); /* the first export is untouched */
     free(got);
     CHECK_INT(count_entries(usb), 3);
@@ -556,7 +508,7 @@ static void test_copy_while_store_open(void)
     const char *row[] = {"r1", "Ann, \"A\""};
     CHECK_INT(store_append(s, row, 2, err, sizeof err), 0);
     CHECK_INT(export_copy(path, dir, "k", T0, dest, sizeof dest, err, sizeof err), 0);
-    char *a = slurp(path, &want_len), *b = slurp(dest, &len);
+    char *a = files_slurp(path, &want_len), *b = files_slurp(dest, &len);
     CHECK(a && b && len == want_len && memcmp(a, b, len) == 0);
     CHECK(b && strstr(b, "Ann, \"\"A\"\"") != NULL);
     free(a);
@@ -606,7 +558,7 @@ int main(void)
 
     printf("test_export: %d cases\n", cases);
     if (check_failures == 0)
-        rm_tree(root);
+        files_rm_tree(root);
     else
         fprintf(stderr, "test_export: files kept in %s\n", root);
     return check_report("test_export");

@@ -16,13 +16,11 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "check.h"
-#include "csv.h"
 #include "deck.h"
 #include "render.h"
 #include "rig.h"
@@ -250,44 +248,6 @@ static void soak(Soak *r, long *changes, long *signups, long want_changes, long 
     }
 }
 
-static long file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* Every row complete and of the header's width, one per sign-up. */
-static void check_csv(const char *path, size_t ncolumns, long want_rows)
-{
-    FILE *f = fopen(path, "rb");
-    long size = file_size(path);
-    char *buf = size > 0 ? malloc((size_t)size) : NULL;
-    size_t len = buf && f ? fread(buf, 1, (size_t)size, f) : 0;
-    if (f)
-        fclose(f);
-    CHECK(buf != NULL);
-    CHECK_INT(len, size);
-    CHECK_INT(csv_scan_complete(buf, len), len);
-    long rows = -1;
-    size_t off = 0;
-    while (off < len) {
-        char *fields[32] = {0};
-        size_t used = 0;
-        int n = csv_parse_row(buf + off, len - off, &used, fields, 32);
-        for (int i = 0; i < 32; i++)
-            free(fields[i]);
-        if (n != (int)ncolumns) {
-            fprintf(stderr, "%s: row %ld has %d fields, expected %zu\n", path, rows + 1, n,
-                    ncolumns);
-            check_failures++;
-            break;
-        }
-        off += used;
-        rows++;
-    }
-    CHECK_INT(rows, want_rows);
-    free(buf);
-}
 
 int main(void)
 {
@@ -361,8 +321,7 @@ int main(void)
     }
 #endif
     CHECK_INT(render_missing_images(r.sh->render), 0);
-    const char *names[APP_ROW_MAX];
-    check_csv(r.rig.csv, app_signup_columns(r.deck, names), want_signups);
+    check_failures += rig_check_csv(&r.rig, want_signups);
     rig_close(&r.rig, check_failures != 0);
     return check_report("test_render_soak");
 }

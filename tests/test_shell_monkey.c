@@ -20,13 +20,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "check.h"
-#include "csv.h"
 #include "deck.h"
 #include "deckload.h"
 #include "input.h"
@@ -1026,50 +1024,6 @@ static void one_step(Monkey *m)
     }
 }
 
-/* The CSV: only complete rows, each of the header's width, one per
- * sign-up stored. */
-static void check_csv(const char *path, size_t ncolumns, long want_rows)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "monkey: %s is missing\n", path);
-        check_failures++;
-        return;
-    }
-    struct stat st;
-    long size = fstat(fileno(f), &st) == 0 ? (long)st.st_size : -1;
-    char *buf = size > 0 ? malloc((size_t)size) : NULL;
-    size_t len = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    fclose(f);
-    CHECK(buf != NULL);
-    CHECK_INT(len, size);
-    CHECK_INT(csv_scan_complete(buf, len), len);
-    long rows = -1; /* the header is not a row */
-    size_t off = 0;
-    while (off < len) {
-        char *fields[32] = {0};
-        size_t used = 0;
-        int n = csv_parse_row(buf + off, len - off, &used, fields, 32);
-        if (n == (int)ncolumns && rows >= 0) {
-            /* Sent forms have a name and the consent version. */
-            CHECK(fields[4] && fields[4][0]);
-            CHECK(fields[ncolumns - 1] && fields[ncolumns - 1][0]);
-        }
-        for (int i = 0; i < 32; i++)
-            free(fields[i]);
-        if (n != (int)ncolumns) {
-            fprintf(stderr, "%s: row %ld has %d fields, expected %zu\n", path, rows + 1, n,
-                    ncolumns);
-            check_failures++;
-            break;
-        }
-        off += used;
-        rows++;
-    }
-    CHECK_INT(rows, want_rows);
-    free(buf);
-}
-
 static void run(int w, int h, uint64_t seed, long steps, int render_every)
 {
     static Monkey mk;
@@ -1126,8 +1080,7 @@ static void run(int w, int h, uint64_t seed, long steps, int render_every)
         CHECK(m->kb_pages[KB_PAGE_PHONE] > 0 && m->kb_pages[KB_PAGE_LOWER] > 0);
         CHECK(m->mid_transition_frames > 0);
     }
-    const char *names[APP_ROW_MAX];
-    check_csv(m->rig.csv, app_signup_columns(m->deck, names), (long)n->saved);
+    check_failures += rig_check_csv(&m->rig, (long)n->saved);
     rig_close(&m->rig, check_failures != 0);
     M = NULL;
 }

@@ -5,6 +5,7 @@
 #include "stats.h"
 
 #include "check.h"
+#include "files.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,61 +34,6 @@ static void spit(const char *path, const char *bytes, size_t len)
     close(fd);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
-static mode_t mode_of(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return (mode_t)-1;
-    return st.st_mode & 07777;
-}
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[1024];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int same_counts(StatsCounts a, unsigned s, unsigned o, unsigned c, unsigned ab)
 {
     return a.slides_viewed == s && a.forms_opened == o && a.forms_completed == c &&
@@ -108,25 +54,25 @@ static void test_create_sum_sort(void)
     path_in(dir, sizeof dir, "var/kiosk");
     CHECK_INT(stats_add(path, "2026-03-02", &(StatsCounts){1, 2, 3, 4}, err, sizeof err), 0);
     CHECK_STR(err, "");
-    text = slurp(path);
+    text = files_slurp(path, NULL);
     CHECK_STR(text, HEADER "2026-03-02,1,2,3,4\n");
     free(text);
-    CHECK_INT(mode_of(path), 0640);
-    CHECK_INT(mode_of(dir), 0750);
+    CHECK_INT(files_mode(path), 0640);
+    CHECK_INT(files_mode(dir), 0750);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     CHECK_INT(access(tmp, F_OK), -1); /* no temp file left */
 
     /* Same day again: summed into the one row. */
     cases++;
     CHECK_INT(stats_add(path, "2026-03-02", &(StatsCounts){10, 20, 30, 40}, err, sizeof err), 0);
-    text = slurp(path);
+    text = files_slurp(path, NULL);
     CHECK_STR(text, HEADER "2026-03-02,11,22,33,44\n");
     free(text);
 
     /* An earlier day: two rows, sorted by date. */
     cases++;
     CHECK_INT(stats_add(path, "2026-03-01", &(StatsCounts){5, 0, 0, 0}, err, sizeof err), 0);
-    text = slurp(path);
+    text = files_slurp(path, NULL);
     CHECK_STR(text, HEADER "2026-03-01,5,0,0,0\n2026-03-02,11,22,33,44\n");
     free(text);
 
@@ -153,7 +99,7 @@ static void test_create_sum_sort(void)
     mode_t old = umask(077);
     CHECK_INT(stats_add(path, "2026-03-02", &(StatsCounts){0, 0, 0, 1}, err, sizeof err), 0);
     umask(old);
-    CHECK_INT(mode_of(path), 0640);
+    CHECK_INT(files_mode(path), 0640);
 
     /* Counts saturate instead of wrapping to a small number. */
     cases++;
@@ -193,7 +139,7 @@ static void test_malformed(void)
     snprintf(want, sizeof want,
              "%s: skipped 9 malformed lines (line 3, 4, 5, 6, 11, 12, 13, 14, ...)", path);
     CHECK_STR(err, want);
-    text = slurp(path);
+    text = files_slurp(path, NULL);
     CHECK_STR(text, HEADER "2026-01-01,2,1,1,1\n"
                            "2026-01-02,7,0,0,0\n"
                            "2026-01-05,2,0,0,0\n"
@@ -237,7 +183,7 @@ static void test_trim(void)
     spit(path, buf, pos);
     stats_date(day0 + (time_t)STATS_MAX_DAYS * 86400, date);
     CHECK_INT(stats_add(path, date, &(StatsCounts){1, 1, 1, 1}, err, sizeof err), 0);
-    char *text = slurp(path);
+    char *text = files_slurp(path, NULL);
     size_t lines = 0;
     for (const char *p = text; p && *p; p++)
         lines += *p == '\n';
@@ -345,7 +291,7 @@ static void test_link_refused(void)
     cases++;
     CHECK_INT(stats_add(path, "2026-12-07", &d, err, sizeof err), -1);
     CHECK(strstr(err, "is a symbolic link; refusing to write usage counts through it") != NULL);
-    char *got = slurp(target);
+    char *got = files_slurp(target, NULL);
     CHECK_STR(got, "precious\n");
     free(got);
     struct stat st;
@@ -379,7 +325,7 @@ int main(void)
 
     printf("test_stats: %d cases\n", cases);
     if (check_failures == 0)
-        rm_tree(root);
+        files_rm_tree(root);
     else
         fprintf(stderr, "test_stats: files kept in %s\n", root);
     return check_report("test_stats");

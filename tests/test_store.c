@@ -7,6 +7,7 @@
 #include "store.h"
 
 #include "check.h"
+#include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,34 +48,6 @@ static void subpath(char *buf, size_t cap, const char *rel)
     snprintf(buf, cap, "%s/%s", root, rel);
 }
 
-/* Whole file as a NUL-terminated string (it may hold NULs too: see *len);
- * NULL if it does not exist. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static void spit(const char *path, const char *bytes, size_t len, int append)
 {
     int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0600);
@@ -83,22 +56,6 @@ static void spit(const char *path, const char *bytes, size_t len, int append)
         abort();
     }
     close(fd);
-}
-
-static mode_t mode_of(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return (mode_t)-1;
-    return st.st_mode & 07777;
-}
-
-static off_t size_of(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    return st.st_size;
 }
 
 /* Names in dir that start with prefix, sorted; returns how many (<= max). */
@@ -149,29 +106,6 @@ static long parse_all(const char *buf, size_t len, int nfields, void (*each)(con
         rows++;
     }
     return rows;
-}
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[1024];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static const char *const COLS[] = {"id", "name", "phone"};
@@ -439,10 +373,10 @@ static void test_open_create_reopen_rename(void)
         return;
     }
     CHECK_STR(note, "");
-    CHECK_INT(mode_of(mid), 0700);
-    CHECK_INT(mode_of(dir), 0700);
-    CHECK_INT(mode_of(path), 0600);
-    char *got = slurp(path, NULL);
+    CHECK_INT(files_mode(mid), 0700);
+    CHECK_INT(files_mode(dir), 0700);
+    CHECK_INT(files_mode(path), 0600);
+    char *got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER);
     free(got);
     CHECK_INT(store_row_count(s), 0);
@@ -455,7 +389,7 @@ static void test_open_create_reopen_rename(void)
     store_close(s);
 
     const char *two = HEADER "1,Zoë,'+44 20 7946 0958\r\n2,\"Jo, Jr\",\r\n";
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, two);
     free(got);
 
@@ -465,7 +399,7 @@ static void test_open_create_reopen_rename(void)
     CHECK_STR(note, "");
     CHECK_INT(store_row_count(s), 2);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, two);
     free(got);
 
@@ -475,7 +409,7 @@ static void test_open_create_reopen_rename(void)
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     CHECK(strstr(note, "mode 644") != NULL);
     CHECK(strstr(note, "owner-only (0600)") != NULL);
-    CHECK_INT(mode_of(path), 0600);
+    CHECK_INT(files_mode(path), 0600);
     store_close(s);
 
     /* Other columns: the old file is renamed aside, never deleted. */
@@ -486,7 +420,7 @@ static void test_open_create_reopen_rename(void)
     CHECK(strstr(note, "has other columns") != NULL);
     CHECK(strstr(note, "signups-") != NULL);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, "id,name,email\r\n");
     free(got);
     CHECK_INT(list_prefix(dir, "signups-", names, 8), 1);
@@ -495,10 +429,10 @@ static void test_open_create_reopen_rename(void)
     /* signups-YYYYmmdd-HHMMSS.csv */
     CHECK_INT(strlen(names[0]), strlen("signups-20261202-103923.csv"));
     CHECK(strcmp(names[0] + strlen(names[0]) - 4, ".csv") == 0);
-    got = slurp(arch, NULL);
+    got = files_slurp(arch, NULL);
     CHECK_STR(got, two);
     free(got);
-    CHECK_INT(mode_of(arch), 0600);
+    CHECK_INT(files_mode(arch), 0600);
 
     /* Back to the first columns, probably within the same second: the
      * second archive must get its own name, not overwrite the first. */
@@ -510,7 +444,7 @@ static void test_open_create_reopen_rename(void)
     int found_two = 0, found_email = 0;
     for (int i = 0; i < n; i++) {
         snprintf(arch, sizeof arch, "%s/%s", dir, names[i]);
-        got = slurp(arch, NULL);
+        got = files_slurp(arch, NULL);
         found_two += got && strcmp(got, two) == 0;
         found_email += got && strcmp(got, "id,name,email\r\n") == 0;
         free(got);
@@ -530,7 +464,7 @@ static void test_open_create_reopen_rename(void)
     CHECK_INT(store_row_count(s), 1);
     CHECK_INT(store_append(s, r2, 3, err, sizeof err), 0);
     store_close(s);
-    got = slurp(path2, NULL);
+    got = files_slurp(path2, NULL);
     CHECK_STR(got, "\xef\xbb\xbf\"id\",name,\"phone\"\n1,Ann,x\n2,\"Jo, Jr\",\r\n");
     free(got);
     CHECK_INT(list_prefix(dir, "resaved-", names, 8), 0);
@@ -673,7 +607,7 @@ static void test_take_turns(void)
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
     size_t len;
-    char *got = slurp(path, &len);
+    char *got = files_slurp(path, &len);
     int seen[2][TURNS_PER_PROCESS] = {{0}};
     CHECK(got && strncmp(got, HEADER, strlen(HEADER)) == 0);
     CHECK_INT(parse_all(got, len, 3, count_turn_row, seen), 1 + 2 * TURNS_PER_PROCESS);
@@ -775,7 +709,7 @@ static void test_crash(void)
     size_t rows = store_row_count(s);
     store_close(s);
     size_t len;
-    char *got = slurp(path, &len);
+    char *got = files_slurp(path, &len);
     long parsed = parse_all(got, len, 3, collect_number, &infile);
     CHECK_INT(parsed, (long)rows + 1);
     qsort(infile.v, infile.n, sizeof *infile.v, cmp_long);
@@ -818,17 +752,17 @@ static void test_torn_tail(void)
     CHECK(strstr(note, ppath) != NULL);
     CHECK(strstr(note, "Zoë") == NULL && strstr(note, "Torn") == NULL);
     CHECK_INT(store_row_count(s), 2);
-    char *got = slurp(path, NULL);
+    char *got = files_slurp(path, NULL);
     CHECK_STR(got, good);
     free(got);
-    got = slurp(ppath, NULL);
+    got = files_slurp(ppath, NULL);
     CHECK_STR(got, tail);
     free(got);
-    CHECK_INT(mode_of(ppath), 0600);
+    CHECK_INT(files_mode(ppath), 0600);
     /* The next row starts on a clean line. */
     CHECK_INT(store_append(s, r3, 3, err, sizeof err), 0);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER "1,Ann,x\r\n2,Bob,y\r\n3,Cy,z\r\n");
     free(got);
 
@@ -840,12 +774,12 @@ static void test_torn_tail(void)
     CHECK(strstr(note, "4 bytes") != NULL);
     store_close(s);
     size_t plen;
-    got = slurp(ppath, &plen);
+    got = files_slurp(ppath, &plen);
     CHECK_INT(plen, strlen(tail) + 4);
     CHECK(got && memcmp(got, tail, strlen(tail)) == 0 &&
           memcmp(got + strlen(tail), "\0\0\0\0", 4) == 0);
     free(got);
-    CHECK_INT(size_of(path), (off_t)strlen(HEADER "1,Ann,x\r\n2,Bob,y\r\n3,Cy,z\r\n"));
+    CHECK_INT(files_size(path), (off_t)strlen(HEADER "1,Ann,x\r\n2,Bob,y\r\n3,Cy,z\r\n"));
 
     /* Torn header: the whole file is tail; it is saved and a header written. */
     cases++;
@@ -857,10 +791,10 @@ static void test_torn_tail(void)
     CHECK(strstr(note, "incomplete") != NULL);
     CHECK_INT(store_row_count(s), 0);
     store_close(s);
-    got = slurp(hpath, NULL);
+    got = files_slurp(hpath, NULL);
     CHECK_STR(got, HEADER);
     free(got);
-    got = slurp(hppath, NULL);
+    got = files_slurp(hppath, NULL);
     CHECK_STR(got, "id,na");
     free(got);
 }
@@ -882,8 +816,8 @@ static int full_disk_child(const char *path)
     if (!s)
         return check_failures;
     CHECK_INT(store_append(s, r1, 3, err, sizeof err), 0);
-    off_t before = size_of(path);
-    char *good = slurp(path, NULL);
+    off_t before = files_size(path);
+    char *good = files_slurp(path, NULL);
 
     /* A limit just above the size: the row is cut short by the kernel (a
      * short write), and store must cut it back off. */
@@ -893,7 +827,7 @@ static int full_disk_child(const char *path)
     CHECK(strstr(err, "only 10 of") != NULL);
     CHECK(strstr(err, path) != NULL);
     CHECK_INT(store_pending(s), 1);
-    CHECK_INT(size_of(path), before);
+    CHECK_INT(files_size(path), before);
     for (int i = 1; i < 3; i++) /* [0] is a row number, not personal */
         CHECK(strstr(err, secret[i]) == NULL);
     CHECK(strstr(err, "Zoë") == NULL && strstr(err, "+44") == NULL);
@@ -910,7 +844,7 @@ static int full_disk_child(const char *path)
     CHECK_INT(store_flush(s, err, sizeof err), 2);
     CHECK(strstr(err, "Zoë") == NULL && strstr(err, "Other") == NULL);
     CHECK_INT(store_row_count(s), 1);
-    char *got = slurp(path, NULL);
+    char *got = files_slurp(path, NULL);
     CHECK_STR(got, good);
     free(got);
 
@@ -921,7 +855,7 @@ static int full_disk_child(const char *path)
     CHECK_STR(err, "");
     CHECK_INT(store_pending(s), 0);
     CHECK_INT(store_row_count(s), 3);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     char want[512];
     snprintf(want, sizeof want, "%s%s", good,
              "2,Zoë Secret-Name,'+44 20 7946 0958\r\n3,Other Private,'=cmd|' /C calc'!A0\r\n");
@@ -931,7 +865,7 @@ static int full_disk_child(const char *path)
     /* The queue is bounded: past STORE_PENDING_MAX a sign-up is refused
      * (-1), so the form can say so instead of "saved". */
     cases++;
-    rl.rlim_cur = (rlim_t)size_of(path);
+    rl.rlim_cur = (rlim_t)files_size(path);
     setrlimit(RLIMIT_FSIZE, &rl);
     int ones = 0;
     for (int i = 0; i < STORE_PENDING_MAX; i++) {
@@ -951,7 +885,7 @@ static int full_disk_child(const char *path)
     CHECK_INT(store_row_count(s), 3 + STORE_PENDING_MAX);
     store_close(s);
     size_t len;
-    got = slurp(path, &len);
+    got = files_slurp(path, &len);
     CHECK_INT(parse_all(got, len, 3, NULL, NULL), 4 + STORE_PENDING_MAX);
     free(got);
     free(good);
@@ -991,10 +925,10 @@ static void test_file_replaced(void)
     CHECK_INT(store_append(s, r2, 3, err, sizeof err), 0);
     CHECK(strstr(err, "moved or replaced") != NULL);
     CHECK_INT(store_row_count(s), 1);
-    char *got = slurp(moved, NULL);
+    char *got = files_slurp(moved, NULL);
     CHECK_STR(got, HEADER "1,Ann,x\r\n");
     free(got);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER "2,Bob,y\r\n");
     free(got);
 
@@ -1006,7 +940,7 @@ static void test_file_replaced(void)
     CHECK(strstr(err, "moved or replaced") != NULL);
     CHECK_INT(store_row_count(s), 3);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, "id,name,phone\n1,Ann,x\n2,Bob,y\n3,Cy,z\r\n");
     free(got);
 }
@@ -1048,7 +982,7 @@ static void test_create_before_the_disk_is_ready(void)
     CHECK_INT(store_count_rows(s, 7, "", &today, err, sizeof err), 0);
     CHECK_INT(today, 0);
     store_close(s);
-    char *got = slurp(path, NULL);
+    char *got = files_slurp(path, NULL);
     CHECK_STR(got, "id,name,phone\r\n1,Ann,x\r\n2,Bob,y\r\n");
     free(got);
     /* Unusable arguments are the only failure. */
@@ -1074,7 +1008,7 @@ static int pending_child(const char *path)
         return check_failures;
     CHECK_INT(store_append(s, r1, 3, err, sizeof err), 0);
     /* Room for .pending (small) but not for one more byte of the file. */
-    rl.rlim_cur = (rlim_t)size_of(path);
+    rl.rlim_cur = (rlim_t)files_size(path);
     setrlimit(RLIMIT_FSIZE, &rl);
     CHECK_INT(store_append(s, r2, 3, err, sizeof err), 1);
     CHECK(strstr(err, ".pending") != NULL);
@@ -1096,21 +1030,21 @@ static void test_pending_survives_a_kill(void)
     int status = 0;
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    char *got = slurp(ppath, NULL);
+    char *got = files_slurp(ppath, NULL);
     CHECK_STR(got, HEADER "p2,Bob,y\r\n");
     free(got);
     /* A crash after the rows went into the file but before .pending was
      * removed: simulated by putting p2 in the file by hand. Added once. */
-    char *keep = slurp(ppath, NULL);
+    char *keep = files_slurp(ppath, NULL);
     Store *s;
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     CHECK(strstr(note, "1 sign-up(s)") != NULL);
     CHECK_INT(store_row_count(s), 2);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER "p1,Ann,x\r\np2,Bob,y\r\n");
     free(got);
-    CHECK_INT(size_of(ppath), -1);
+    CHECK_INT(files_size(ppath), -1);
     cases++;
     spit(ppath, keep, strlen(keep), 0);
     spit(ppath, "p3,Cy,z\r\n", 9, 1);
@@ -1118,21 +1052,21 @@ static void test_pending_survives_a_kill(void)
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     CHECK(strstr(note, "1 already there") != NULL);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER "p1,Ann,x\r\np2,Bob,y\r\np3,Cy,z\r\n");
     free(got);
-    CHECK_INT(size_of(ppath), -1);
+    CHECK_INT(files_size(ppath), -1);
     /* A torn tail in .pending (a power cut while appending) goes to
      * .partial; a .pending of another form is kept aside, not mixed in. */
     cases++;
     spit(ppath, HEADER "p4,Di,w\r\np5,\"To", strlen(HEADER) + 15, 0);
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     store_close(s);
-    got = slurp(path, NULL);
+    got = files_slurp(path, NULL);
     CHECK_STR(got, HEADER "p1,Ann,x\r\np2,Bob,y\r\np3,Cy,z\r\np4,Di,w\r\n");
     free(got);
     snprintf(ppath, sizeof ppath, "%s.partial", path);
-    got = slurp(ppath, NULL);
+    got = files_slurp(ppath, NULL);
     CHECK_STR(got, "p5,\"To");
     free(got);
     cases++;
@@ -1141,7 +1075,7 @@ static void test_pending_survives_a_kill(void)
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     CHECK(strstr(note, "other columns") != NULL);
     store_close(s);
-    CHECK_INT(size_of(ppath), -1);
+    CHECK_INT(files_size(ppath), -1);
     char names[4][256], dir[300];
     subpath(dir, sizeof dir, "pending");
     CHECK_INT(list_prefix(dir, "s-", names, 4), 1);
@@ -1165,7 +1099,7 @@ static void test_links_refused(void)
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), -1);
     CHECK(strstr(err, "is a symbolic link; refusing to write sign-ups through it") != NULL);
     CHECK(strstr(err, path) != NULL);
-    char *got = slurp(target, NULL);
+    char *got = files_slurp(target, NULL);
     CHECK_STR(got, "precious\n");
     free(got);
     /* The kiosk's way in (store_create) keeps the row in memory. */
@@ -1185,7 +1119,7 @@ static void test_links_refused(void)
     CHECK(strstr(err, "is a symbolic link; refusing to write sign-ups through it") != NULL);
     CHECK(strstr(err, linkdir) != NULL);
     snprintf(inlink, sizeof inlink, "%s/s.csv", real);
-    CHECK_INT(size_of(inlink), -1);
+    CHECK_INT(files_size(inlink), -1);
 
     /* Another user's file, and a file that is not a regular one. */
     cases++;
@@ -1196,7 +1130,7 @@ static void test_links_refused(void)
         CHECK_INT(store_open(&s, other, COLS, 3, note, sizeof note, err, sizeof err), -1);
         CHECK(strstr(err, "is owned by user") != NULL);
         CHECK(strstr(err, "refusing to write sign-ups") != NULL);
-        CHECK_INT(size_of(other), (off_t)strlen(HEADER));
+        CHECK_INT(files_size(other), (off_t)strlen(HEADER));
     }
     char fifo[320];
     snprintf(fifo, sizeof fifo, "%s/fifo.csv", dir);
@@ -1212,7 +1146,7 @@ static void test_links_refused(void)
     CHECK(symlink(target, tornp) == 0);
     CHECK_INT(store_open(&s, torn, COLS, 3, note, sizeof note, err, sizeof err), -1);
     CHECK(strstr(err, "is a symbolic link") != NULL);
-    got = slurp(target, NULL);
+    got = files_slurp(target, NULL);
     CHECK_STR(got, "precious\n");
     free(got);
 }
@@ -1246,7 +1180,7 @@ int main(void)
 
     printf("test_store: %d cases in %lld ms\n", cases, now_ms() - start);
     if (check_failures == 0)
-        rm_tree(root);
+        files_rm_tree(root);
     else
         fprintf(stderr, "test_store: files kept in %s\n", root);
     return check_report("test_store");

@@ -32,6 +32,7 @@
 #include "store.h"
 
 #include "check.h"
+#include "files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -584,29 +585,6 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char sub[1024];
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 /* Checks one CSV (the main file or an archive): complete rows only, every
  * row the header's width, every data row exactly as written. Counts ids
  * into seen. Returns the problems found (printed with where). */
@@ -755,11 +733,11 @@ static void test_failures(void)
             bool fired = R.fired;
             fsx_sys = fast_real();
             if (!fired) {
-                rm_tree(dir);
+                files_rm_tree(dir);
                 continue;
             }
             if (kind == FAULT_SHORT && strcmp(R.fired_what, "write") != 0) {
-                rm_tree(dir); /* a short write is a fault of write() only */
+                files_rm_tree(dir); /* a short write is a fault of write() only */
                 continue;
             }
             runs++;
@@ -809,7 +787,7 @@ static void test_failures(void)
             }
             CHECK_INT(bad, 0);
             if (bad == 0)
-                rm_tree(dir);
+                files_rm_tree(dir);
         }
     }
     free(clean_digest);
@@ -916,7 +894,7 @@ static int check_state(const Model *m, int cols, const bool promised[MAX_ROWS], 
 {
     char dir[256], path[512];
     snprintf(dir, sizeof dir, "%s/state", root);
-    rm_tree(dir);
+    files_rm_tree(dir);
     mkdir(dir, 0700);
     for (int i = 0; i < m->nnames; i++) {
         const Inode *f = &m->inodes[m->names[i].ino];
@@ -1131,7 +1109,7 @@ int main(void)
     fsx_sys = fsx_sys_real;
     printf("test_store_crash: %lld ms\n", now_ms() - start);
     if (check_failures == 0)
-        rm_tree(root);
+        files_rm_tree(root);
     else
         fprintf(stderr, "test_store_crash: files kept in %s\n", root);
     return check_report("test_store_crash");

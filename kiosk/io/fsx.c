@@ -33,45 +33,18 @@ static int real_fstat(int fd, struct stat *st)
     return fstat(fd, st);
 }
 
-const FsxSys fsx_sys_real = {
-    .open = real_open,
-    .close = close,
-    .write = write,
-    .pread = pread,
-    .fsync = fsync,
-    .fdatasync = fdatasync,
-    .ftruncate = ftruncate,
-    .rename = rename,
-    .unlink = unlink,
-    .mkdir = mkdir,
-    .mkstemp = mkstemp,
-    .flock = flock,
-    .fchmod = fchmod,
-    .fchown = fchown,
-    .fstat = real_fstat,
-    .stat = real_stat,
-    .lstat = real_lstat,
-};
+/* The real calls, once, for the table tests restore and the table in use. */
+#define FSX_SYS_REAL                                                                               \
+    {                                                                                              \
+        .open = real_open, .close = close, .write = write, .pread = pread, .fsync = fsync,         \
+        .fdatasync = fdatasync, .ftruncate = ftruncate, .rename = rename, .unlink = unlink,        \
+        .mkdir = mkdir, .mkstemp = mkstemp, .flock = flock, .fchmod = fchmod, .fchown = fchown,    \
+        .fstat = real_fstat, .stat = real_stat, .lstat = real_lstat,                               \
+    }
 
-FsxSys fsx_sys = {
-    .open = real_open,
-    .close = close,
-    .write = write,
-    .pread = pread,
-    .fsync = fsync,
-    .fdatasync = fdatasync,
-    .ftruncate = ftruncate,
-    .rename = rename,
-    .unlink = unlink,
-    .mkdir = mkdir,
-    .mkstemp = mkstemp,
-    .flock = flock,
-    .fchmod = fchmod,
-    .fchown = fchown,
-    .fstat = real_fstat,
-    .stat = real_stat,
-    .lstat = real_lstat,
-};
+const FsxSys fsx_sys_real = FSX_SYS_REAL;
+
+FsxSys fsx_sys = FSX_SYS_REAL;
 
 /* ---- paths --------------------------------------------------------------- */
 
