@@ -173,6 +173,19 @@ printf 'rotation: 90\n' >"$TMP/kiosk.yaml"
 expect "--check a good settings file" 0 --out "$TMP/kiosk.yaml: ok" \
     -- --check --config "$TMP/kiosk.yaml"
 
+# --screens: a quick preview of only what is named; a name that matches
+# nothing is an error, not an empty folder.
+expect "--screens renders only the named screens" 0 --out "2 screens written" \
+    -- --screenshot "$TMP/shots" --screens what-is-microneedling,form-filled --size 800x480
+n=$(ls "$TMP/shots" 2>/dev/null | tr '\n' ' ')
+if [ "$n" = "02-what-is-microneedling.png 19-form-filled.png " ]; then
+    ok "--screens keeps each picture's number in the whole set"
+else
+    not_ok "--screens wrote: $n"
+fi
+expect "--screens with a name that matches nothing" 2 \
+    --err "no slide or screen named 'bogus'" -- --screenshot "$TMP/shots2" --screens bogus
+
 # A settings file the user may not read (the desktop install, before the
 # user joins the kiosk group): the fix is spelled out. Root reads anything,
 # so as root this runs as 'nobody'.

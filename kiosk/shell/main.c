@@ -32,6 +32,9 @@ static const char usage_text[] =
     "  --size WxH       window / screenshot size\n"
     "  --screenshot DIR render every slide and screen to DIR/NN-name.png without a display,\n"
     "                   then exit\n"
+    "  --screens LIST   with --screenshot, only these: 'slides', slide names, or screens\n"
+    "                   (form-empty, form-typing, form-errors, form-filled, thanks,\n"
+    "                   thanks-saved-later, staff-pin, staff), comma-separated\n"
     "  --signups FILE   where sign-ups are stored (default\n"
     "                   $XDG_DATA_HOME/kiosk/signups.csv, else ~/.local/share/kiosk/)\n"
     "  --kiosk-id ID    name of this screen, written with every sign-up (default: host name)\n"
@@ -144,6 +147,7 @@ static const struct {
     {"--size", OPT_SIZE, 0},
     {"--rotation", OPT_ROTATION, 0},
     {"--screenshot", OPT_STRING, offsetof(Cli, shell.screenshot_dir)},
+    {"--screens", OPT_STRING, offsetof(Cli, shell.screens)},
     {"--signups", OPT_STRING, offsetof(Cli, shell.signups_path)},
     {"--kiosk-id", OPT_STRING, offsetof(Cli, shell.kiosk_id)},
     {"--renderer", OPT_STRING, offsetof(Cli, shell.renderer)},

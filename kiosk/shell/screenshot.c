@@ -3,6 +3,7 @@
 
 #include <SDL_image.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,27 +29,87 @@ static int shot(Shell *sh, const char *dir, int n, const char *name)
     return 0;
 }
 
+/* Whether name is in the comma-separated list (NULL or "all": everything;
+ * "slides": every slide). */
+static bool wanted(const char *list, const char *name, bool is_slide)
+{
+    if (!list || strcmp(list, "all") == 0)
+        return true;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        if ((len == n && strncmp(p, name, n) == 0) ||
+            (is_slide && len == 6 && strncmp(p, "slides", 6) == 0))
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
+/* Every name in the list must name something: a typo would otherwise
+ * silently write nothing. */
+static bool check_names(const Shell *sh, const char *list)
+{
+    char name[128];
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        bool found = strcmp(name, "all") == 0 || strcmp(name, "slides") == 0;
+        for (size_t i = 0; !found && i < sh->deck->slide_count; i++)
+            found = strcmp(name, sh->deck->slides[i].name) == 0;
+        for (int v = 0; !found && v < APP_PREVIEW_COUNT; v++)
+            found = strcmp(name, app_preview_name((AppPreview)v)) == 0;
+        if (!found) {
+            fprintf(stderr,
+                    "kiosk: --screens: no slide or screen named '%s' (expected 'all', 'slides', "
+                    "a slide's name, or one of:",
+                    name);
+            for (int v = 0; v < APP_PREVIEW_COUNT; v++)
+                fprintf(stderr, " %s", app_preview_name((AppPreview)v));
+            fprintf(stderr, ")\n");
+            return false;
+        }
+        p += len + (p[len] == ',');
+    }
+    return true;
+}
+
 int screenshot_all(Shell *sh, const char *dir)
 {
+    const char *list = sh->opts->screens;
+    if (!check_names(sh, list))
+        return 2;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "kiosk: cannot create %s: %s\n", dir, strerror(errno));
         return 3;
     }
-    int n = 0, rc = 0;
+    /* Files keep their place in the whole set (NN-), so a partial run
+     * replaces exactly the pictures it made. */
+    int n = 0, written = 0, rc = 0;
     for (size_t i = 0; i < sh->deck->slide_count && rc == 0; i++) {
+        const char *name = sh->deck->slides[i].name;
+        ++n;
+        if (!wanted(list, name, true))
+            continue;
         app_preview_slide(&sh->app, (int)i);
-        rc = shot(sh, dir, ++n, sh->deck->slides[i].name);
+        rc = shot(sh, dir, n, name);
+        written++;
     }
     for (int p = 0; p < APP_PREVIEW_COUNT && rc == 0; p++) {
+        const char *name = app_preview_name((AppPreview)p);
+        ++n;
+        if (!wanted(list, name, false))
+            continue;
         app_preview(&sh->app, (AppPreview)p);
         /* The staff screen's facts come from the real files, as on the kiosk. */
         effects_run(sh);
         if (p == APP_PREVIEW_STAFF)
             app_staff_message(&sh->app, SCREENSHOT_STAFF_MESSAGE);
-        rc = shot(sh, dir, ++n, app_preview_name((AppPreview)p));
+        rc = shot(sh, dir, n, name);
+        written++;
     }
     if (rc)
         return 3;
-    printf("%d screens written to %s\n", n, dir);
+    printf("%d screens written to %s\n", written, dir);
     return 0;
 }

@@ -7,8 +7,9 @@
 #include "shell.h"
 
 /** Writes DIR/NN-name.png for each slide, then each of app.h's previews
- *  (the form, thank-you and staff screens). Returns 0, or 3 after printing
- *  why a file could not be written. */
+ *  (the form, thank-you and staff screens), or only those the options'
+ *  `screens` list names. Returns 0; 2 for a name that matches nothing; 3
+ *  after printing why a file could not be written. */
 int screenshot_all(Shell *sh, const char *dir);
 
 #endif
