@@ -629,9 +629,11 @@ if part scale && [[ ${sc_ok:-0} == 1 ]]; then
     r=$(ratio "${SC[os:$b:chr]:-}" "${SC[os:$b:ksw]:-}")
     trow "   the same, kiosk with the software renderer (not a target)" \
         "$(sv "${SC[os:$b:chr]:-}") s" "$(sv "${SC[os:$b:ksw]:-}") s" "-" "($r)"
-    r=$(ratio "${SC[sh:one:c]:-}" "${SC[sh:one:k]:-}")
-    trow "--screenshot of one slide, Chromium / kiosk" "$(sv "${SC[sh:one:c]:-}") s" \
-        "$(sv "${SC[sh:one:k]:-}") s" ">= 3" "$(verdict "$r" '>=' 3) ($r)"
+    k=$SC_SHOT_KEY
+    r=$(ratio "${SC[sh:$k:c]:-}" "${SC[sh:$k:k]:-}")
+    trow "--screenshot of one slide, Chromium / kiosk (${SC[shotn:$k]:-?} PNG)" \
+        "$(sv "${SC[sh:$k:c]:-}") s" "$(sv "${SC[sh:$k:k]:-}") s" ">= 3" \
+        "$(verdict "$r" '>=' 3) ($r)"
     r=$(ratio "${SC[cpu:$b:c]:-}" "${SC[cpu:$b:k]:-}")
     trow "attract-loop CPU, Chromium / kiosk" "$(sv "${SC[cpu:$b:c]:-}") %" \
         "$(sv "${SC[cpu:$b:k]:-}") %" ">= 2" "$(verdict "$r" '>=' 2) ($r)"

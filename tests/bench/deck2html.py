@@ -15,12 +15,15 @@ words, 6 to 30 s). The slides loop forever, as the kiosk's attract loop.
 
 Pictures and fonts are looked up as the kiosk does (next to the deck, then in
 DIR, the kiosk's data folder) and written as paths relative to OUT.html, so
-the page works from file://. Needs PyYAML (Debian: python3-yaml).
+the page works from file://. PAGE.html#NAME starts at the slide of that
+name (its name:, else made from its title as the kiosk does), with no fade,
+for a screenshot of one slide. Needs PyYAML (Debian: python3-yaml).
 """
 import argparse
 import html
 import json
 import os
+import re
 
 import yaml
 
@@ -132,6 +135,7 @@ html, body { margin: 0; width: 100%%; height: 100%%; overflow: hidden; cursor: n
   padding: 64px 48px 24px; box-sizing: border-box; opacity: 0;
   transition: opacity %(fade)dms linear; }
 .slide.on { opacity: 1; }
+.init .slide { transition: none; }
 h1 { font-weight: 700; font-size: %(h1)dpx; line-height: 1.15; margin: 0 0 40px; }
 p { font-size: %(p)dpx; line-height: 1.4; margin: 0 0 24px; }
 .row { display: flex; align-items: center; gap: 48px; height: calc(100%% - 160px); }
@@ -173,13 +177,15 @@ footer { position: absolute; left: 0; right: 0; bottom: 0; height: 150px;
         "fade": fade, "h0": round(112 * tscale), "h1": round(84 * tscale),
         "p": round(60 * scale), "sub": round(62 * scale),
     }
+    e = html.escape
+    names = [str(s.get("name") or re.sub(r"[^a-z0-9]+", "-", str(s.get("title") or "slide")
+                                         .lower()).strip("-")) for s in slides]
     body = []
     for i, s in enumerate(slides):
         img = loc(s.get("image")) if layout(s) not in ("bullets", "steps") else None
-        body.append('<section class="slide%s">%s</section>'
-                    % (" on" if i == 0 else "", slide_html(s, img, signup_button)))
+        body.append('<section class="slide%s" id="%s">%s</section>'
+                    % (" on" if i == 0 else "", e(names[i]), slide_html(s, img, signup_button)))
     bar = "".join("<i></i>" for _ in slides)
-    e = html.escape
     footer = ('<footer><div class="bar">%s</div><div class="btns">'
               '<div class="btn" id="back">%s</div><div class="btn cta">%s</div>'
               '<div class="btn" id="next">%s</div></div></footer>'
@@ -187,10 +193,13 @@ footer { position: absolute; left: 0; right: 0; bottom: 0; height: 150px;
                  e(str(labels.get("next", "Next")))))
     durations = [duration(s) for s in slides]
     js = """
-const d = %s, next_label = %s, start_label = %s;
+const d = %s, names = %s, next_label = %s, start_label = %s;
 const s = document.querySelectorAll(".slide"), bar = document.querySelectorAll(".bar i");
 const back = document.getElementById("back"), nxt = document.getElementById("next");
-let i = 0;
+let i = Math.max(0, names.indexOf(decodeURIComponent(location.hash.slice(1))));
+s[0].classList.remove("on");
+s[i].classList.add("on");
+requestAnimationFrame(() => requestAnimationFrame(() => document.body.classList.remove("init")));
 function chrome() {
   bar.forEach((b, k) => b.classList.toggle("done", k <= i));
   back.classList.toggle("hide", i === 0);
@@ -205,11 +214,11 @@ function step() {
 }
 chrome();
 setTimeout(step, d[0] * 1000);
-""" % (json.dumps(durations), json.dumps(str(labels.get("next", "Next"))),
+""" % (json.dumps(durations), json.dumps(names), json.dumps(str(labels.get("next", "Next"))),
        json.dumps(str(labels.get("start_over", "Start"))))
     page = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
             '<!-- Made by tests/bench/deck2html.py from %s -->\n'
-            '<title>%s</title>\n<style>%s</style></head>\n<body>\n%s\n%s\n<script>%s</script>\n'
+            '<title>%s</title>\n<style>%s</style></head>\n<body class="init">\n%s\n%s\n<script>%s</script>\n'
             '</body></html>\n'
             % (e(os.path.basename(a.deck)), e(str(deck.get("title", "Slides"))), css,
                "\n".join(body), footer, js))

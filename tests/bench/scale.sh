@@ -207,38 +207,55 @@ if [[ $sc_ok == 1 ]]; then
 fi
 
 # ---- 8c. a screenshot of one slide -----------------------------------------
+# The slide "What is microneedling?" (text and a picture; with a photo in the
+# p decks). With --screens (kiosk 2026-12-07 on) the kiosk loads the whole
+# deck and renders that slide alone, as Chromium loads the whole page and
+# shows it (PAGE.html#NAME); an older kiosk gets a one-slide deck and writes
+# the form and staff screens too.
+SC_SHOT=002-what-is-microneedling
 if [[ $sc_ok == 1 ]]; then
+    if "$KIOSK" --help 2>&1 | grep -q -- '--screens'; then
+        SC_SHOT_DECKS=("${SC_DECKS[0]}" "${SC_DECKS[1]}" "${SC_DECKS[-2]}" "${SC_DECKS[-1]}")
+        SC_SHOT_HOW="kiosk --screenshot DIR --screens $SC_SHOT DECK (the whole deck loaded, that slide rendered)"
+    else
+        SC_SHOT_DECKS=(one onep)
+        SC_SHOT_HOW="kiosk --screenshot DIR on a one-slide deck (no --screens: it also writes the form and staff screens)"
+    fi
+    # unique, in order
+    mapfile -t SC_SHOT_DECKS < <(printf '%s\n' "${SC_SHOT_DECKS[@]}" | awk '!seen[$0]++')
     echo "8c. a 1920x1080 screenshot of one slide (\"What is microneedling?\"), whole process:" \
-        "kiosk --screenshot on a one-slide deck (it also writes the form and staff screens)," \
-        "chromium --headless --screenshot on its page; one warm-up, then $SC_SRUNS rounds"
+        "$SC_SHOT_HOW; chromium --headless --screenshot of PAGE.html#$SC_SHOT;" \
+        "one warm-up each, then $SC_SRUNS rounds over decks ${SC_SHOT_DECKS[*]}"
     for round in $(seq 0 "$SC_SRUNS"); do
-        for key in one onep; do
-            [[ $round == 0 && $key == onep ]] && continue # one warm-up per side
+        for key in "${SC_SHOT_DECKS[@]}"; do
+            [[ $round == 0 && $key != "${SC_SHOT_DECKS[-1]}" ]] && continue # one warm-up
+            sa=()
+            [[ $key != one* ]] && sa=(--screens "$SC_SHOT")
             rm -rf "$T/shot2"
             t0=$(ns)
             env KIOSK_DATA_DIR="$DATA" SDL_AUDIODRIVER=dummy "$KIOSK" --screenshot "$T/shot2" \
-                --size 1920x1080 "$DATA/slides/bench-$key.yaml" >"$T/shot2.log" 2>&1
+                "${sa[@]}" --size 1920x1080 "$DATA/slides/bench-$key.yaml" >"$T/shot2.log" 2>&1
             t1=$(ns)
             SC[shotn:$key]=$(find "$T/shot2" -name '*.png' 2>/dev/null | wc -l)
             [[ $round -gt 0 && ${SC[shotn:$key]} -gt 0 ]] && sc_add "$T/sh-$key-k.txt" \
                 "$(awk -v d=$(((t1 - t0) / 1000)) 'BEGIN { printf "%.4f\n", d / 1e6 }')"
             [[ -n $CHROMIUM ]] || continue
-            [[ $round == 0 && $key == onep ]] && continue # one warm-up
             rm -f "$T/chrome-shot.png"
             t0=$(ns)
             "$CHROMIUM" "${CHARGS[@]}" --headless --hide-scrollbars \
                 "--user-data-dir=$(mktemp -d "$T/chrome.XXXXXX")" \
                 --screenshot="$T/chrome-shot.png" --window-size=1920,1080 \
-                "file://$DATA/bench-$key.html" >"$T/chrome-shot.log" 2>&1
+                "file://$DATA/bench-$key.html#$SC_SHOT" >"$T/chrome-shot.log" 2>&1
             t1=$(ns)
             [[ $round -gt 0 && -s $T/chrome-shot.png ]] && sc_add "$T/sh-$key-c.txt" \
                 "$(awk -v d=$(((t1 - t0) / 1000)) 'BEGIN { printf "%.4f\n", d / 1e6 }')"
         done
     done
-    for key in one onep; do
+    for key in "${SC_SHOT_DECKS[@]}"; do
         SC[sh:$key:k]=$(sc_med "$T/sh-$key-k.txt")
         SC[sh:$key:c]=$(sc_med "$T/sh-$key-c.txt")
     done
+    SC_SHOT_KEY=${SC_SHOT_DECKS[0]}
 fi
 
 # ---- 8d. the attract loop: memory and CPU ------------------------------------
@@ -385,8 +402,11 @@ if [[ $sc_ok == 1 ]]; then
     echo "   ff = kiosk start to first frame, whole process (software / default renderer);" \
         "screen = from exec until the slide is on the X screen (kiosk default, kiosk software," \
         "Chromium); CPU and ms/change: kiosk / Chromium, own processes without the X server"
-    printf '   screenshot of one slide: kiosk %s s (%s PNGs), with a photo %s s; Chromium headless %s s, with a photo %s s\n' \
-        "${SC[sh:one:k]}" "${SC[shotn:one]:-?}" "${SC[sh:onep:k]}" "${SC[sh:one:c]}" "${SC[sh:onep:c]}"
+    for key in "${SC_SHOT_DECKS[@]}"; do
+        printf '   screenshot of one slide, deck %s: kiosk %s s (%s PNG), Chromium headless %s s\n' \
+            "${SC_LABEL[$key]:-$key}$([[ $key == *p ]] && echo ' p')" "${SC[sh:$key:k]}" \
+            "${SC[shotn:$key]:-?}" "${SC[sh:$key:c]}"
+    done
     sc_secs=$((($(ns) - sc_t0) / 1000000000))
     echo "   part 8 took $sc_secs s"
 fi
