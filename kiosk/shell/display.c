@@ -72,10 +72,24 @@ static bool have_gpu(void)
     return found;
 }
 
+/* True when SDL's video driver has a window framebuffer of its own, so
+ * the software renderer can blit straight to the window. X11 and offscreen
+ * have one. Wayland and KMS/DRM have none: there SDL shows a software-drawn
+ * picture only through an OpenGL texture, and with
+ * SDL_FRAMEBUFFER_ACCELERATION=0 it refuses the software renderer outright
+ * ("Couldn't find matching render driver"), deciding once per process. */
+static bool own_framebuffer(void)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    return driver && (strcmp(driver, "x11") == 0 || strcmp(driver, "offscreen") == 0);
+}
+
 /* The software renderer when asked for, when there is no screen, and for
- * "auto" on a desktop without a GPU: there an OpenGL context is llvmpipe,
- * which costs ~0.3 s and ~100 MiB at start and draws no faster than SDL's
- * own blitter. On KMS (the Pi's console) and with a GPU, SDL chooses. */
+ * "auto" on an X11 desktop without a GPU: there an OpenGL context is
+ * llvmpipe, which costs ~0.3 s and ~100 MiB at start and draws no faster
+ * than SDL's own blitter. On Wayland the software renderer would need an
+ * OpenGL (llvmpipe) framebuffer anyway, so SDL chooses there, as on KMS
+ * (the Pi's console) and with a GPU. */
 static bool use_software(const DisplayOptions *o)
 {
     if (o->headless || strcmp(o->renderer, "software") == 0)
@@ -83,8 +97,7 @@ static bool use_software(const DisplayOptions *o)
     if (strcmp(o->renderer, "auto") != 0)
         return false;
     const char *driver = SDL_GetCurrentVideoDriver();
-    bool desktop = driver && (strcmp(driver, "x11") == 0 || strcmp(driver, "wayland") == 0);
-    if (!desktop || have_gpu())
+    if (!driver || strcmp(driver, "x11") != 0 || have_gpu())
         return false;
     log_msg(LOG_INFO, "no GPU render node (/dev/dri/renderD*): using the software renderer");
     return true;
@@ -170,8 +183,9 @@ int display_open(Display *d, const DisplayOptions *o)
     bool software = use_software(o);
     /* SDL's default opens a hidden OpenGL context for the software
      * renderer's window framebuffer: ~100 MiB, 0.25 s at start and ~20 ms
-     * per present here. Blit straight to the window instead. */
-    if (software)
+     * per present here. Blit straight to the window instead, where the
+     * video driver can. */
+    if (software && own_framebuffer())
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_Rect at;
     Uint32 flags = window_geometry(o, &at);
