@@ -616,6 +616,13 @@ if part scale && [[ ${sc_ok:-0} == 1 ]]; then
     trow "start to first frame, ${SC_LABEL[$big]} slides / $b slides" \
         "$(sv "${SC[ff:$big:software]:-}") s" "$(sv "${SC[ff:$b:software]:-}") s" "<= 1.1" \
         "$(verdict "$r" '<=' 1.1) ($r)"
+    r=$(ratio "${SC[ffmin:$big:software]:-}" "${SC[ffmin:$b:software]:-}")
+    trow "   the same, fastest runs (least disturbed by other load)" \
+        "$(sv "${SC[ffmin:$big:software]:-}") s" "$(sv "${SC[ffmin:$b:software]:-}") s" "<= 1.1" \
+        "$(verdict "$r" '<=' 1.1) ($r)"
+    r=$(ratio "${SC[ffcpu:$big:software]:-}" "${SC[ffcpu:$b:software]:-}")
+    trow "   the same, CPU time of the process (user + system)" \
+        "$(sv "${SC[ffcpu:$big:software]:-}") s" "$(sv "${SC[ffcpu:$b:software]:-}") s" "-" "($r)"
     r=$(ratio "${SC[ff:${big}p:software]:-}" "${SC[ff:${b}p:software]:-}")
     trow "   the same with photos (not a target)" \
         "$(sv "${SC[ff:${big}p:software]:-}") s" "$(sv "${SC[ff:${b}p:software]:-}") s" "-" "($r)"

@@ -16,22 +16,22 @@
 # page with the same texts, pictures, colours, fonts, fades and durations.
 #
 # Environment: BENCH_SIZES ("15 50 200"), BENCH_SLIDE_S (2),
-# BENCH_SCALE_RUNS (3: timed start-up runs per deck and renderer, after one
+# BENCH_SCALE_RUNS (5: timed start-up runs per deck and renderer, after one
 # warm-up), BENCH_SCREEN_RUNS (2: timed on-screen runs per deck and side),
 # BENCH_SHOT2_RUNS (3: screenshot runs per side), BENCH_LOOP_S (60: the
 # attract-loop window of the smallest decks, which the targets use),
-# BENCH_LOOP_BIG_S (30: the window of the larger decks), BENCH_LOOP_WARM_MAX
+# BENCH_LOOP_BIG_S (20: the window of the larger decks), BENCH_LOOP_WARM_MAX
 # (40: a deck whose first loop is this short is measured after its first
 # loop, a longer one after 3 s), BENCH_CHROMIUM (chromium). Each timed
 # figure has one warm-up run per program before its rounds (not counted).
 
 SC_SIZES=(${BENCH_SIZES:-15 50 200})
 SC_SLIDE_S=${BENCH_SLIDE_S:-2}
-SC_RUNS=${BENCH_SCALE_RUNS:-3}
+SC_RUNS=${BENCH_SCALE_RUNS:-5}
 SC_ORUNS=${BENCH_SCREEN_RUNS:-2}
 SC_SRUNS=${BENCH_SHOT2_RUNS:-3}
 SC_LOOP_S=${BENCH_LOOP_S:-60}
-SC_LOOP_BIG_S=${BENCH_LOOP_BIG_S:-30}
+SC_LOOP_BIG_S=${BENCH_LOOP_BIG_S:-20}
 SC_WARM_MAX=${BENCH_LOOP_WARM_MAX:-40}
 CHROMIUM=${BENCH_CHROMIUM:-$(command -v chromium || true)}
 declare -A SC # results, by "figure:deck[:side]"
@@ -131,6 +131,7 @@ sc_add() { # file value: append a timed value
 }
 sc_med() { # file: median, or n/a
     local v
+    [[ -s $1 ]] || { echo n/a; return; }
     read -r _ v _ < <(stats %.3f <"$1" 2>/dev/null)
     echo "${v:-n/a}"
 }
@@ -147,11 +148,14 @@ if [[ $sc_ok == 1 ]]; then
                 ra=(--renderer software)
                 [[ $rend == default ]] && ra=()
                 t0=$(ns)
-                env DISPLAY="$DISP" KIOSK_DATA_DIR="$DATA" SDL_AUDIODRIVER=dummy \
+                /usr/bin/time -f '%U %S' -o "$T/ff.cpu" env DISPLAY="$DISP" \
+                    KIOSK_DATA_DIR="$DATA" SDL_AUDIODRIVER=dummy \
                     KIOSK_EXIT_AFTER_FIRST_FRAME=1 "$KIOSK" "${ra[@]}" \
                     --signups "$T/signups.csv" "$DATA/slides/bench-$key.yaml" \
                     >"$T/ff.log" 2>&1
                 t1=$(ns)
+                [[ $round -gt 0 ]] && awk '{ printf "%.3f\n", $1 + $2 }' "$T/ff.cpu" \
+                    >>"$T/ffcpu-$key-$rend.txt"
                 grep -q 'first frame presented' "$T/ff.log" || continue
                 [[ $round == 0 ]] && { grep -o 'renderer [a-z0-9_]*' "$T/ff.log" |
                     head -1 >"$T/ff-$rend.renderer"; continue; }
@@ -163,6 +167,9 @@ if [[ $sc_ok == 1 ]]; then
     for key in "${SC_DECKS[@]}"; do
         for rend in software default; do
             SC[ff:$key:$rend]=$(sc_med "$T/ff-$key-$rend.txt")
+            read -r v _ < <(stats %.3f <"$T/ff-$key-$rend.txt")
+            SC[ffmin:$key:$rend]=$v
+            SC[ffcpu:$key:$rend]=$(sc_med "$T/ffcpu-$key-$rend.txt")
         done
     done
     echo "   (default renderer here: $(cat "$T/ff-default.renderer" 2>/dev/null))"
@@ -195,6 +202,7 @@ if [[ $sc_ok == 1 ]]; then
                 esac
                 v=$(sc_onscreen "${cmd[@]}")
                 [[ $round == 0 ]] && continue
+                [[ -n $v ]] || SC[osfail:$side]=$((${SC[osfail:$side]:-0} + 1))
                 sc_add "$T/os-$key-$side.txt" "$v"
             done
         done
@@ -203,6 +211,10 @@ if [[ $sc_ok == 1 ]]; then
         for side in kdef ksw chr; do
             SC[os:$key:$side]=$(sc_med "$T/os-$key-$side.txt")
         done
+    done
+    for side in kdef ksw chr; do
+        [[ -n ${SC[osfail:$side]:-} ]] && echo "   $side: ${SC[osfail:$side]} run(s) never" \
+            "showed the slide (timeout or exit; see os.log with BENCH_KEEP=1), left out"
     done
 fi
 
@@ -386,20 +398,21 @@ if [[ $sc_ok == 1 ]]; then
     echo
     echo "Scaling table (medians; s = seconds; deck p = a 4032x3024 photo on every slide with a" \
         "picture; * = stand-in for a size the kiosk refuses)"
-    srow() { printf '| %-7s | %-9s | %-9s | %-11s | %-11s | %-11s | %-9s | %-9s | %-11s | %-11s | %-13s |\n' "$@"; }
-    srow deck "ff sw" "ff def" "screen def" "screen sw" "screen Chr" "peak RSS" "PSS" "PSS Chr" \
+    srow() { printf '| %-7s | %-9s | %-7s | %-9s | %-11s | %-11s | %-11s | %-9s | %-9s | %-11s | %-11s | %-13s |\n' "$@"; }
+    srow deck "ff sw" "ff CPU" "ff def" "screen def" "screen sw" "screen Chr" "peak RSS" "PSS" "PSS Chr" \
         "CPU %" "ms/change"
-    srow ------- --------- --------- ----------- ----------- ----------- --------- --------- \
+    srow ------- --------- ------- --------- ----------- ----------- ----------- --------- --------- \
         ----------- ----------- -------------
     for key in "${SC_DECKS[@]}"; do
         srow "${SC_LABEL[$key]}$([[ $key == *p ]] && echo ' p')" "${SC[ff:$key:software]} s" \
-            "${SC[ff:$key:default]} s" "${SC[os:$key:kdef]} s" "${SC[os:$key:ksw]} s" \
+            "${SC[ffcpu:$key:software]} s" "${SC[ff:$key:default]} s" "${SC[os:$key:kdef]} s" "${SC[os:$key:ksw]} s" \
             "${SC[os:$key:chr]:-n/a} s" "$(mib "${SC[hwm:$key:k]:-}") MiB" \
             "$(mib "${SC[pss:$key:k]:-}") MiB" "$(mib "${SC[pss:$key:c]:-}") MiB" \
             "${SC[cpu:$key:k]:-n/a} / ${SC[cpu:$key:c]:-n/a}" \
             "${SC[chg:$key:k]:-n/a} / ${SC[chg:$key:c]:-n/a}"
     done
-    echo "   ff = kiosk start to first frame, whole process (software / default renderer);" \
+    echo "   ff = kiosk start to first frame, whole process (software / default renderer;" \
+        "ff CPU: its user + system time, software);" \
         "screen = from exec until the slide is on the X screen (kiosk default, kiosk software," \
         "Chromium); CPU and ms/change: kiosk / Chromium, own processes without the X server"
     for key in "${SC_SHOT_DECKS[@]}"; do
