@@ -43,6 +43,24 @@ static long long free_bytes_near(const char *path)
     return free_bytes;
 }
 
+/* Bytes as a person reads them: "77.9 GB", "512 MB" (powers of 1000, as
+ * disk makers and file managers count). */
+static void human_bytes(long long bytes, char *out, size_t cap)
+{
+    static const char *const units[] = {"bytes", "kB", "MB", "GB", "TB"};
+    if (bytes < 0) {
+        snprintf(out, cap, "unknown");
+        return;
+    }
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        u++;
+    }
+    snprintf(out, cap, u == 0 || v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
+
 void staff_fill_info(Shell *sh)
 {
     StaffInfo *si = &sh->app.staff;
@@ -57,8 +75,9 @@ void staff_fill_info(Shell *sh)
     snprintf(si->signups, sizeof si->signups, "Sign-ups: %zu today, %zu in total%s", today_rows,
              store_row_count(sh->store),
              store_pending(sh->store) ? ", some waiting to be written" : "");
-    snprintf(si->disk, sizeof si->disk, "Free disk space: %lld MB",
-             free_bytes_near(sh->opts->signups_path) / 1000000);
+    char free_text[32];
+    human_bytes(free_bytes_near(sh->opts->signups_path), free_text, sizeof free_text);
+    snprintf(si->disk, sizeof si->disk, "Free disk space: %s", free_text);
     snprintf(si->version, sizeof si->version, "kiosk %s, screen '%s'", KIOSK_VERSION,
              sh->opts->kiosk_id);
     sh->app.dirty = true;
