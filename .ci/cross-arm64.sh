@@ -29,7 +29,7 @@ die() { printf 'cross-arm64: FAIL: %s\n' "$*" >&2; exit 1; }
 phase_time() { say "$1 took $((SECONDS - $2)) s"; }
 
 HOST_PKGS=(crossbuild-essential-arm64 qemu-user cmake file)
-TARGET_PKGS=(libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 libsystemd-dev:arm64)
+TARGET_PKGS=(libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libturbojpeg0-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 libsystemd-dev:arm64)
 
 missing_pkgs() {
     local p

@@ -27,7 +27,7 @@ say() { printf '== package: %s\n' "$*"; }
 die() { printf 'package: FAIL: %s\n' "$*" >&2; exit 1; }
 
 BUILD_PKGS=(cmake gcc make pkg-config dpkg-dev file
-    libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libyaml-dev libcrypt-dev libsystemd-dev)
+    libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libturbojpeg0-dev libyaml-dev libcrypt-dev libsystemd-dev)
 missing=()
 for p in "${BUILD_PKGS[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
@@ -85,7 +85,7 @@ fi
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 say "Depends: $depends"
-for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libyaml-0-2 libcrypt1 libsystemd0 adduser libc6; do
+for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libturbojpeg0 libyaml-0-2 libcrypt1 libsystemd0 adduser libc6; do
     grep -qE "(^|, )$dep( |,|\$)" <<<"$depends" || fail "Depends lacks $dep"
 done
 for field in Maintainer Description Section; do

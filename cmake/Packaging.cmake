@@ -124,7 +124,7 @@ set(CPACK_DEBIAN_FILE_NAME
 # are harmless to dpkg. It is not run when cross-compiling: it would look up
 # the host's libraries.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libsdl2-2.0-0, libsdl2-ttf-2.0-0, libsdl2-image-2.0-0, libyaml-0-2, libcrypt1, libsystemd0, adduser")
+  "libsdl2-2.0-0, libsdl2-ttf-2.0-0, libsdl2-image-2.0-0, libturbojpeg0, libyaml-0-2, libcrypt1, libsystemd0, adduser")
 find_program(KIOSK_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(KIOSK_DPKG_SHLIBDEPS AND NOT CMAKE_CROSSCOMPILING)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

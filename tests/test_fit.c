@@ -1,7 +1,8 @@
 /* The bundled deck with the real fonts: every slide fits every supported
  * screen with body text at or above the readable minimum, every image it
- * names exists and decodes, the theme meets WCAG AA, and the fake metrics
- * the layout tests use agree with the real font on what fits. */
+ * names exists and decodes (and --check names one that does not), the theme
+ * meets WCAG AA, and the fake metrics the layout tests use agree with the
+ * real font on what fits. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -121,6 +122,28 @@ int main(void)
             CHECK_INT(diags.items[0].line, 2);
         diag_clear(&diags);
         deck_free(big);
+    }
+    /* An image the kiosk would refuse is named at its slide, with why. */
+    static const char bad[] = "slides:\n  - title: Words\n    text: Fine.\n"
+                              "  - title: Picture\n    image: tests/decks/README.md\n";
+    Deck *pic = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", bad, strlen(bad), &lo, &diags);
+    CHECK(pic != NULL && diags.count == 0);
+    diag_clear(&diags);
+    if (pic) {
+        CHECK_INT(fit_check_deck(pic, TEST_SOURCE_DIR, &diags), 1);
+        CHECK_INT(diags.count, 1);
+        if (diags.count) {
+            CHECK_INT(diags.items[0].line, 4);
+            CHECK_INT(diags.items[0].col, 5);
+            CHECK_INT(diags.items[0].level, DIAG_WARNING);
+            CHECK(strstr(diags.items[0].message, "slide 2's image '") == diags.items[0].message);
+            CHECK(strstr(diags.items[0].message,
+                         "tests/decks/README.md' cannot be shown: it is not a PNG, JPEG or SVG "
+                         "file (expected a PNG, JPEG or SVG of at most 32 MiB and 40 megapixels; "
+                         "the kiosk shows a placeholder)") != NULL);
+        }
+        diag_clear(&diags);
+        deck_free(pic);
     }
     text_close(fonts);
     deck_free(d);

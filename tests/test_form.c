@@ -523,6 +523,13 @@ static void test_insert_filter(void)
         }
     }
     /* Nothing inserted (all dropped): the one-shot capital stays armed. */
+    Form z;
+    form_init(&z, &spec, 1);
+    form_focus(&z, 0);
+    form_insert_text(&z, "\u200B\u202E\uFEFF");
+    CHECK_STR(z.value[0], "");
+    CHECK(z.shift_once);
+
     Form f;
     form_init(&f, &spec, 1);
     form_focus(&f, 0);
@@ -531,6 +538,102 @@ static void test_insert_filter(void)
     CHECK_INT(f.page, KB_PAGE_UPPER);
     form_insert_text(&f, NULL);
     CHECK_STR(f.value[0], "");
+}
+
+/* ---- Hostile names: what the form keeps ------------------------------
+ * The csv guard (tests/test_csv.c) makes any value safe in a spreadsheet;
+ * the form's part is that what is stored is what the client saw: no
+ * invisible characters, the full-width forms a spreadsheet might read as
+ * = + - @ folded to them, every Unicode space a ' ' that trimming removes.
+ * Accented and CJK letters stay as typed. */
+
+static const struct {
+    const char *in, *stored, *trimmed;
+} hostile[] = {
+    {"=1+1", "=1+1", "=1+1"},
+    {"Ann;+1+1;", "Ann;+1+1;", "Ann;+1+1;"},
+    {"x;=cmd|' /C calc'!A0;", "x;=cmd|' /C calc'!A0;", "x;=cmd|' /C calc'!A0;"},
+    {"Ann\t=1+1", "Ann=1+1", "Ann=1+1"},   /* TAB dropped */
+    {"Ann\r\n=1+1", "Ann=1+1", "Ann=1+1"}, /* CR LF dropped */
+    /* full-width ＝＋－＠ and the rest of U+FF01..U+FF5E */
+    {"＝1+1", "=1+1", "=1+1"},
+    {"＋1＋1", "+1+1", "+1+1"},
+    {"－2＋3", "-2+3", "-2+3"},
+    {"＠SUM(1+1)", "@SUM(1+1)", "@SUM(1+1)"},
+    {"＝ｃｍｄ｜＇ ／Ｃ ｃａｌｃ＇！Ａ０", "=cmd|' /C calc'!A0", "=cmd|' /C calc'!A0"},
+    {"Ann；＝1＋1", "Ann;=1+1", "Ann;=1+1"},
+    {"！～", "!~", "!~"},                             /* the ends of the full-width block */
+    {"\uFF00\uFF5F", "\uFF00\uFF5F", "\uFF00\uFF5F"}, /* just outside it: kept */
+    /* small forms, superscript and subscript + = */
+    {"﹦1﹢1﹣2﹫", "=1+1-2@", "=1+1-2@"},
+    {"⁼⁺₌₊", "=+=+", "=+=+"},
+    /* format characters (Cf) in front, inside and behind */
+    {"\u202E=1+1", "=1+1", "=1+1"},
+    {"\u200B=1+1", "=1+1", "=1+1"},
+    {"\uFEFF@SUM(1+1)", "@SUM(1+1)", "@SUM(1+1)"},
+    {"\u2066=1+1\u2069", "=1+1", "=1+1"},
+    {"\u200E\u200F\u202A\u202B\u202C\u202D-1", "-1", "-1"},
+    {"\u2060\u2061\u2062\u2063\u2064+1", "+1", "+1"},
+    {"\u00AD\u180E\u061C=1", "=1", "=1"},
+    {"Ann\u200C\u200D", "Ann", "Ann"},
+    {"Ma\u202Eir\u202C", "Mair", "Mair"},
+    {"\U000E0041=1", "=1", "=1"}, /* a tag character */
+    /* every Unicode space becomes ' ', trimmed at both ends */
+    {"\u00A0Ann\u00A0", " Ann ", "Ann"},
+    {"\u3000Zoë\u3000", " Zoë ", "Zoë"},
+    {"\u1680\u2000\u2001\u2002\u2003\u2004\u2005Ann", "       Ann", "Ann"},
+    {"Ann\u2006\u2007\u2008\u2009\u200A\u202F\u205F", "Ann       ", "Ann"},
+    {"Ann\u2009Lee", "Ann Lee", "Ann Lee"},
+    {"\u00A0\u200B\u00A0=1+1", "  =1+1", "=1+1"},
+    /* names stay as typed */
+    {"José María", "José María", "José María"},
+    {"Jose\u0301 Mari\u0301a", "Jose\u0301 Mari\u0301a", "Jose\u0301 Mari\u0301a"},
+    {"Zoë", "Zoë", "Zoë"},
+    {"Françoise Lefèvre-Müller", "Françoise Lefèvre-Müller", "Françoise Lefèvre-Müller"},
+    {"李小龍", "李小龍", "李小龍"},
+    {"+44 20 7946 0958", "+44 20 7946 0958", "+44 20 7946 0958"},
+};
+
+static void test_hostile_names(void)
+{
+    const FormFieldSpec spec = {FORM_TEXT, true, 0, 0, false};
+    for (int i = 0; i < N(hostile); i++) {
+        Form f;
+        form_init(&f, &spec, 1);
+        form_focus(&f, 0);
+        form_insert_text(&f, hostile[i].in);
+        if (strcmp(f.value[0], hostile[i].stored) != 0) {
+            fprintf(stderr, "hostile case %d: stored \"%s\", expected \"%s\"\n", i, f.value[0],
+                    hostile[i].stored);
+            check_failures++;
+        }
+        /* Validation sees the value trimmed of every kind of space. */
+        const size_t n = strlen(hostile[i].trimmed);
+        CHECK_INT(form_field_error(&f, 0), n ? FORM_OK : FORM_ERR_REQUIRED);
+        const char *v = f.value[0];
+        while (*v == ' ')
+            v++;
+        CHECK(strncmp(v, hostile[i].trimmed, n) == 0 && strspn(v + n, " ") == strlen(v + n));
+    }
+    /* Typed one code point at a time (SDL_TEXTINPUT), the same. */
+    Form f;
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    const char *in = "\u202E＝\u200B1\u3000＋1";
+    while (*in) {
+        const unsigned char c = (unsigned char)*in;
+        const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        char one[5] = {0};
+        memcpy(one, in, n);
+        in += n;
+        form_insert_text(&f, one);
+    }
+    CHECK_STR(f.value[0], "=1 +1");
+    /* Blank but for spaces and invisible characters: still blank. */
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    form_insert_text(&f, "\u3000\u200B\u00A0\u202F");
+    CHECK_INT(form_field_error(&f, 0), FORM_ERR_REQUIRED);
 }
 
 /* ---- Typing by tapping the on-screen keyboard ------------------------- */
@@ -714,6 +817,7 @@ int main(void)
     test_backspace_utf8();
     test_max_bytes();
     test_insert_filter();
+    test_hostile_names();
     test_typing_by_tapping();
     test_clear();
     return check_report("test_form");

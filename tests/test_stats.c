@@ -331,6 +331,34 @@ static void test_date(void)
     tzset();
 }
 
+/* A link at the counts' path is refused and its target left as it was;
+ * so is a file of another user (the owner check uses geteuid(), so the
+ * root running CI passes with its own files). */
+static void test_link_refused(void)
+{
+    char path[256], target[256], err[512];
+    StatsCounts d = {1, 1, 1, 0};
+    path_in(target, sizeof target, "target.csv");
+    path_in(path, sizeof path, "linked.csv");
+    spit(target, "precious\n", 9);
+    CHECK(symlink(target, path) == 0);
+    cases++;
+    CHECK_INT(stats_add(path, "2026-12-07", &d, err, sizeof err), -1);
+    CHECK(strstr(err, "is a symbolic link; refusing to write usage counts through it") != NULL);
+    char *got = slurp(target);
+    CHECK_STR(got, "precious\n");
+    free(got);
+    struct stat st;
+    CHECK(lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+    cases++;
+    path_in(path, sizeof path, "other.csv");
+    spit(path, "date,slides_viewed,forms_opened,forms_completed,forms_abandoned\n", 64);
+    if (chown(path, geteuid() + 1, (gid_t)-1) == 0) {
+        CHECK_INT(stats_add(path, "2026-12-07", &d, err, sizeof err), -1);
+        CHECK(strstr(err, "is owned by user") != NULL);
+    }
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/test_stats.XXXXXX");
@@ -343,6 +371,7 @@ int main(void)
     tzset();
 
     test_date();
+    test_link_refused();
     test_create_sum_sort();
     test_malformed();
     test_trim();

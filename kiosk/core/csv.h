@@ -10,12 +10,22 @@
 /**
  * Formats one RFC 4180 row ending in "\r\n" into @p buf (NUL-terminated,
  * truncated to @p cap like snprintf; @p buf may be NULL when @p cap is 0).
- * A field is quoted when it contains , " CR or LF, or begins or ends with a
- * space or TAB (readers that trim would otherwise change it); quotes are
- * doubled. Formula-injection guard: a value beginning with = + - @ TAB or CR
- * gets a leading ' (inside the quotes), so a spreadsheet shows it as text.
- * That includes phone numbers ("+44 20 ..." becomes "'+44 20 ...") and a
- * lone "-": intended, since every column here is text. NULL values are empty.
+ * A field is quoted when it contains , " CR LF ; or TAB, or begins or ends
+ * with a space or TAB (readers that trim would otherwise change it); quotes
+ * are doubled.
+ *
+ * Formula-injection guard, for a reader that splits on , ; TAB or | and
+ * whether or not it honours the quotes: wherever such a reader may start a
+ * cell (the start of a value, and right after each , ; | TAB CR or LF in
+ * it, a CR LF pair counting once), a ' is put in (inside the quotes) when
+ * what follows begins with TAB or CR, or with = + - @ (or a full-width,
+ * small, superscript or subscript form of one, or U+2212) after any spaces,
+ * TABs, '"', Unicode spaces and invisible format characters. So "=1+1"
+ * becomes "'=1+1" and "Ann;+1+1;" becomes "\"Ann;'+1+1;\"", and a
+ * spreadsheet shows both as text. That includes phone numbers
+ * ("+44 20 ..." becomes "'+44 20 ...") and a lone "-": intended, since
+ * every column here is text. A reader splitting on anything else (space,
+ * ':') is not guarded against. NULL values are empty.
  * Returns the bytes needed, excluding the NUL.
  */
 size_t csv_format_row(char *buf, size_t cap, const char *const *values, size_t n);

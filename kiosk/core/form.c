@@ -11,17 +11,68 @@
 /* Characters a single-line field must not hold: C0 controls (including tab
  * and newline), DEL, C1 controls, and the Unicode line and paragraph
  * separators. */
-static bool is_dropped(unsigned cp)
+static bool is_control(unsigned cp)
 {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
 }
 
-/* No-break spaces (U+00A0, and U+202F which French typography puts before
- * ; : ! ?) look like a space; a physical keyboard can type them by
- * accident. Storing them as ' ' keeps trimming and validation simple. */
-static bool is_nbsp(unsigned cp)
+/* Unicode format characters (general category Cf, Unicode 15): invisible,
+ * so a client cannot see them in a value, and they hide what a value
+ * really starts with: a zero-width space or a right-to-left override in
+ * front of "=" makes a formula look like a name on screen and in the
+ * spreadsheet. (This also drops the zero-width joiners of emoji sequences
+ * and the ZWNJ of some Persian spellings; the letters stay.) */
+static bool is_format(unsigned cp)
 {
-    return cp == 0xA0 || cp == 0x202F;
+    static const struct {
+        unsigned lo, hi;
+    } cf[] = {
+        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+        {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
+        {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+        {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+        {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+        {0xE0020, 0xE007F},
+    };
+    for (size_t k = 0; k < sizeof cf / sizeof cf[0]; k++)
+        if (cp >= cf[k].lo && cp <= cf[k].hi)
+            return true;
+    return false;
+}
+
+/* The Unicode spaces other than ' ' (category Zs): no-break spaces (U+00A0,
+ * and U+202F which French typography puts before ; : ! ?), the ogham
+ * space, the typographic spaces U+2000..U+200A, the mathematical space and
+ * the ideographic space of CJK keyboards. They look like a space and a
+ * physical keyboard can type them by accident; storing them as ' ' means
+ * the one trim of ' ' (validation, the stored row) trims them all. */
+static bool is_space(unsigned cp)
+{
+    return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000;
+}
+
+/* The ASCII character NFKC folds @p cp to, for the compatibility forms a
+ * keyboard can type and a spreadsheet might read as ASCII: full-width
+ * ASCII (U+FF01..U+FF5E: "＝" is "="), the small forms (U+FE50..U+FE6B),
+ * superscript and subscript + and =, and the spaces above. 0 for anything
+ * else, which is kept as typed: accented letters are not touched, so
+ * "José" stays "José" (composed or not). */
+static char fold_ascii(unsigned cp)
+{
+    /* NFKC of U+FE50..U+FE6B; 0 where it is not ASCII or not assigned. */
+    static const char small[] = ",\0.\0;:?!\0(){}\0\0#&*+-<>=\0\\$%@";
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+        return (char)(cp - 0xFF01 + '!');
+    if (cp >= 0xFE50 && cp < 0xFE50 + sizeof small - 1)
+        return small[cp - 0xFE50];
+    if (cp == 0x207A || cp == 0x208A)
+        return '+';
+    if (cp == 0x207C || cp == 0x208C)
+        return '=';
+    if (is_space(cp))
+        return ' ';
+    return 0;
 }
 
 /* ---- Fields ----------------------------------------------------------- */
@@ -141,10 +192,11 @@ void form_insert_text(Form *f, const char *utf8)
         }
         const unsigned char *src = s;
         s += n;
-        if (is_dropped(cp))
+        if (is_control(cp) || is_format(cp))
             continue;
-        if (is_nbsp(cp)) {
-            src = (const unsigned char *)" ";
+        char ascii[2] = {fold_ascii(cp), '\0'};
+        if (ascii[0]) {
+            src = (const unsigned char *)ascii;
             n = 1;
         }
         if (len + (size_t)n > limit)

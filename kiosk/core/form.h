@@ -8,7 +8,7 @@
  * text) itself; this module only reports FormError codes.
  *
  * Editing always happens at the end of the value (there is no cursor).
- * Values are always valid UTF-8 without control characters: everything that
+ * Values are always valid UTF-8 without control or format characters: everything that
  * goes in passes through the same filter.
  */
 #ifndef KIOSK_FORM_H
@@ -89,7 +89,13 @@ void form_apply_key(Form *f, const KeyAction *a);
 
 /** Appends UTF-8 text (an on-screen key or SDL_TEXTINPUT) to the focused
  * TEXT/EMAIL/PHONE field. Invalid UTF-8 bytes, control characters (C0, DEL,
- * C1) and line/paragraph separators are dropped. Stops at the first code
+ * C1), line/paragraph separators and format characters (Unicode category
+ * Cf: zero-width, bidirectional controls, BOM, soft hyphen) are dropped.
+ * Full-width ASCII (U+FF01..U+FF5E), the small forms U+FE50..U+FE6B and
+ * superscript/subscript + and = become the ASCII they fold to under NFKC
+ * ("＝" is "="), and every Unicode space (no-break, typographic,
+ * ideographic) becomes ' ', so trimming ' ' trims them all. Anything else,
+ * accented letters included, is kept as typed. Stops at the first code
  * point that does not fit in max_bytes, so a value never ends in a partial
  * code point (a grapheme made of several code points may be cut). Releases
  * the one-shot shift when anything was inserted. */
@@ -107,8 +113,8 @@ void form_choose(Form *f, int field, int choice);
 void form_toggle(Form *f, int field);
 
 /** Validation of one field against its value with leading and trailing
- * spaces (and no-break spaces) trimmed; the value itself keeps what the
- * client typed. In order:
+ * spaces trimmed (form_insert_text stores every Unicode space as ' '); the value itself keeps what
+ * the client typed. In order:
  *  - blank and required: FORM_ERR_REQUIRED (CHECK: FORM_ERR_CONSENT);
  *  - blank contact field while every contact field is blank:
  *    FORM_ERR_NEED_CONTACT; any other blank optional field is FORM_OK;

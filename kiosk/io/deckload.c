@@ -8,6 +8,7 @@
 #include "ytree.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,32 +81,66 @@ static bool file_readable(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
+/* Whether real, a resolved path, is dir or below it (dir resolved too:
+ * symbolic links and ".." followed, so "../../etc/x" and a link pointing
+ * out both count as outside). */
+static bool path_inside(const char *real, const char *dir)
+{
+    char root[PATH_MAX];
+    if (!dir || !realpath(dir, root))
+        return false;
+    size_t n = strlen(root);
+    if (n == 1)
+        return true; /* the deck sits in "/" */
+    return strncmp(real, root, n) == 0 && real[n] == '/';
+}
+
 /* A file the deck uses (an image, a font), which must exist now: looked up
  * next to the deck, then in the data directory. A missing one is a soft
  * error (*missing set): the kiosk draws a placeholder or keeps the bundled
  * font. Returns the path found, or the value as written when missing.
+ * With confine (images), the file must also lie in the deck's folder or
+ * below, or in the data directory (the bundled images/): a deck names
+ * pictures, not whatever else the kiosk's user may read. The path returned
+ * is then the resolved one, so what is later opened is what was checked.
  * Compare settings.c's get_absolute_path(), for paths that may not exist
  * yet. */
 static const char *get_existing_file(YCtx *c, const YNode *map, const char *key, const char *what,
-                                     bool *missing)
+                                     bool confine, bool *missing)
 {
     const char *rel = yt_text(c, map, key, false, "");
     if (!rel)
         return NULL;
     const YNode *v = yt_get(map, key);
     char buf[4096];
+    const char *found = NULL;
     if (rel[0] == '/') {
         if (file_readable(rel))
-            return rel;
+            found = rel;
     } else {
         snprintf(buf, sizeof buf, "%s/%s", c->dir, rel);
         if (file_readable(buf))
-            return arena_strdup(c->arena, buf);
-        if (c->data_dir) {
+            found = buf;
+        if (!found && c->data_dir) {
             snprintf(buf, sizeof buf, "%s/%s", c->data_dir, rel);
             if (file_readable(buf))
-                return arena_strdup(c->arena, buf);
+                found = buf;
         }
+    }
+    if (found == rel && !confine)
+        return rel;
+    if (found && !confine)
+        return arena_strdup(c->arena, buf);
+    char real[PATH_MAX];
+    if (found && realpath(found, real)) {
+        if (path_inside(real, c->dir) || path_inside(real, c->data_dir))
+            return arena_strdup(c->arena, real);
+        if (missing)
+            *missing = true;
+        yt_err_soft(
+            c, v, "%s '%s' is outside the deck's folder (expected a file in %s or below%s%s)", what,
+            rel, c->dir, c->data_dir ? ", or in " : "", c->data_dir ? c->data_dir : "");
+        return rel;
     }
     if (missing)
         *missing = true;
@@ -232,11 +267,11 @@ static void load_theme(YCtx *c, Deck *d, const YNode *root)
     /* A missing font is reported and the bundled one (NULL) kept: the
      * renderer cannot open an unresolved relative path. */
     bool missing = false;
-    const char *f = get_existing_file(c, t, "font", "font", &missing);
+    const char *f = get_existing_file(c, t, "font", "font", false, &missing);
     if (f && !missing)
         d->theme.font = f;
     missing = false;
-    f = get_existing_file(c, t, "bold_font", "font", &missing);
+    f = get_existing_file(c, t, "bold_font", "font", false, &missing);
     if (f && !missing)
         d->theme.bold_font = f;
     double pct;
@@ -542,7 +577,7 @@ static void load_slide(YCtx *c, Deck *d, const YNode *m, Slide *s, size_t index)
     s->button = yt_text(c, m, "button", false, "");
     const YNode *items = yt_seq(c, m, "items");
     s->items = yt_text_list(c, items, DECK_MAX_ITEMS, "items", &s->item_count);
-    s->image = get_existing_file(c, m, "image", "image", &s->image_missing);
+    s->image = get_existing_file(c, m, "image", "image", true, &s->image_missing);
 
     /* The layout can be left out: it follows from what the slide has. An
      * 'items' that is not a list (already reported) still means bullets. */

@@ -155,7 +155,7 @@ oom:
 static int path_exists(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0;
+    return fsx_sys.stat(path, &st) == 0;
 }
 
 /* The disk a device node belongs to, as named under /sys/block: "/dev/sda1"
@@ -382,7 +382,7 @@ static int candidate(char *name, size_t cap, const char *dir, const char *base, 
         snprintf(name, cap, "%s/%s.csv", dir, base);
     else
         snprintf(name, cap, "%s/%s-%d.csv", dir, base, k);
-    if (lstat(name, &st) == 0)
+    if (fsx_sys.lstat(name, &st) == 0)
         return 1;
     return errno == ENOENT ? 0 : -1;
 }
@@ -420,7 +420,7 @@ static char *export_base_name(const char *src, const char *kiosk_id, time_t now)
 static int check_folder(const char *dir, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(dir, &st) != 0) {
+    if (fsx_sys.stat(dir, &st) != 0) {
         if (errno == ENOENT)
             util_format(err, errlen, "Cannot export: %s is not there (was the USB stick removed?)",
                         dir);
@@ -450,7 +450,7 @@ static char *read_complete_rows(const char *src, size_t *got, size_t *len, char 
     struct stat st;
     char *buf = NULL;
     *got = *len = 0;
-    int in = open(src, O_RDONLY | O_CLOEXEC);
+    int in = fsx_sys.open(src, O_RDONLY | O_CLOEXEC, 0);
     if (in < 0) {
         if (errno == ENOENT)
             util_format(err, errlen,
@@ -463,7 +463,7 @@ static char *read_complete_rows(const char *src, size_t *got, size_t *len, char 
      * complete to whoever opens it. (The store sets such a file aside at its
      * next start, so this can only happen to a file that grew past the limit
      * while the kiosk ran: decades of sign-ups, or something else writing.) */
-    if (fstat(in, &st) != 0)
+    if (fsx_sys.fstat(in, &st) != 0)
         util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
     else if (st.st_size < 0 || (unsigned long long)st.st_size > EXPORT_MAX_BYTES)
         util_format(err, errlen,
@@ -471,7 +471,7 @@ static char *read_complete_rows(const char *src, size_t *got, size_t *len, char 
                     EXPORT_MAX_BYTES / (1024 * 1024));
     else if (!(buf = fsx_pread_all(in, (size_t)st.st_size, got)))
         util_format(err, errlen, "Cannot export: cannot read %s: %s", src, strerror(errno));
-    close(in);
+    fsx_sys.close(in);
     if (buf) {
         *len = csv_scan_complete(buf, *got);
         if (*len == 0) {

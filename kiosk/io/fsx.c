@@ -7,8 +7,73 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- the system-call seam ------------------------------------------------ */
+
+static int real_open(const char *path, int flags, mode_t mode)
+{
+    return open(path, flags, mode);
+}
+
+static int real_stat(const char *path, struct stat *st)
+{
+    return stat(path, st);
+}
+
+static int real_lstat(const char *path, struct stat *st)
+{
+    return lstat(path, st);
+}
+
+static int real_fstat(int fd, struct stat *st)
+{
+    return fstat(fd, st);
+}
+
+const FsxSys fsx_sys_real = {
+    .open = real_open,
+    .close = close,
+    .write = write,
+    .pread = pread,
+    .fsync = fsync,
+    .fdatasync = fdatasync,
+    .ftruncate = ftruncate,
+    .rename = rename,
+    .unlink = unlink,
+    .mkdir = mkdir,
+    .mkstemp = mkstemp,
+    .flock = flock,
+    .fchmod = fchmod,
+    .fchown = fchown,
+    .fstat = real_fstat,
+    .stat = real_stat,
+    .lstat = real_lstat,
+};
+
+FsxSys fsx_sys = {
+    .open = real_open,
+    .close = close,
+    .write = write,
+    .pread = pread,
+    .fsync = fsync,
+    .fdatasync = fdatasync,
+    .ftruncate = ftruncate,
+    .rename = rename,
+    .unlink = unlink,
+    .mkdir = mkdir,
+    .mkstemp = mkstemp,
+    .flock = flock,
+    .fchmod = fchmod,
+    .fchown = fchown,
+    .fstat = real_fstat,
+    .stat = real_stat,
+    .lstat = real_lstat,
+};
+
+/* ---- paths --------------------------------------------------------------- */
 
 char *fsx_dir_of(const char *path)
 {
@@ -22,12 +87,12 @@ char *fsx_dir_of(const char *path)
 
 int fsx_fsync_dir(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = fsx_sys.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    int rc = fsync(fd);
+    int rc = fsx_sys.fsync(fd);
     int e = errno;
-    close(fd);
+    fsx_sys.close(fd);
     if (rc != 0 && e == EINVAL)
         rc = 0;
     errno = e;
@@ -48,7 +113,7 @@ int fsx_make_dirs(const char *dir, mode_t mode, bool sync, char *failed, size_t 
             continue;
         char saved = buf[i];
         buf[i] = '\0';
-        if (mkdir(buf, mode) == 0) {
+        if (fsx_sys.mkdir(buf, mode) == 0) {
             /* The new directory's name lives in its parent. */
             char *parent = sync ? fsx_dir_of(buf) : NULL;
             if (sync && (!parent || fsx_fsync_dir(parent) != 0)) {
@@ -62,7 +127,7 @@ int fsx_make_dirs(const char *dir, mode_t mode, bool sync, char *failed, size_t 
              * where we may not write; existing is all we need. */
             struct stat st;
             int e = errno;
-            if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            if (fsx_sys.stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
                 errno = e;
                 rc = -1;
             }
@@ -75,11 +140,56 @@ int fsx_make_dirs(const char *dir, mode_t mode, bool sync, char *failed, size_t 
     return rc;
 }
 
+int fsx_open_owned(const char *path, int flags, mode_t mode, const char *what, char *why,
+                   size_t cap)
+{
+    struct stat st;
+    bool dir = (flags & O_DIRECTORY) != 0;
+    util_format(why, cap, "%s", "");
+    int fd = fsx_sys.open(path, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) {
+        int e = errno;
+        /* O_NOFOLLOW says ELOOP for a link; with O_DIRECTORY some kernels
+         * say ENOTDIR first. Either way a link is named as one. */
+        if ((e == ELOOP || e == ENOTDIR) && fsx_sys.lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+            util_format(why, cap, "%s is a symbolic link; refusing to write %s through it", path,
+                        what);
+            e = ELOOP;
+        }
+        errno = e;
+        return -1;
+    }
+    if (fsx_sys.fstat(fd, &st) != 0) {
+        int e = errno;
+        fsx_sys.close(fd);
+        errno = e;
+        return -1;
+    }
+    int e = 0;
+    if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+        util_format(why, cap, "%s is not a %s; refusing to write %s to it", path,
+                    dir ? "folder" : "regular file", what);
+        e = EINVAL;
+    } else if (st.st_uid != geteuid()) {
+        util_format(why, cap,
+                    "%s is owned by user %u, not by the kiosk's user (%u); refusing to write %s "
+                    "to it",
+                    path, (unsigned)st.st_uid, (unsigned)geteuid(), what);
+        e = EPERM;
+    }
+    if (e) {
+        fsx_sys.close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 int fsx_write_all(int fd, const void *p, size_t len)
 {
     const char *c = p;
     while (len > 0) {
-        ssize_t w = write(fd, c, len);
+        ssize_t w = fsx_sys.write(fd, c, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
@@ -101,7 +211,7 @@ char *fsx_pread_all(int fd, size_t size, size_t *got)
     if (!buf)
         return NULL;
     while (n < size) {
-        ssize_t r = pread(fd, buf + n, size - n, (off_t)n);
+        ssize_t r = fsx_sys.pread(fd, buf + n, size - n, (off_t)n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -138,7 +248,8 @@ static int tmp_create(FsxTmp *t, const char *name, bool unique, mode_t mode)
         errno = ENOMEM;
         return -1;
     }
-    int fd = unique ? mkstemp(copy) : open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    int fd = unique ? fsx_sys.mkstemp(copy)
+                    : fsx_sys.open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
         int e = errno;
         free(copy);
@@ -168,13 +279,13 @@ int fsx_tmp_finish(FsxTmp *t, const void *data, size_t len)
      * otherwise a power cut (or a stick pulled out) soon after can leave
      * the final name over missing data, as the rename may reach the disk
      * before the contents (ext4's delayed allocation, FAT). */
-    if (fsync(t->fd) != 0)
+    if (fsx_sys.fsync(t->fd) != 0)
         return FSX_STEP_FSYNC;
     /* close() is checked because some file systems report a failed
      * write-back only there. */
     int fd = t->fd;
     t->fd = -1;
-    if (close(fd) != 0)
+    if (fsx_sys.close(fd) != 0)
         return FSX_STEP_CLOSE;
     return 0;
 }
@@ -187,7 +298,7 @@ int fsx_tmp_commit(FsxTmp *t, const char *path)
         return FSX_STEP_RENAME;
     }
     int rc = 0;
-    if (rename(t->name, path) != 0) {
+    if (fsx_sys.rename(t->name, path) != 0) {
         rc = FSX_STEP_RENAME;
     } else {
         t->committed = true;
@@ -206,10 +317,10 @@ void fsx_tmp_discard(FsxTmp *t)
 {
     int e = errno;
     if (t->fd >= 0)
-        close(t->fd);
+        fsx_sys.close(t->fd);
     /* Half-written, or never renamed: it holds nothing the real file needs. */
     if (t->name && !t->committed)
-        (void)unlink(t->name);
+        (void)fsx_sys.unlink(t->name);
     free(t->name);
     tmp_clear(t);
     errno = e;
@@ -221,7 +332,7 @@ int fsx_replace(const char *path, const char *tmp, const void *data, size_t len,
     if (fsx_tmp_create(&t, tmp, mode) != 0)
         return FSX_STEP_CREATE;
     /* fchmod because the mode must not depend on the umask. */
-    int rc = fchmod(t.fd, mode) != 0 ? FSX_STEP_MODE : fsx_tmp_finish(&t, data, len);
+    int rc = fsx_sys.fchmod(t.fd, mode) != 0 ? FSX_STEP_MODE : fsx_tmp_finish(&t, data, len);
     if (rc == 0)
         rc = fsx_tmp_commit(&t, path);
     fsx_tmp_discard(&t);

@@ -10,7 +10,46 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+
+/* ---- the system-call seam ------------------------------------------------ */
+
+/* Every file-system call of store, export, stats, settings and pin goes
+ * through this table, as SQLite's os_unix.c sends its calls through
+ * aSyscall[]. It holds the real calls; a test swaps entries to fail one call
+ * in turn (EIO, ENOSPC, EINTR, a short write) or to record every call and
+ * build the states a power cut could leave (tests/test_fsx_crash.c).
+ *
+ * The one mutable global of kiosk_io. Only tests write it, and only while no
+ * other thread is inside these modules (the USB export's thread is not
+ * started in tests that swap it). open() takes its mode always, so that it
+ * is a plain function pointer rather than a variadic one. */
+typedef struct {
+    int (*open)(const char *path, int flags, mode_t mode);
+    int (*close)(int fd);
+    ssize_t (*write)(int fd, const void *buf, size_t len);
+    ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+    int (*fsync)(int fd);
+    int (*fdatasync)(int fd);
+    int (*ftruncate)(int fd, off_t len);
+    int (*rename)(const char *from, const char *to);
+    int (*unlink)(const char *path);
+    int (*mkdir)(const char *path, mode_t mode);
+    int (*mkstemp)(char *templ);
+    int (*flock)(int fd, int op);
+    int (*fchmod)(int fd, mode_t mode);
+    int (*fchown)(int fd, uid_t uid, gid_t gid);
+    int (*fstat)(int fd, struct stat *st);
+    int (*stat)(const char *path, struct stat *st);
+    int (*lstat)(const char *path, struct stat *st);
+} FsxSys;
+
+/** The calls in use; starts as fsx_sys_real. */
+extern FsxSys fsx_sys;
+
+/** The real calls, to restore the table and for a test's fake to call. */
+extern const FsxSys fsx_sys_real;
 
 /** The directory part of path ("." when there is none, "/" for the root).
  *  Returns a string the caller frees, NULL when out of memory. */
@@ -27,6 +66,18 @@ int fsx_fsync_dir(const char *dir);
  *  they are (they may be shared ones like /var/lib). Returns 0, or -1 with
  *  errno and the directory that failed in failed (may be NULL). */
 int fsx_make_dirs(const char *dir, mode_t mode, bool sync, char *failed, size_t cap);
+
+/** Opens path never through a symbolic link (O_NOFOLLOW, added to flags)
+ *  and checks what opened: a regular file, or a directory when flags hold
+ *  O_DIRECTORY, owned by this process's effective user (geteuid(): root's
+ *  own files pass, a file someone else planted does not). flags may hold
+ *  O_CREAT. Returns the fd, or -1 with errno. When the path was refused for
+ *  what it is rather than for an ordinary error, errno is ELOOP (a link),
+ *  EINVAL (another type) or EPERM (another owner) and why says so, naming
+ *  path and what it holds ("sign-ups"): "PATH is a symbolic link; refusing
+ *  to write sign-ups through it". Otherwise why is "". */
+int fsx_open_owned(const char *path, int flags, mode_t mode, const char *what, char *why,
+                   size_t cap);
 
 /** Writes all of len bytes; a write that takes nothing counts as a full
  *  disk (ENOSPC). Returns 0 or -1 with errno. */

@@ -277,7 +277,7 @@ static int start_new(const char *path, char *target, char **text, size_t *len, c
     memcpy(target, path, strlen(path) + 1);
     char *dir = fsx_dir_of(target);
     struct stat dst;
-    while (dir && stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
+    while (dir && fsx_sys.stat(dir, &dst) != 0 && errno == ENOENT && strcmp(dir, "/") != 0 &&
            strcmp(dir, ".") != 0) {
         char *up = fsx_dir_of(dir);
         free(dir);
@@ -312,7 +312,7 @@ static int prepare_target(const char *path, char *target, char **text, size_t *l
         util_format(err, errlen, "no settings file given");
         return -1;
     }
-    if (stat(path, st) == 0) {
+    if (fsx_sys.stat(path, st) == 0) {
         *exists = true;
         if (read_existing(path, target, text, len, err, errlen) != 0)
             return -1;
@@ -362,14 +362,14 @@ static int make_dirs_for(const char *path, char *err, size_t errlen)
 static int set_owner_and_mode(const FsxTmp *t, const char *path, const struct stat *old, char *err,
                               size_t errlen)
 {
-    if (old && fchown(t->fd, old->st_uid, old->st_gid) != 0) {
+    if (old && fsx_sys.fchown(t->fd, old->st_uid, old->st_gid) != 0) {
         util_format(err, errlen,
                     "cannot give the new %s the owner and group of the old one: %s "
                     "(run it as root: sudo kiosk --set-pin)",
                     path, strerror(errno));
         return -1;
     }
-    if (fchmod(t->fd, old ? (old->st_mode & 0660) | 0600 : 0600) != 0) {
+    if (fsx_sys.fchmod(t->fd, old ? (old->st_mode & 0660) | 0600 : 0600) != 0) {
         util_format(err, errlen, "cannot set the mode of %s: %s", t->name, strerror(errno));
         return -1;
     }

@@ -7,6 +7,7 @@
 #include "settings.h"
 #include "util.h"
 
+#include "fsx.h"
 #include "ytree.h"
 
 #include <ctype.h>
@@ -409,7 +410,7 @@ Settings *settings_load(const char *path, DiagList *diags)
     if (yt_read_file(path, SETTINGS_MAX_BYTES, "settings file", diags, &buf, &len) != 0)
         return NULL;
     struct stat st;
-    FilePerm perm = stat(path, &st) != 0          ? PERM_UNKNOWN
+    FilePerm perm = fsx_sys.stat(path, &st) != 0  ? PERM_UNKNOWN
                     : (st.st_mode & S_IROTH) != 0 ? PERM_WORLD_READABLE
                                                   : PERM_PRIVATE;
     Settings *s = load(path, buf, len, perm, diags);

@@ -194,8 +194,16 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
     char *buf = NULL;
     size_t got = 0;
     int rc = -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char why[1024];
+    /* Never through a symbolic link, nor a file of another user: the
+     * rewrite would replace the link, but the counts read through it would
+     * be someone else's. Refusing here leaves both untouched. */
+    int fd = fsx_open_owned(path, O_RDONLY, 0, "usage counts", why, sizeof why);
     if (fd < 0) {
+        if (why[0]) {
+            util_format(err, errlen, "%s", why);
+            return -1;
+        }
         /* ENOTDIR: a file where a directory should be; there are no
          * counts yet, and creating the directory will say what is wrong. */
         if (errno == ENOENT || errno == ENOTDIR)
@@ -203,7 +211,7 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
         util_format(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    if (fstat(fd, &st) != 0) {
+    if (fsx_sys.fstat(fd, &st) != 0) {
         util_format(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
         goto done;
     }
@@ -241,7 +249,7 @@ static int table_load(Table *t, const char *path, char *err, size_t errlen)
 done : {
     int e = errno;
     free(buf);
-    close(fd);
+    fsx_sys.close(fd);
     errno = e;
 }
     return rc;
@@ -285,7 +293,7 @@ static int table_save(const Table *t, const char *path, char *err, size_t errlen
         util_format(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
         goto done;
     }
-    (void)unlink(tmp); /* left by a crash; never holds anything the file lacks */
+    (void)fsx_sys.unlink(tmp); /* left by a crash; never holds anything the file lacks */
     switch (fsx_replace(path, tmp, text, len, 0640)) {
     case 0:
         rc = 0;

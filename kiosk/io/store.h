@@ -43,7 +43,10 @@ typedef struct Store Store;
  * 0600 (said in @p note). Takes an exclusive, non-blocking flock(): if another
  * process holds it, fails with errno set to EWOULDBLOCK so the caller can
  * tell "busy" from "broken". A new or empty file gets the header row built
- * from @p columns. An existing file is recovered: an incomplete last row (a
+ * from @p columns. Neither the file nor its folder may be a symbolic link or
+ * belong to another user than geteuid() ("... is a symbolic link; refusing
+ * to write sign-ups through it"; the target is left untouched). An existing
+ * file is recovered: an incomplete last row (a
  * power cut mid-write) is appended to "<path>.partial" and cut from the file.
  * If the existing header differs from @p columns (compared field by field
  * after parsing, so a spreadsheet re-saving it with other quoting or line
@@ -51,6 +54,9 @@ typedef struct Store Store;
  * STORE_READ_MAX_BYTES, the old file is renamed to
  * "<path minus .csv>-<YYYYmmdd-HHMMSS>.csv" ("-2", "-3"... appended if that
  * name exists; never overwritten, never deleted) and a new file is started.
+ * Then the rows of "<path>.pending" (rows an earlier run's disk refused) are
+ * appended, in order, skipping any whose id is already in the file, and that
+ * file is removed (if this fails they stay there, said in @p note).
  *
  * @p columns is copied; the caller keeps ownership. @p note (may be NULL) is
  * set to "" or to sentences the caller should log (recovery, rename,
@@ -98,7 +104,9 @@ int store_count_rows(const Store *s, size_t column, const char *prefix, size_t *
  *
  * Each row goes to disk with one write() and then fsync(). A failed or short
  * write is undone with ftruncate() to the size before it, so a torn row never
- * corrupts the next; the record stays queued for store_flush().
+ * corrupts the next; the record stays queued for store_flush(), and is also
+ * appended durably to "<path>.pending" when that file can be written (see
+ * store_pending_durable()).
  *
  * Returns 0 when this record and all before it are durably on disk;
  * 1 when it is queued in memory because the disk refused it (@p err says why);
@@ -120,8 +128,18 @@ int store_append(Store *s, const char *const *values, size_t nvalues, char *err,
  */
 size_t store_flush(Store *s, char *err, size_t errlen);
 
-/** Records queued in memory, not yet on disk. */
+/** Records queued in memory, not yet in the file. */
 size_t store_pending(const Store *s);
+
+/** Of those, how many are also durably in "<path>.pending" (fsynced there),
+ *  so that a stop, a crash or a power cut does not lose them: the next
+ *  store_open()/store_create() or a drained queue adds them to the file,
+ *  each once (rows whose id, the first field, is already there are
+ *  skipped). The rest are in memory only. */
+size_t store_pending_durable(const Store *s);
+
+/** "<path>.pending", for messages. */
+const char *store_pending_path(const Store *s);
 
 /** Data rows in the file (for the staff screen): rows found at open (header
  *  excluded) plus rows appended since. */

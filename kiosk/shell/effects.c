@@ -44,7 +44,9 @@ int effects_open_store(Shell *sh)
 }
 
 /* EFFECT_STORE. The client is told "saved" only when the row is durably on
- * disk; a row the disk refused waits in the store's queue and is retried. */
+ * disk; a row the disk refused waits in the store's queue and is retried,
+ * and is also kept in the store's .pending file when that can be written,
+ * so a stop or a crash before the retry does not lose it. */
 static void store_signup(Shell *sh)
 {
     uint64_t now = sh->now;
@@ -99,9 +101,17 @@ void effects_flush_store(Shell *sh, int timeout_ms)
             break;
         usleep(EFFECTS_STOP_RETRY_MS * 1000);
     }
-    if (store_pending(sh->store))
-        log_msg(LOG_ERROR, "%zu sign-up(s) could not be written before exit: %s",
-                store_pending(sh->store), err);
+    size_t left = store_pending(sh->store), kept = store_pending_durable(sh->store);
+    if (left && kept == left)
+        log_msg(LOG_WARN,
+                "%zu sign-up(s) could not be written before exit; they are kept in %s and go "
+                "into the sign-up file at the next start: %s",
+                left, store_pending_path(sh->store), err);
+    else if (left)
+        log_msg(LOG_ERROR,
+                "%zu sign-up(s) could not be written before exit and are lost (%zu kept in %s "
+                "for the next start): %s",
+                left - kept, kept, store_pending_path(sh->store), err);
 }
 
 static void check_pin(Shell *sh)

@@ -5,7 +5,9 @@
 
 #include <SDL_ttf.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "image.h"
 #include "layout.h"
 #include "text.h"
 
@@ -13,6 +15,40 @@
 static const struct {
     int w, h;
 } fit_sizes[] = {{800, 480}, {480, 800}};
+
+/* Decodes every image the kiosk would show, as the kiosk would (same
+ * checks, same decoders, no disk cache), and names each it would refuse at
+ * its slide. Images the loader already reported (missing, outside the
+ * deck's folder) are not tried again. */
+static int check_images(const Deck *deck, DiagList *diags)
+{
+    int problems = 0;
+    for (size_t i = 0; i < deck->slide_count; i++) {
+        const Slide *s = &deck->slides[i];
+        if (!s->image || s->image_missing)
+            continue;
+        /* A picture shown on several slides is decoded and reported once. */
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = deck->slides[j].image && !deck->slides[j].image_missing &&
+                   strcmp(deck->slides[j].image, s->image) == 0;
+        if (seen)
+            continue;
+        char why[512];
+        SDL_Surface *img = image_load(s->image, fit_sizes[0].w, fit_sizes[0].h, NULL, why,
+                                      sizeof why);
+        if (img) {
+            SDL_FreeSurface(img);
+            continue;
+        }
+        diag_add(diags, DIAG_WARNING, deck->path, s->line, s->col,
+                 "slide %zu's image '%s' cannot be shown: %s (expected a PNG, JPEG or SVG of at "
+                 "most %zu MiB and %lld megapixels; the kiosk shows a placeholder)",
+                 i + 1, s->image, why, IMAGEFILE_MAX_BYTES >> 20, IMAGEFILE_MAX_PIXELS / 1000000);
+        problems++;
+    }
+    return problems;
+}
 
 int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
 {
@@ -56,6 +92,7 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
         }
     }
     free(lay);
+    problems += check_images(deck, diags);
     text_close(fonts);
     if (own_ttf)
         TTF_Quit();

@@ -4,11 +4,13 @@
 #include "render.h"
 #include "util.h"
 
-#include <SDL_image.h>
 #include <math.h>
 #include <string.h>
 
+#include "image.h"
+#include "imagecache.h"
 #include "layout.h"
+#include "log.h"
 
 /* Slide textures kept: the one shown and the next (built while the current
  * one stands, so a transition never waits for it); during a transition,
@@ -42,10 +44,14 @@ typedef struct {
 typedef struct {
     char *path;
     int box_w, box_h;
-    SDL_Texture *tex; /* NULL: failed, draw a placeholder */
+    SDL_Texture *tex; /* NULL: failed, draw a placeholder; else sized to fit the box */
     int w, h;
     unsigned used;
 } Image;
+
+/* Images already warned about since the deck was set: one log line per bad
+ * file and deck, not one per loop. */
+#define RENDER_WARNED_MAX DECK_MAX_SLIDES
 
 struct Render {
     SDL_Renderer *r;
@@ -55,6 +61,8 @@ struct Render {
     SlideTex slides[RENDER_SLIDE_CACHE];
     Label labels[RENDER_LABEL_CACHE];
     Image images[RENDER_IMAGE_CACHE];
+    ImageCache *disk; /* scaled images on disk; NULL: none, decode each time */
+    char *warned[RENDER_WARNED_MAX];
     unsigned clock;
     int missing_images;
 };
@@ -111,6 +119,11 @@ Render *render_create(SDL_Renderer *renderer, TextFonts *fonts, char *err, size_
         SDL_free(r);
         return NULL;
     }
+    char dir[4096];
+    if (imagecache_default_dir(dir, sizeof dir))
+        r->disk = imagecache_open(dir, IMAGECACHE_MAX_BYTES);
+    if (!r->disk)
+        log_msg(LOG_INFO, "no image cache: images are decoded each time they are shown");
     return r;
 }
 
@@ -133,6 +146,10 @@ static void drop_caches(Render *r)
         SDL_free(r->images[i].path);
         r->images[i] = (Image){0};
     }
+    for (int i = 0; i < RENDER_WARNED_MAX; i++) {
+        SDL_free(r->warned[i]);
+        r->warned[i] = NULL;
+    }
 }
 
 void render_set_deck(Render *r, const Deck *deck)
@@ -149,6 +166,7 @@ void render_destroy(Render *r)
     drop_caches(r);
     if (r->disc)
         SDL_DestroyTexture(r->disc);
+    imagecache_close(r->disk);
     SDL_free(r);
 }
 
@@ -331,79 +349,26 @@ static void paragraph_in(Render *r, const char *s, int px, bool bold, SDL_Color 
 
 /* ---- images ----------------------------------------------------------- */
 
-/* SDL_image 2.6 rasterises an SVG at the size written in its <svg> tag.
- * To stay sharp on large screens we rewrite that size to the box's before
- * decoding, keeping the viewBox so the drawing scales. */
-static SDL_Surface *load_svg_sized(const char *data, size_t len, int w, int h)
-{
-    const char *tag = SDL_strstr(data, "<svg");
-    if (!tag)
-        return NULL;
-    const char *end = SDL_strchr(tag, '>');
-    if (!end)
-        return NULL;
-    size_t cap = len + 64;
-    char *buf = SDL_malloc(cap + 1);
-    if (!buf)
-        return NULL;
-    size_t head = (size_t)(tag - data) + 4;
-    memcpy(buf, data, head);
-    int n = SDL_snprintf(buf + head, 64, " width=\"%d\" height=\"%d\"", w, h);
-    size_t o = head + (size_t)n;
-    /* Copy the rest of the tag with its own width/height blanked out. */
-    for (const char *p = tag + 4; p < end; p++) {
-        if ((SDL_strncmp(p, " width=", 7) == 0 || SDL_strncmp(p, " height=", 8) == 0) &&
-            (p[7] == '"' || p[8] == '"' || p[7] == '\'' || p[8] == '\'')) {
-            const char *q = SDL_strchr(p, '=') + 1;
-            char quote = *q;
-            const char *close = SDL_strchr(q + 1, quote);
-            if (close && close < end) {
-                p = close;
-                continue;
-            }
-        }
-        buf[o++] = *p;
-    }
-    size_t rest = len - (size_t)(end - data);
-    memcpy(buf + o, end, rest);
-    o += rest;
-    buf[o] = '\0';
-    SDL_RWops *rw = SDL_RWFromConstMem(buf, (int)o);
-    SDL_Surface *s = rw ? IMG_Load_RW(rw, 1) : NULL;
-    SDL_free(buf);
-    return s;
-}
-
-/* The drawing's own size from its <svg> tag (viewBox, else width and
- * height), so it can be rasterised once at the size it is shown. */
-static bool svg_natural_size(const char *data, int *w, int *h)
-{
-    const char *tag = SDL_strstr(data, "<svg");
-    const char *end = tag ? SDL_strchr(tag, '>') : NULL;
-    if (!end)
-        return false;
-    double vb[4];
-    const char *v = SDL_strstr(tag, "viewBox=");
-    if (v && v < end &&
-        SDL_sscanf(v + 9, "%lf%*[ ,]%lf%*[ ,]%lf%*[ ,]%lf", &vb[0], &vb[1], &vb[2], &vb[3]) == 4 &&
-        vb[2] >= 1 && vb[3] >= 1 && vb[2] < 100000 && vb[3] < 100000) {
-        *w = (int)vb[2];
-        *h = (int)vb[3];
-        return true;
-    }
-    const char *ws = SDL_strstr(tag, " width=\""), *hs = SDL_strstr(tag, " height=\"");
-    if (ws && hs && ws < end && hs < end && SDL_sscanf(ws + 8, "%d", w) == 1 &&
-        SDL_sscanf(hs + 9, "%d", h) == 1 && *w > 0 && *h > 0 && *w < 100000 && *h < 100000)
-        return true;
-    return false;
-}
-
 static void fit_inside(int iw, int ih, LRect box, LRect *out)
 {
     double sx = (double)box.w / iw, sy = (double)box.h / ih;
     double s = sx < sy ? sx : sy;
     int w = util_imax(1, (int)lround(iw * s)), h = util_imax(1, (int)lround(ih * s));
     *out = (LRect){box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h};
+}
+
+static void warn_once(Render *r, const char *path, const char *why)
+{
+    int free_slot = -1;
+    for (int i = 0; i < RENDER_WARNED_MAX; i++) {
+        if (r->warned[i] && strcmp(r->warned[i], path) == 0)
+            return;
+        if (!r->warned[i] && free_slot < 0)
+            free_slot = i;
+    }
+    log_msg(LOG_WARN, "image %s cannot be shown: %s; drawing a placeholder", path, why);
+    if (free_slot >= 0)
+        r->warned[free_slot] = SDL_strdup(path);
 }
 
 static Image *image(Render *r, const char *path, LRect box)
@@ -427,41 +392,24 @@ static Image *image(Render *r, const char *path, LRect box)
     lru->box_h = box.h;
     lru->used = ++r->clock;
 
-    size_t len = 0;
-    char *data = SDL_LoadFile(path, &len);
-    SDL_Surface *s = NULL;
-    if (data) {
-        SDL_RWops *probe = SDL_RWFromConstMem(data, (int)len);
-        bool svg = probe && IMG_isSVG(probe);
-        if (probe)
-            SDL_RWclose(probe);
-        int nw, nh;
-        if (svg && svg_natural_size(data, &nw, &nh)) {
-            /* Rasterise once, straight at the size it is shown. */
-            LRect fit;
-            fit_inside(nw, nh, box, &fit);
-            s = load_svg_sized(data, len, fit.w, fit.h);
-        }
-        if (!s) {
-            SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-            s = rw ? IMG_Load_RW(rw, 1) : NULL;
-        }
-        SDL_free(data);
-    }
+    char why[512];
+    SDL_Surface *s = image_load(path, box.w, box.h, r->disk, why, sizeof why);
     if (!s) {
-        SDL_Log("warning: image %s cannot be shown (%s); drawing a placeholder", path,
-                data ? IMG_GetError() : SDL_GetError());
+        warn_once(r, path, why);
         r->missing_images++;
         return lru;
     }
     lru->tex = SDL_CreateTextureFromSurface(r->r, s);
     lru->w = s->w;
     lru->h = s->h;
+    /* Photos are opaque: copied without blending, which is faster. */
+    if (lru->tex)
+        SDL_SetTextureBlendMode(lru->tex, SDL_ISPIXELFORMAT_ALPHA(s->format->format)
+                                              ? SDL_BLENDMODE_BLEND
+                                              : SDL_BLENDMODE_NONE);
+    else
+        warn_once(r, path, SDL_GetError());
     SDL_FreeSurface(s);
-    if (lru->tex) {
-        SDL_SetTextureBlendMode(lru->tex, SDL_BLENDMODE_BLEND);
-        SDL_SetTextureScaleMode(lru->tex, SDL_ScaleModeBest);
-    }
     return lru;
 }
 
@@ -493,9 +441,8 @@ static void draw_image(Render *r, const char *path, LRect box)
         placeholder(r, box);
         return;
     }
-    LRect fit;
-    fit_inside(im->w, im->h, box, &fit);
-    SDL_Rect dst = {fit.x, fit.y, fit.w, fit.h};
+    /* Already the size it is shown: copied 1:1, centred in its box. */
+    SDL_Rect dst = {box.x + (box.w - im->w) / 2, box.y + (box.h - im->h) / 2, im->w, im->h};
     SDL_RenderCopy(r->r, im->tex, NULL, &dst);
 }
 

@@ -14,7 +14,11 @@
 
 typedef struct Render Render;
 
-/** Borrows renderer and fonts. Returns NULL with a message in err. */
+/** Borrows renderer and fonts. Images are scaled to their box once and kept
+ *  on disk (imagecache in $XDG_CACHE_HOME/kiosk/images, else
+ *  ~/.cache/kiosk/images; without one they are decoded each time). An image
+ *  that cannot be shown is a placeholder and one warning in the log per
+ *  deck. Returns NULL with a message in err. */
 Render *render_create(SDL_Renderer *renderer, TextFonts *fonts, char *err, size_t errlen);
 
 /** Forget everything cached for the previous deck or screen size. */
