@@ -53,6 +53,9 @@ done
 
 BENCH_START=$(date +%s)
 T=$(mktemp -d /tmp/kiosk-bench.XXXXXX)
+# The kiosk keeps scaled pictures in $XDG_CACHE_HOME/kiosk/images: a private
+# one, so that runs start from an empty cache and leave nothing behind.
+export XDG_CACHE_HOME=$T/cache
 XVFB_PID=
 PIDS=()
 NAP=

@@ -25,7 +25,7 @@
 # loop, a longer one after 3 s), BENCH_CHROMIUM (chromium). Each timed
 # figure has one warm-up run per program before its rounds (not counted).
 
-SC_SIZES=(${BENCH_SIZES:-15 50 200})
+read -r -a SC_SIZES <<<"${BENCH_SIZES:-15 50 200}"
 SC_SLIDE_S=${BENCH_SLIDE_S:-2}
 SC_RUNS=${BENCH_SCALE_RUNS:-5}
 SC_ORUNS=${BENCH_SCREEN_RUNS:-2}
@@ -144,9 +144,12 @@ if [[ $sc_ok == 1 ]]; then
         for key in "${SC_DECKS[@]}"; do
             # the warm-up: once per renderer, on the largest deck with photos
             [[ $round == 0 && $key != "${SC_DECKS[-1]}" ]] && continue
-            for rend in software default; do
+            for rend in software default cold; do
                 ra=(--renderer software)
                 [[ $rend == default ]] && ra=()
+                # cold: software, with the kiosk's cache of scaled pictures emptied first
+                # (the first start after a deck or its pictures change)
+                [[ $rend == cold ]] && rm -rf "$XDG_CACHE_HOME/kiosk"
                 t0=$(ns)
                 /usr/bin/time -f '%U %S' -o "$T/ff.cpu" env DISPLAY="$DISP" \
                     KIOSK_DATA_DIR="$DATA" SDL_AUDIODRIVER=dummy \
@@ -165,7 +168,7 @@ if [[ $sc_ok == 1 ]]; then
         done
     done
     for key in "${SC_DECKS[@]}"; do
-        for rend in software default; do
+        for rend in software default cold; do
             SC[ff:$key:$rend]=$(sc_med "$T/ff-$key-$rend.txt")
             read -r v _ < <(stats %.3f <"$T/ff-$key-$rend.txt")
             SC[ffmin:$key:$rend]=$v
@@ -267,6 +270,7 @@ if [[ $sc_ok == 1 ]]; then
         SC[sh:$key:k]=$(sc_med "$T/sh-$key-k.txt")
         SC[sh:$key:c]=$(sc_med "$T/sh-$key-c.txt")
     done
+    # shellcheck disable=SC2034 # read by the summary in bench.sh
     SC_SHOT_KEY=${SC_SHOT_DECKS[0]}
 fi
 
@@ -310,7 +314,7 @@ if [[ $sc_ok == 1 ]]; then
     Xvfb "$DISP2" -screen 0 1920x1080x24 -nolisten tcp >"$T/xvfb2.log" 2>&1 &
     XVFB2_PID=$!
     PIDS+=("$XVFB2_PID")
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [[ -e /tmp/.X11-unix/X$n2 ]] && break
         sleep 0.05
     done
@@ -398,21 +402,23 @@ if [[ $sc_ok == 1 ]]; then
     echo
     echo "Scaling table (medians; s = seconds; deck p = a 4032x3024 photo on every slide with a" \
         "picture; * = stand-in for a size the kiosk refuses)"
-    srow() { printf '| %-7s | %-9s | %-7s | %-9s | %-11s | %-11s | %-11s | %-9s | %-9s | %-11s | %-11s | %-13s |\n' "$@"; }
-    srow deck "ff sw" "ff CPU" "ff def" "screen def" "screen sw" "screen Chr" "peak RSS" "PSS" "PSS Chr" \
+    srow() { printf '| %-7s | %-9s | %-7s | %-9s | %-9s | %-11s | %-11s | %-11s | %-9s | %-9s | %-11s | %-11s | %-13s |\n' "$@"; }
+    srow deck "ff sw" "ff CPU" "ff cold" "ff def" "screen def" "screen sw" "screen Chr" "peak RSS" "PSS" "PSS Chr" \
         "CPU %" "ms/change"
-    srow ------- --------- ------- --------- ----------- ----------- ----------- --------- --------- \
+    srow ------- --------- ------- --------- --------- ----------- ----------- ----------- --------- --------- \
         ----------- ----------- -------------
     for key in "${SC_DECKS[@]}"; do
         srow "${SC_LABEL[$key]}$([[ $key == *p ]] && echo ' p')" "${SC[ff:$key:software]} s" \
-            "${SC[ffcpu:$key:software]} s" "${SC[ff:$key:default]} s" "${SC[os:$key:kdef]} s" "${SC[os:$key:ksw]} s" \
+            "${SC[ffcpu:$key:software]} s" "${SC[ff:$key:cold]} s" "${SC[ff:$key:default]} s" \
+            "${SC[os:$key:kdef]} s" "${SC[os:$key:ksw]} s" \
             "${SC[os:$key:chr]:-n/a} s" "$(mib "${SC[hwm:$key:k]:-}") MiB" \
             "$(mib "${SC[pss:$key:k]:-}") MiB" "$(mib "${SC[pss:$key:c]:-}") MiB" \
             "${SC[cpu:$key:k]:-n/a} / ${SC[cpu:$key:c]:-n/a}" \
             "${SC[chg:$key:k]:-n/a} / ${SC[chg:$key:c]:-n/a}"
     done
     echo "   ff = kiosk start to first frame, whole process (software / default renderer;" \
-        "ff CPU: its user + system time, software);" \
+        "ff CPU: its user + system time, software; ff cold: software, the kiosk's cache of" \
+        "scaled pictures emptied first);" \
         "screen = from exec until the slide is on the X screen (kiosk default, kiosk software," \
         "Chromium); CPU and ms/change: kiosk / Chromium, own processes without the X server"
     for key in "${SC_SHOT_DECKS[@]}"; do
