@@ -43,14 +43,17 @@ command -v shellcheck >/dev/null || skip "shellcheck is not installed; the scrip
 for line in \
     'ExecStart=/usr/bin/kiosk --signups /var/lib/kiosk/signups.csv $KIOSK_ARGS' \
     'User=kiosk' 'SupplementaryGroups=video render input' \
-    'Restart=always' 'RestartSec=2' 'RestartPreventExitStatus=0' 'StartLimitIntervalSec=0' \
+    'Restart=always' 'RestartSec=2' 'RestartPreventExitStatus=4' 'StartLimitIntervalSec=0' \
     'StateDirectory=kiosk' 'StateDirectoryMode=0700' \
     'Environment=SDL_VIDEODRIVER=kmsdrm' 'Conflicts=getty@tty1.service' \
-    'ProtectSystem=strict' 'NoNewPrivileges=yes' 'WantedBy=multi-user.target'; do
+    'ProtectSystem=strict' 'NoNewPrivileges=yes' 'WantedBy=multi-user.target' \
+    'Type=notify' 'NotifyAccess=main' 'SuccessExitStatus=4 143' 'LimitCORE=0' \
+    'DevicePolicy=closed'; do
     if grep -qxF -- "$line" "$UNIT"; then ok "unit has $line"; else bad "unit lacks '$line'"; fi
 done
-# These would take /dev/dri or /dev/input away from SDL.
-for line in 'PrivateDevices=yes' 'DevicePolicy=closed' 'DevicePolicy=strict' 'ProtectClock=yes'; do
+# These would take /dev/dri or /dev/input away from SDL. (DevicePolicy=closed
+# is fine with the DeviceAllow= lines the unit has: the VM test proves it.)
+for line in 'PrivateDevices=yes' 'DevicePolicy=strict'; do
     if grep -qxF -- "$line" "$UNIT"; then
         bad "unit has $line, which hides the display or touchscreen"
     else
@@ -166,6 +169,14 @@ expect "back-off doubles up to 30 s" $?
 WRAPPER_ENV="KIOSK_STABLE_SECS=0" run_wrapper 134 134 0
 [[ $status == 0 && $runs == 3 && $pauses == "2 2" ]]
 expect "a run that lasted resets the back-off" $?
+
+run_wrapper 143 143 4
+[[ $status == 0 && $runs == 3 ]]
+expect "a stray signal (143) restarts; staff's exit (4) stops with 0" $?
+
+run_wrapper 4
+[[ $status == 0 && $runs == 1 && $pauses == "" ]]
+expect "staff chose exit (4): run once, stop with 0" $?
 
 run_wrapper 2
 [[ $status == 2 && $runs == 1 && $pauses == "" ]]

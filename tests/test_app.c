@@ -104,6 +104,23 @@ static void test_timeout_says_when(const Deck *d)
     CHECK(app_transition(&a, 6300) == 1.0);
 }
 
+/* A first frame that took seconds does not eat into the first slide. */
+static void test_first_slide_counts_from_first_frame(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 1000);
+    app_shown(&a, 4500);
+    CHECK_INT(app_next_timeout(&a, 4500), 5000);
+    tick(&a, 6000);
+    CHECK_INT(a.slide, 0);
+    tick(&a, 9500);
+    CHECK_INT(a.slide, 1);
+    /* Once a slide has moved on, app_shown changes nothing. */
+    tick(&a, 9900);
+    app_shown(&a, 20000);
+    CHECK_INT(a.slide_since, 9500);
+}
+
 static void test_taps_and_zones(const Deck *d)
 {
     App a;
@@ -557,6 +574,7 @@ int main(void)
         return check_report("test_app");
     test_attract_loop(d);
     test_timeout_says_when(d);
+    test_first_slide_counts_from_first_frame(d);
     test_taps_and_zones(d);
     test_press_feedback(d);
     test_inactivity(d);

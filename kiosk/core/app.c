@@ -60,6 +60,18 @@ void app_init(App *app, const Deck *deck, int w, int h, uint64_t now)
     setup_form(app);
 }
 
+void app_shown(App *app, uint64_t now)
+{
+    /* Only the untouched first slide: after that the slides keep their own
+     * times. */
+    bool untouched = app->screen == SCREEN_SLIDES && app->slide == 0 && app->trans_dir == 0 &&
+                     app->attract && app->slides_viewed == 1;
+    if (!untouched || now < app->slide_since)
+        return;
+    app->slide_since = now;
+    app->last_input = now;
+}
+
 void app_set_deck(App *app, const Deck *deck, uint64_t now)
 {
     app->deck = deck;

@@ -147,6 +147,10 @@ typedef struct {
 
 void app_init(App *app, const Deck *deck, int w, int h, uint64_t now_ms);
 
+/** The first frame is on screen at now_ms: the first slide's time, and the
+ *  inactivity timer, start now rather than at app_init(). */
+void app_shown(App *app, uint64_t now_ms);
+
 /** One step. */
 void app_update(App *app, const Input *in, uint64_t now_ms);
 

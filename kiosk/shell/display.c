@@ -154,6 +154,12 @@ static Uint32 window_geometry(const DisplayOptions *o, SDL_Rect *at)
 static SDL_Renderer *create_renderer(SDL_Window *win, const char *name, bool software)
 {
     int index = -1;
+    /* On KMS/DRM SDL's first choice, desktop OpenGL, can draw to a screen
+     * that stays black (seen with Mesa on virtio-gpu); OpenGL ES is what
+     * the Pi's GPU and KMS/EGL are made for. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (!software && strcmp(name, "auto") == 0 && driver && SDL_strcasecmp(driver, "kmsdrm") == 0)
+        name = "opengles2";
     if (!software && strcmp(name, "auto") != 0) {
         for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
             SDL_RendererInfo info;

@@ -133,6 +133,10 @@ static void draw(Shell *sh, uint64_t now)
 {
     display_present(&sh->display, sh->render, &sh->app, now);
     sh->app.dirty = false;
+    /* The first slide's time starts when a client can see it: a first frame
+     * that took seconds (a busy Pi, software GL) does not cut it short. */
+    if (!sh->frames && sh->sdl_clock)
+        app_shown(&sh->app, SDL_GetTicks64());
     if (!sh->frames++ && sh->exit_after_first_frame) {
         /* For the benchmark: process start to first frame presented. */
         log_msg(LOG_INFO, "first frame presented");
@@ -147,14 +151,36 @@ void shell_feed(Shell *sh, const Input *in, uint64_t now)
     effects_run(sh);
 }
 
+/* When an event happened. On SDL's clock (the kiosk's loop), each event
+ * keeps its own time, so a finger held 3 s is a hold even when its lifting
+ * waited in the queue behind a slow frame; on a test's clock, the turn's. */
+static uint64_t event_time(Shell *sh, const SDL_Event *ev, uint64_t now)
+{
+    if (!sh->sdl_clock)
+        return now;
+    /* SDL stamps events with the low 32 bits of its millisecond clock. */
+    uint64_t t = now - (uint32_t)((uint32_t)now - ev->common.timestamp);
+    /* Never before what the app has already seen (the previous turn, the
+     * last event): its timers must not run backwards. */
+    if (t > now || t < sh->last_event)
+        t = t > now ? now : sh->last_event;
+    sh->last_event = t;
+    return t;
+}
+
 bool shell_turn(Shell *sh, uint64_t now, bool may_draw)
 {
     SDL_Event ev;
     sh->now = now;
-    while (SDL_PollEvent(&ev))
-        handle_event(sh, &ev, now);
     Input tick = {.type = IN_TICK};
+    while (SDL_PollEvent(&ev)) {
+        uint64_t t = event_time(sh, &ev, now);
+        /* Timers run up to the event first: a hold fires before its release. */
+        app_update(&sh->app, &tick, t);
+        handle_event(sh, &ev, t);
+    }
     app_update(&sh->app, &tick, now);
+    sh->last_event = now;
     effects_run(sh);
     effects_retry_store(sh, now);
     reload_run(&sh->reload, now);
@@ -202,6 +228,7 @@ bool shell_step(Shell *sh, int max_wait_ms)
     if (timeout < 0 || timeout > max_wait_ms)
         timeout = max_wait_ms;
     SDL_WaitEventTimeout(NULL, timeout);
+    sh->sdl_clock = true;
     return shell_turn(sh, SDL_GetTicks64(), true);
 }
 
@@ -315,6 +342,7 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
     if (start_drawing(sh) != 0)
         goto fail;
     sh->now = opts->headless ? 0 : SDL_GetTicks64();
+    sh->last_event = sh->now;
     app_init(&sh->app, deck, sh->display.w, sh->display.h, sh->now);
     if (opts->screenshot_dir)
         return sh;

@@ -33,6 +33,8 @@ struct Shell {
     StaffExport export_job; /* a USB export running on its own thread */
     ShellCounts counts;
     uint64_t now;              /* the clock of the turn being carried out */
+    bool sdl_clock;            /* turns run on SDL's clock, so events keep their own times */
+    uint64_t last_event;       /* the time given to the last event, never going back */
     uint64_t next_store_retry; /* when waiting sign-ups are tried again */
     uint64_t next_watchdog;    /* when the service manager hears from us next */
     uint64_t watchdog_ms;      /* 0: no watchdog */
