@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kiosk's benchmark: run on demand, not a CTest test. Takes ~3 minutes.
+# The kiosk's benchmark: run on demand, not a CTest test. Takes ~10 minutes.
 #
 #   tests/bench.sh BUILD_DIR        BUILD_DIR holds kiosk and bench_frames
 #                                   (BUILD_DIR/bench_frames or BUILD_DIR/tests/)
@@ -8,21 +8,29 @@
 #                                   against the kiosk libraries beside it
 #
 # Starts its own Xvfb (1920x1080x24), runs the kiosk with the software
-# renderer and prints every figure with its unit, then a summary table
-# against the targets of the presentation issue. Exits 0 whether or not the
+# renderer and prints every figure with its unit, then summary tables
+# against the targets of the presentation and performance issues. Part 8
+# (tests/bench/scale.sh) runs decks of 15, 50 and 200 slides, without and
+# with photos, and Chromium in kiosk mode showing the same deck as an HTML
+# page, side by side, and prints the ratios. Exits 0 whether or not the
 # targets are met; non-zero only when it cannot measure (2 usage, 3 setup).
+# Part 8 needs python3-yaml, ImageMagick, a C compiler with libx11-dev and
+# libxext-dev, and chromium (Debian packages); without them it is skipped.
 #
-# Environment: BENCH_DISPLAY (default 77; the next free number is used when
-# taken), BENCH_RUNS (first-frame runs, default 7), BENCH_SHOT_RUNS
-# (screenshot runs, default 5), BENCH_FRAMES (a bench_frames to use),
-# BENCH_KEEP=1 keeps the temporary directory (logs, decks, smaps).
+# Environment: BENCH_PARTS (default "first shot idle frames scale"; also
+# "mem" and "loop": the 20 s memory and 60 s loop of the 8-slide deck, which
+# part 8 supersedes), BENCH_DISPLAY (default 77; the next free number is used
+# when taken), BENCH_RUNS (first-frame runs, default 5), BENCH_SHOT_RUNS
+# (screenshot runs, default 3), BENCH_FRAMES (a bench_frames to use),
+# BENCH_KEEP=1 keeps the temporary directory (logs, decks, smaps); part 8's
+# own settings (runs, sizes, loop lengths) are listed in tests/bench/scale.sh.
 set -u
 export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 arg=${1:-}
 if [[ -z $arg || $arg == -h || $arg == --help ]]; then
-    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -u/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
     [[ -z $arg ]] && exit 2 || exit 0
 fi
 if [[ -d $arg ]]; then
@@ -43,7 +51,11 @@ for tool in Xvfb /usr/bin/time awk; do
     command -v "$tool" >/dev/null || { echo "bench: needs $tool" >&2; exit 3; }
 done
 
+BENCH_START=$(date +%s)
 T=$(mktemp -d /tmp/kiosk-bench.XXXXXX)
+# The kiosk keeps scaled pictures in $XDG_CACHE_HOME/kiosk/images: a private
+# one, so that runs start from an empty cache and leave nothing behind.
+export XDG_CACHE_HOME=$T/cache
 XVFB_PID=
 PIDS=()
 NAP=
@@ -251,6 +263,8 @@ stop_pid() { # TERM, then wait up to 5 s, then KILL
     forget "$p"
 }
 HZ=$(getconf CLK_TCK)
+PARTS=" ${BENCH_PARTS:-first shot idle frames scale} "
+part() { [[ $PARTS == *" $1 "* ]]; }
 
 # ---- Xvfb ------------------------------------------------------------------
 n=${BENCH_DISPLAY:-77}
@@ -291,7 +305,7 @@ echo "  deck:         bundled, $NSLIDES slides"
 echo
 
 # ---- 1. process start to first frame --------------------------------------
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-5}
 first_frame() { # log, command...: wall seconds of each run, one per line
     local log=$1 i t0 t1
     shift
@@ -306,6 +320,7 @@ first_frame() { # log, command...: wall seconds of each run, one per line
 in_process() { # log: the floor's own start-to-present times, in seconds
     sed -n 's/^floor first_frame_ms=//p' "$1" | awk '{ printf "%.4f\n", $1 / 1000 }'
 }
+if part first; then
 echo "1. process start to first frame presented (Xvfb 1920x1080, software renderer;" \
     "whole process wall time: start to exit right after the first present;" \
     "$RUNS runs after one warm-up)"
@@ -339,9 +354,10 @@ if [[ -n $FRAMES ]]; then
         "at exit; Xvfb has none"
 fi
 echo
+fi
 
 # ---- 2. screenshots --------------------------------------------------------
-SRUNS=${BENCH_SHOT_RUNS:-5}
+SRUNS=${BENCH_SHOT_RUNS:-3}
 screenshot_times() { # deck: wall seconds per run
     local i t0 t1
     "${KENV[@]}" "$KIOSK" --screenshot "$T/shots-warm" --size 1920x1080 "$1" >/dev/null 2>&1
@@ -353,6 +369,7 @@ screenshot_times() { # deck: wall seconds per run
         echo "$(((t1 - t0) / 1000))" | awk '{ printf "%.4f\n", $1 / 1e6 }'
     done
 }
+if part shot; then
 echo "2. kiosk --screenshot DIR --size 1920x1080, whole process ($SRUNS runs after one warm-up)"
 screenshot_times "$ONE" >"$T/shot-one.txt"
 read -r S1_MIN S1_MED S1_MAX < <(stats %.3f <"$T/shot-one.txt")
@@ -372,6 +389,7 @@ S_BASE=$(awk -v b="$S1_MIN" -v p="$S_PER" -v nb="$S1_N" \
 echo "   derived from the fastest runs: ${S_PER} s per extra 1080p screen (render + PNG);" \
     "one slide without the form screens would take ~${S_BASE} s"
 echo
+fi
 
 # ---- 3 and 4. memory while looping -----------------------------------------
 smaps_breakdown() { # pid: top mappings by Pss
@@ -380,6 +398,7 @@ smaps_breakdown() { # pid: top mappings by Pss
          END { for (n in pss) if (pss[n] >= 256) printf "%8.1f MiB  %s\n", pss[n] / 1024, n }' \
         "/proc/$1/smaps" 2>/dev/null | sort -rn | head -8
 }
+if part mem; then
 echo "3/4. memory of the kiosk in the attract loop (bundled deck, Xvfb 1920x1080)"
 /usr/bin/time -v -o "$T/time-loop.txt" "${KENV[@]}" "$KIOSK" "${KARGS[@]}" "$BUNDLED" \
     >"$T/loop.log" 2>&1 &
@@ -421,8 +440,10 @@ if [[ -n $FRAMES ]]; then
     sed 's/^/     /' "$T/smaps-floor.txt"
 fi
 echo
+fi
 
 # ---- 5. idle on one standing slide ----------------------------------------
+if part idle; then
 echo "5. CPU while one slide stands still for 30 s (one-slide deck, duration 120 s)"
 "${KENV[@]}" "$KIOSK" "${KARGS[@]}" "$ONE" >"$T/idle.log" 2>&1 &
 KPID=$!
@@ -440,8 +461,10 @@ printf '   %s ticks (1 tick = %s ms) of user+system CPU in 30 s; %s wake-ups%s\n
 IDLE_MS=$(awk -v d=$((r1 - r0)) 'BEGIN { printf "%.2f", d / 1e6 }')
 echo "   on-CPU time by the scheduler's clock (/proc/PID/schedstat): $IDLE_MS ms in 30 s"
 echo
+fi
 
 # ---- 6. the attract loop ---------------------------------------------------
+if part loop; then
 echo "6. CPU over 60 s of attract loop (8 text+image slides, 8 s each, 300 ms cross-fade)"
 "${KENV[@]}" "$KIOSK" "${KARGS[@]}" "$LOOP" >"$T/attract.log" 2>&1 &
 KPID=$!
@@ -464,6 +487,7 @@ printf '   kiosk %s %% of one core (%s ticks); the X server (Xvfb) meanwhile %s 
 printf '   after the whole loop (every slide and image seen): peak RSS %s MiB, PSS %s MiB\n' \
     "$(mib "$LOOP_HWM")" "$(mib "$LOOP_PSS")"
 echo
+fi
 
 # ---- 7. transition frames --------------------------------------------------
 declare -A FR
@@ -477,7 +501,7 @@ frames_run() { # label, env...: parse bench_frames output into FR[label:kind:siz
         FR[$label:${kind#kind=}:${size#size=}]="${avg#avg_ms=} ${max#max_ms=} ${p50#p50_ms=}"
     done < <(grep '^frame ' "$T/frames-$label.txt")
 }
-if [[ -n $FRAMES ]]; then
+if part frames && [[ -n $FRAMES ]]; then
     echo "7. one frame of a transition: render_frame + SDL_RenderPresent, software renderer," \
         "200 frames spread over the transition"
     echo "   (SDL batches draw calls, so nearly all of the time shows up in the present)"
@@ -500,6 +524,13 @@ if [[ -n $FRAMES ]]; then
     echo
 fi
 
+# ---- 8. deck size, photos, and Chromium ------------------------------------
+if part scale; then
+    # shellcheck source=tests/bench/scale.sh
+    source "$HERE/bench/scale.sh"
+    echo
+fi
+
 # ---- summary ---------------------------------------------------------------
 read -r BUSY1 ALL1 < <(cpu_jiffies)
 awk -v b=$((BUSY1 - BUSY0)) -v a=$((ALL1 - ALL0)) -v n="$(nproc)" 'BEGIN {
@@ -508,33 +539,49 @@ awk -v b=$((BUSY1 - BUSY0)) -v a=$((ALL1 - ALL0)) -v n="$(nproc)" 'BEGIN {
 
 verdict() { # value op target
     awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
-        if (v == "n/a" || v == "") { print "n/a"; exit }
-        ok = (op == "<=") ? (v + 0 <= t + 0) : (v + 0 == t + 0)
+        if (v == "n/a" || v == "" || v ~ /^~?n\/a/) { print "n/a"; exit }
+        sub(/^~/, "", v)
+        ok = (op == "<=") ? (v + 0 <= t + 0) : (op == ">=") ? (v + 0 >= t + 0) : (v + 0 == t + 0)
         print ok ? "met" : "MISSED" }'
 }
 fr() { local v=${FR[$1]:-}; echo "${v%% *}"; }
 row() { printf '| %-46s | %-13s | %-13s | %-10s | %-6s |\n' "$@"; }
+if part first || part shot || part mem || part idle || part loop || part frames; then
 echo "Summary (kiosk vs. the floor: the minimal SDL2 + SDL_ttf program showing one text line)"
 row figure kiosk floor target result
 row ---------------------------------------------- ------------- ------------- ---------- ------
+fi
+if part first; then
 row "1. start to first frame, median" "$K1_MED s" "$F1_MED s" "<= 0.2 s" \
     "$(verdict "$K1_MED" '<=' 0.2)"
 row "   (fastest run)" "$K1_MIN s" "${F1_MIN:-n/a} s" "<= 0.2 s" "$(verdict "$K1_MIN" '<=' 0.2)"
+fi
+if part shot; then
 row "2. screenshot, one-slide deck ($S1_N screens)" "$S1_MED s" "-" "<= 0.4 s" \
     "$(verdict "$S1_MED" '<=' 0.4)"
 row "   (derived: one slide, no form screens)" "~$S_BASE s" "-" "<= 0.4 s" \
     "$(verdict "$S_BASE" '<=' 0.4)"
 row "   screenshot, bundled deck ($SA_N screens)" "$SA_MED s" "-" "-" "-"
+fi
+if part mem; then
 row "3. peak RSS, 20 s attract loop" "$(mib "$MAXRSS") MiB" "$(mib "$F3") MiB" "<= 48 MiB" \
     "$(verdict "$(mib "$MAXRSS")" '<=' 48)"
 row "4. PSS looping (at 10 s)" "$(mib "$PSS") MiB" "$(mib "$F4") MiB" "<= 40 MiB" \
     "$(verdict "$(mib "$PSS")" '<=' 40)"
+fi
+if part loop; then
 row "   peak RSS / PSS after a full 8-slide loop" "$(mib "$LOOP_HWM")/$(mib "$LOOP_PSS") MiB" "-" \
     "48/40 MiB" "$(verdict "$(mib "$LOOP_HWM")" '<=' 48)/$(verdict "$(mib "$LOOP_PSS")" '<=' 40)"
+fi
+if part idle; then
 row "5. idle 30 s, one standing slide" "$IDLE ticks" "-" "0 ticks" "$(verdict "$IDLE" '==' 0)"
 row "   (on-CPU time, schedstat)" "$IDLE_MS ms" "-" "-" "-"
+fi
+if part loop; then
 row "6. attract loop, 8 s slides, 300 ms fade" "$LOOPCPU %" "-" "<= 1.5 %" \
     "$(verdict "$LOOPCPU" '<=' 1.5)"
+fi
+if part frames; then
 for label in offscreen x11; do
     for kind in fade slide; do
         for size in 1920x1080 1280x800; do
@@ -549,4 +596,61 @@ for label in offscreen x11; do
         done
     done
 done
+fi
+if part scale && [[ ${sc_ok:-0} == 1 ]]; then
+    b=${SC_SIZES[0]}
+    big=${SC_DECKS[-1]%p}
+    trow() { printf '| %-62s | %-9s | %-9s | %-7s | %-6s |\n' "$@"; }
+    sv() { awk -v v="$1" 'BEGIN { if (v == "" || v == "n/a") print "n/a"; else print v }'; }
+    echo
+    echo "Summary, part 8 (ratios from this run; software renderer unless said;" \
+        "the bundled deck = the $b-slide deck, p = with $SC_PHOTOS photos)"
+    trow ratio "a" "b" target result
+    trow -------------------------------------------------------------- --------- --------- \
+        ------- ------
+    r=$(ratio "${SC[hwm:${b}p:k]:-}" "${SC[hwm:$b:k]:-}")
+    trow "peak RSS, $SC_PHOTOS-photo deck / bundled deck (kiosk)" "$(mib "${SC[hwm:${b}p:k]:-}") MiB" \
+        "$(mib "${SC[hwm:$b:k]:-}") MiB" "<= 1.2" "$(verdict "$r" '<=' 1.2) ($r)"
+    r=$(ratio "${SC[cpu:${b}p:k]:-}" "${SC[cpu:$b:k]:-}")
+    trow "attract-loop CPU, $SC_PHOTOS-photo / bundled, after the first loop" \
+        "$(sv "${SC[cpu:${b}p:k]:-}") %" "$(sv "${SC[cpu:$b:k]:-}") %" "<= 1.2" \
+        "$(verdict "$r" '<=' 1.2) ($r)"
+    r=$(ratio "${SC[ff:$big:software]:-}" "${SC[ff:$b:software]:-}")
+    trow "start to first frame, ${SC_LABEL[$big]} slides / $b slides" \
+        "$(sv "${SC[ff:$big:software]:-}") s" "$(sv "${SC[ff:$b:software]:-}") s" "<= 1.1" \
+        "$(verdict "$r" '<=' 1.1) ($r)"
+    r=$(ratio "${SC[ffmin:$big:software]:-}" "${SC[ffmin:$b:software]:-}")
+    trow "   the same, fastest runs (least disturbed by other load)" \
+        "$(sv "${SC[ffmin:$big:software]:-}") s" "$(sv "${SC[ffmin:$b:software]:-}") s" "<= 1.1" \
+        "$(verdict "$r" '<=' 1.1) ($r)"
+    r=$(ratio "${SC[ffcpu:$big:software]:-}" "${SC[ffcpu:$b:software]:-}")
+    trow "   the same, CPU time of the process (user + system)" \
+        "$(sv "${SC[ffcpu:$big:software]:-}") s" "$(sv "${SC[ffcpu:$b:software]:-}") s" "-" "($r)"
+    r=$(ratio "${SC[ff:${big}p:software]:-}" "${SC[ff:${b}p:software]:-}")
+    trow "   the same with photos (not a target)" \
+        "$(sv "${SC[ff:${big}p:software]:-}") s" "$(sv "${SC[ff:${b}p:software]:-}") s" "-" "($r)"
+    r=$(ratio "${SC[pss:$b:c]:-}" "${SC[pss:$b:k]:-}")
+    trow "PSS while looping, Chromium / kiosk" "$(mib "${SC[pss:$b:c]:-}") MiB" \
+        "$(mib "${SC[pss:$b:k]:-}") MiB" ">= 10" "$(verdict "$r" '>=' 10) ($r)"
+    r=$(ratio "${SC[os:$b:chr]:-}" "${SC[os:$b:kdef]:-}")
+    trow "start to first slide on screen, default renderer, Chromium / kiosk" \
+        "$(sv "${SC[os:$b:chr]:-}") s" "$(sv "${SC[os:$b:kdef]:-}") s" ">= 3" \
+        "$(verdict "$r" '>=' 3) ($r)"
+    r=$(ratio "${SC[os:$b:chr]:-}" "${SC[os:$b:ksw]:-}")
+    trow "   the same, kiosk with the software renderer (not a target)" \
+        "$(sv "${SC[os:$b:chr]:-}") s" "$(sv "${SC[os:$b:ksw]:-}") s" "-" "($r)"
+    k=$SC_SHOT_KEY
+    r=$(ratio "${SC[sh:$k:c]:-}" "${SC[sh:$k:k]:-}")
+    trow "--screenshot of one slide, Chromium / kiosk (${SC[shotn:$k]:-?} PNG)" \
+        "$(sv "${SC[sh:$k:c]:-}") s" "$(sv "${SC[sh:$k:k]:-}") s" ">= 3" \
+        "$(verdict "$r" '>=' 3) ($r)"
+    r=$(ratio "${SC[cpu:$b:c]:-}" "${SC[cpu:$b:k]:-}")
+    trow "attract-loop CPU, Chromium / kiosk" "$(sv "${SC[cpu:$b:c]:-}") %" \
+        "$(sv "${SC[cpu:$b:k]:-}") %" ">= 2" "$(verdict "$r" '>=' 2) ($r)"
+    r=$(ratio "${SC[cpux:$b:c]:-}" "${SC[cpux:$b:k]:-}")
+    trow "   the same, each with its X server (not a target)" "$(sv "${SC[cpux:$b:c]:-}") %" \
+        "$(sv "${SC[cpux:$b:k]:-}") %" "-" "($r)"
+fi
+echo
+echo "bench took $(( $(date +%s) - BENCH_START )) s"
 exit 0
