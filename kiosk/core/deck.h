@@ -17,7 +17,10 @@
 #define DECK_MAX_BYTES (1024 * 1024) /* a deck of 100 slides is ~30 KiB */
 #define DECK_MAX_DEPTH 16            /* the format nests 5 deep at most */
 #define DECK_MAX_NODES 100000        /* bounds the tree built from a 1 MiB file */
-#define DECK_MAX_SLIDES 100          /* a waiting-room loop is 5-20 slides */
+/* A waiting-room loop is 5-20 slides; a clinic showing its photo
+ * catalogue may reach a couple of hundred. More is a mistake (a file pasted
+ * twice), and each slide costs nothing until it is shown. */
+#define DECK_MAX_SLIDES 500
 #define DECK_MAX_TEXT_BYTES 2000     /* longer will not fit a screen anyway */
 #define DECK_MAX_ITEMS 8             /* bullets/steps a screen can show large */
 #define DECK_MAX_FIELDS 10           /* a form a client fills in with a finger */
