@@ -12,10 +12,10 @@
 #include "files.h"
 #include "pin.h"
 
-static Settings *rig_settings(void)
+static Settings *rig_settings(const char *pin)
 {
     char hash[PIN_HASH_MAX], err[256], text[PIN_HASH_MAX + 32];
-    if (pin_hash(RIG_PIN, hash, sizeof hash, err, sizeof err) != 0) {
+    if (pin_hash(pin, hash, sizeof hash, err, sizeof err) != 0) {
         fprintf(stderr, "rig: %s\n", err);
         return NULL;
     }
@@ -28,6 +28,11 @@ static Settings *rig_settings(void)
 }
 
 int rig_open(Rig *r, const char *deck_path, int w, int h)
+{
+    return rig_open_pin(r, deck_path, w, h, RIG_PIN);
+}
+
+int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin)
 {
     memset(r, 0, sizeof *r);
     /* tmpfs when there is one: each sign-up is fsync'd. */
@@ -43,7 +48,7 @@ int rig_open(Rig *r, const char *deck_path, int w, int h)
              deck_path ? deck_path : TEST_SOURCE_DIR "/slides/microneedling.yaml");
     mkdir(r->usb, 0700);
     setenv("KIOSK_USB_ROOT", r->usb, 1);
-    r->settings = rig_settings();
+    r->settings = rig_settings(pin);
     DiagList diags = DIAG_LIST_INIT;
     DeckLoadOptions lo = {TEST_SOURCE_DIR};
     Deck *deck = deck_load(r->deck, &lo, &diags);

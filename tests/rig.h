@@ -29,8 +29,12 @@ typedef struct {
 } Rig;
 
 /** Opens the shell at w x h on the deck at deck_path (NULL: the bundled
- *  deck). Returns 0, or -1 after printing why. */
+ *  deck), with RIG_PIN as the staff PIN. Returns 0, or -1 after printing why. */
 int rig_open(Rig *r, const char *deck_path, int w, int h);
+
+/** rig_open() with another staff PIN (4 to 8 digits: a PIN set before 6
+ *  were asked for may be shorter). */
+int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin);
 
 /** Moves the clock on by ms and has the shell take one turn (events queued
  *  with SDL_PushEvent, timers, effects; drawing when draw). Returns what
