@@ -248,7 +248,6 @@ static void soak(Soak *r, long *changes, long *signups, long want_changes, long 
     }
 }
 
-
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -21,10 +21,10 @@
  * catalogue may reach a couple of hundred. More is a mistake (a file pasted
  * twice), and each slide costs nothing until it is shown. */
 #define DECK_MAX_SLIDES 500
-#define DECK_MAX_TEXT_BYTES 2000     /* longer will not fit a screen anyway */
-#define DECK_MAX_ITEMS 8             /* bullets/steps a screen can show large */
-#define DECK_MAX_FIELDS 10           /* a form a client fills in with a finger */
-#define DECK_MAX_CHOICES 6           /* choice buttons that fit one row or two */
+#define DECK_MAX_TEXT_BYTES 2000 /* longer will not fit a screen anyway */
+#define DECK_MAX_ITEMS 8         /* bullets/steps a screen can show large */
+#define DECK_MAX_FIELDS 10       /* a form a client fills in with a finger */
+#define DECK_MAX_CHOICES 6       /* choice buttons that fit one row or two */
 #define DECK_MIN_DURATION_MS 2000
 #define DECK_MAX_DURATION_MS 120000
 
