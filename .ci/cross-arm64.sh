@@ -112,11 +112,12 @@ if [[ -f $BUILD_DIR/kiosk ]]; then
 fi
 
 # --- 4. tests under the emulator ------------------------------------------------
-# Display tests need SDL video and the script tests (tests/*.test.sh) start
-# the arm64 kiosk from bash, which needs binfmt_misc; both are left to the
+# Display tests need SDL video, and the script tests (tests/*.test.sh) and
+# test_pin and test_image (its --set-pin and --check cases) start the arm64
+# kiosk as a child process, which needs binfmt_misc; all are left to the
 # native build. Script test names are their file names without .test.sh.
 t=$SECONDS
-EXCLUDE='^test_(render|input|shell|e2e)'
+EXCLUDE='^test_(render|input|shell|e2e)|^test_pin$|^test_image$'
 for script in "$SRC"/tests/*.test.sh; do
     [[ -e $script ]] || continue
     name=$(basename "$script" .test.sh)
