@@ -560,38 +560,13 @@ static void scenario(const char *dir, Outcome *o)
 
 /* ---- checking a folder ------------------------------------------------- */
 
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Checks one CSV (the main file or an archive): complete rows only, every
  * row the header's width, every data row exactly as written. Counts ids
  * into seen. Returns the problems found (printed with where). */
 static int check_csv(const char *path, int seen[MAX_ROWS], const char *where)
 {
     size_t len, off = 0;
-    char *buf = read_whole(path, &len);
+    char *buf = files_slurp(path, &len);
     int bad = 0, width = -1;
     if (!buf)
         return 1;
@@ -680,9 +655,9 @@ static char *dir_digest(const char *dir)
     char *out = calloc(1, 1);
     for (int i = 0; i < n && out; i++) {
         char p[512];
-        size_t fl;
+        size_t fl = 0;
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        char *body = read_whole(p, &fl);
+        char *body = files_slurp(p, &fl);
         const char *kind = strstr(names[i], ".partial")     ? "partial"
                            : strstr(names[i], ".pending")   ? "pending"
                            : strcmp(names[i], "s.csv") == 0 ? "main"
