@@ -56,6 +56,38 @@ static inline off_t files_size(const char *path)
     return st.st_size;
 }
 
+/* Writes len bytes to path (created or emptied). Returns 0, or -1. */
+static inline int files_write(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int ok = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* Names in dir that start with prefix (never "." names), sorted; returns
+ * how many, at most max. */
+static inline int files_list(const char *dir, const char *prefix, char names[][256], int max)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) && n < max)
+        if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+            snprintf(names[n++], 256, "%s", e->d_name);
+    if (d)
+        closedir(d);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char t[256];
+            memcpy(t, names[j], 256);
+            memcpy(names[j], names[j - 1], 256);
+            memcpy(names[j - 1], t, 256);
+        }
+    return n;
+}
+
 /* rm -rf, not following links. */
 static inline void files_rm_tree(const char *path)
 {

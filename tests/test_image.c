@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "image.h"
 #include "imagecache.h"
 
@@ -47,12 +48,7 @@ static const char *tmp(const char *name)
 
 static void write_file(const char *path, const void *data, size_t len)
 {
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (f) {
-        CHECK(fwrite(data, 1, len, f) == len);
-        CHECK(fclose(f) == 0);
-    }
+    CHECK(files_write(path, data, len) == 0);
 }
 
 /* ---- PNG by hand -------------------------------------------------------- */

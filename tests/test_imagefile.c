@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "imagefile.h"
 
 #define PNG_SIG "\x89PNG\r\n\x1a\n"
@@ -109,12 +110,7 @@ static const char *tmp(const char *name)
 
 static void write_file(const char *path, const void *data, size_t len)
 {
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL);
-    if (f) {
-        CHECK(fwrite(data, 1, len, f) == len);
-        fclose(f);
-    }
+    CHECK(files_write(path, data, len) == 0);
 }
 
 /* Opens and reads path; returns the reason ("" when it passed). */

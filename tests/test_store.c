@@ -58,28 +58,6 @@ static void spit(const char *path, const char *bytes, size_t len, int append)
     close(fd);
 }
 
-/* Names in dir that start with prefix, sorted; returns how many (<= max). */
-static int list_prefix(const char *dir, const char *prefix, char names[][256], int max)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    if (!d)
-        return 0;
-    while ((e = readdir(d)) && n < max)
-        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-            snprintf(names[n++], 256, "%s", e->d_name);
-    closedir(d);
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char t[256];
-            memcpy(t, names[j], 256);
-            memcpy(names[j], names[j - 1], 256);
-            memcpy(names[j - 1], t, 256);
-        }
-    return n;
-}
-
 /* Parses every row of a whole file. Returns rows (header included) or -1 if
  * any row is malformed, has another field count, or the file ends torn. For
  * each data row, calls each(field0, ctx). */
@@ -423,7 +401,7 @@ static void test_open_create_reopen_rename(void)
     got = files_slurp(path, NULL);
     CHECK_STR(got, "id,name,email\r\n");
     free(got);
-    CHECK_INT(list_prefix(dir, "signups-", names, 8), 1);
+    CHECK_INT(files_list(dir, "signups-", names, 8), 1);
     char arch[4096];
     snprintf(arch, sizeof arch, "%s/%s", dir, names[0]);
     /* signups-YYYYmmdd-HHMMSS.csv */
@@ -439,7 +417,7 @@ static void test_open_create_reopen_rename(void)
     cases++;
     CHECK_INT(store_open(&s, path, COLS, 3, note, sizeof note, err, sizeof err), 0);
     store_close(s);
-    int n = list_prefix(dir, "signups-", names, 8);
+    int n = files_list(dir, "signups-", names, 8);
     CHECK_INT(n, 2);
     int found_two = 0, found_email = 0;
     for (int i = 0; i < n; i++) {
@@ -467,7 +445,7 @@ static void test_open_create_reopen_rename(void)
     got = files_slurp(path2, NULL);
     CHECK_STR(got, "\xef\xbb\xbf\"id\",name,\"phone\"\n1,Ann,x\n2,\"Jo, Jr\",\r\n");
     free(got);
-    CHECK_INT(list_prefix(dir, "resaved-", names, 8), 0);
+    CHECK_INT(files_list(dir, "resaved-", names, 8), 0);
 }
 
 static void test_bad_arguments_and_errors(void)
@@ -1078,7 +1056,7 @@ static void test_pending_survives_a_kill(void)
     CHECK_INT(files_size(ppath), -1);
     char names[4][256], dir[300];
     subpath(dir, sizeof dir, "pending");
-    CHECK_INT(list_prefix(dir, "s-", names, 4), 1);
+    CHECK_INT(files_list(dir, "s-", names, 4), 1);
 }
 
 /* Item 3: links and other users' files are refused, their targets left

@@ -636,21 +636,7 @@ static int check_dir(const char *dir, int seen[MAX_ROWS], bool *pending, const c
 static char *dir_digest(const char *dir)
 {
     char names[MAX_NAMES][256];
-    int n = 0;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) && n < MAX_NAMES)
-        if (e->d_name[0] != '.')
-            snprintf(names[n++], 256, "%s", e->d_name);
-    if (d)
-        closedir(d);
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char t[256];
-            memcpy(t, names[j], 256);
-            memcpy(names[j], names[j - 1], 256);
-            memcpy(names[j - 1], t, 256);
-        }
+    int n = files_list(dir, "", names, MAX_NAMES);
     size_t cap = 1, len = 0;
     char *out = calloc(1, 1);
     for (int i = 0; i < n && out; i++) {
