@@ -163,8 +163,10 @@ static uint64_t event_time(Shell *sh, const SDL_Event *ev, uint64_t now)
     uint64_t t = now - (uint32_t)((uint32_t)now - ev->common.timestamp);
     /* Never before what the app has already seen (the previous turn, the
      * last event): its timers must not run backwards. */
-    if (t > now || t < sh->last_event)
-        t = t > now ? now : sh->last_event;
+    if (t > now)
+        t = now;
+    if (t < sh->last_event)
+        t = sh->last_event;
     sh->last_event = t;
     return t;
 }
@@ -201,6 +203,11 @@ bool shell_turn(Shell *sh, uint64_t now, bool may_draw)
     return !sh->quit;
 }
 
+static int ms_until(uint64_t when, uint64_t now)
+{
+    return when > now ? (int)(when - now) : 0;
+}
+
 static int sooner(int a, int b)
 {
     return a < 0 ? b : b < 0 ? a : a < b ? a : b;
@@ -212,12 +219,11 @@ static int next_timer(Shell *sh, uint64_t now)
 {
     int timeout = app_next_timeout(&sh->app, now);
     if (store_pending(sh->store))
-        timeout = sooner(timeout,
-                         (int)(sh->next_store_retry > now ? sh->next_store_retry - now : 0));
+        timeout = sooner(timeout, ms_until(sh->next_store_retry, now));
     timeout = sooner(timeout, reload_timeout(&sh->reload, now));
     timeout = sooner(timeout, apply_opening_hours(sh));
     if (sh->watchdog_ms)
-        timeout = sooner(timeout, (int)(sh->next_watchdog > now ? sh->next_watchdog - now : 0));
+        timeout = sooner(timeout, ms_until(sh->next_watchdog, now));
     return timeout;
 }
 
