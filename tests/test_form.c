@@ -74,9 +74,9 @@ static const struct {
     {FORM_PHONE, true, "12345678901234567890", FORM_OK},
     {FORM_PHONE, true, "", FORM_ERR_REQUIRED},
     {FORM_PHONE, false, "", FORM_OK},
-    {FORM_PHONE, true, "12345", FORM_ERR_PHONE},
-    {FORM_PHONE, true, "+", FORM_ERR_PHONE},
-    {FORM_PHONE, true, "123456789012345678901", FORM_ERR_PHONE},
+    {FORM_PHONE, true, "12345", FORM_ERR_PHONE_SHORT}, /* digits only, too few */
+    {FORM_PHONE, true, "+", FORM_ERR_PHONE_SHORT},
+    {FORM_PHONE, true, "123456789012345678901", FORM_ERR_PHONE_LONG},
     {FORM_PHONE, true, "079 123 45 6x", FORM_ERR_PHONE},
     {FORM_PHONE, true, "12+3456789", FORM_ERR_PHONE},
     {FORM_PHONE, true, "++41791234567", FORM_ERR_PHONE},
@@ -90,7 +90,8 @@ static const struct {
 static void test_validation_table(void)
 {
     for (int i = 0; i < N(validation); i++) {
-        const FormFieldSpec spec = {validation[i].kind, validation[i].required, 0, 0, false};
+        const FormFieldSpec spec = {validation[i].kind, validation[i].required, 0, 0, false,
+                                    FORM_CAP_FIRST};
         Form f;
         form_init(&f, &spec, 1);
         strcpy(f.value[0], validation[i].value);
@@ -106,7 +107,7 @@ static void test_validation_table(void)
 
 static void test_email_lengths(void)
 {
-    const FormFieldSpec spec = {FORM_EMAIL, true, 0, 0, false};
+    const FormFieldSpec spec = {FORM_EMAIL, true, 0, 0, false, FORM_CAP_FIRST};
     Form f;
     form_init(&f, &spec, 1);
     /* 64-byte local part is fine, 65 is not */
@@ -378,7 +379,7 @@ static void test_backspace_utf8(void)
         {"e\xCC\x81", "e"}, /* e + combining acute: one code point at a time */
         {"ab", "a"},
     };
-    const FormFieldSpec spec = {FORM_TEXT, false, 0, 0, false};
+    const FormFieldSpec spec = {FORM_TEXT, false, 0, 0, false, FORM_CAP_FIRST};
     for (int i = 0; i < N(cases); i++) {
         Form f;
         form_init(&f, &spec, 1);
@@ -412,7 +413,7 @@ static bool valid_utf8(const char *s)
 
 static void test_max_bytes(void)
 {
-    FormFieldSpec spec = {FORM_TEXT, false, 0, 5, false};
+    FormFieldSpec spec = {FORM_TEXT, false, 0, 5, false, FORM_CAP_FIRST};
     Form f;
     form_init(&f, &spec, 1);
     form_focus(&f, 0);
@@ -510,7 +511,7 @@ static void test_insert_filter(void)
         {"😀", "😀"},
         {"", ""},
     };
-    const FormFieldSpec spec = {FORM_TEXT, false, 0, 0, false};
+    const FormFieldSpec spec = {FORM_TEXT, false, 0, 0, false, FORM_CAP_FIRST};
     for (int i = 0; i < N(cases); i++) {
         Form f;
         form_init(&f, &spec, 1);
@@ -596,7 +597,7 @@ static const struct {
 
 static void test_hostile_names(void)
 {
-    const FormFieldSpec spec = {FORM_TEXT, true, 0, 0, false};
+    const FormFieldSpec spec = {FORM_TEXT, true, 0, 0, false, FORM_CAP_FIRST};
     for (int i = 0; i < N(hostile); i++) {
         Form f;
         form_init(&f, &spec, 1);
@@ -806,6 +807,80 @@ static void test_clear(void)
     form_init(NULL, signup, 1);
 }
 
+/* Presses the letter keys of @p s on whatever page is up, lower-case
+ * labels only, as a client who never touches Shift: the form decides the
+ * capitals. */
+static void press_plain(Form *f, const char *s)
+{
+    for (; *s; s++) {
+        char one[2] = {*s, '\0'};
+        if (*s == ' ') {
+            form_apply_key(f, &(KeyAction){KEY_INSERT, " "});
+            continue;
+        }
+        if (f->page == KB_PAGE_UPPER)
+            one[0] = (char)(one[0] - 'a' + 'A');
+        form_apply_key(f, &(KeyAction){KEY_INSERT, one});
+    }
+}
+
+/* Names: each word starts with Shift on, as phone keyboards do; Shift stays
+ * one-shot and the client can turn it off; other rules keep their old
+ * behaviour. */
+static void test_capitalize_words(void)
+{
+    FormFieldSpec spec = {FORM_TEXT, true, 0, 0, false, FORM_CAP_WORDS};
+    Form f;
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    press_plain(&f, "jane test");
+    CHECK_STR(f.value[0], "Jane Test");
+    CHECK_INT(f.page, KB_PAGE_LOWER); /* one-shot: released after the T */
+    press_plain(&f, " de");
+    CHECK_STR(f.value[0], "Jane Test De");
+    /* The client turns the word's capital off: "van" stays small. */
+    form_apply_key(&f, &(KeyAction){KEY_INSERT, " "});
+    CHECK(f.shift_once);
+    form_apply_key(&f, &(KeyAction){KEY_SHIFT, NULL});
+    CHECK(!f.shift_once);
+    CHECK_INT(f.page, KB_PAGE_LOWER);
+    press_plain(&f, "van");
+    CHECK_STR(f.value[0], "Jane Test De van");
+    /* Backspace to a word's start arms it again; into a word drops it. */
+    form_clear(&f);
+    form_focus(&f, 0);
+    press_plain(&f, "jo ");
+    CHECK(f.shift_once);
+    form_backspace(&f);
+    CHECK(!f.shift_once);
+    CHECK_INT(f.page, KB_PAGE_LOWER);
+    form_apply_key(&f, &(KeyAction){KEY_INSERT, " "});
+    CHECK_INT(f.page, KB_PAGE_UPPER);
+    /* The accents page follows too: "Jo Élodie". */
+    form_apply_key(&f, &(KeyAction){KEY_PAGE_ACCENTS, NULL});
+    CHECK_INT(f.page, KB_PAGE_ACCENTS_UPPER);
+
+    /* capitalize: first, the old rule: only the value's first letter. */
+    spec.capitalize = FORM_CAP_FIRST;
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    press_plain(&f, "jane test");
+    CHECK_STR(f.value[0], "Jane test");
+    /* capitalize: none: never. */
+    spec.capitalize = FORM_CAP_NONE;
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    CHECK(!f.shift_once);
+    press_plain(&f, "jane test");
+    CHECK_STR(f.value[0], "jane test");
+    /* A physical keyboard's text is kept as typed. */
+    spec.capitalize = FORM_CAP_WORDS;
+    form_init(&f, &spec, 1);
+    form_focus(&f, 0);
+    form_insert_text(&f, "mcDonald o'neil");
+    CHECK_STR(f.value[0], "mcDonald o'neil");
+}
+
 int main(void)
 {
     test_validation_table();
@@ -814,6 +889,7 @@ int main(void)
     test_show_error();
     test_focus_pages();
     test_shift_and_pages();
+    test_capitalize_words();
     test_backspace_utf8();
     test_max_bytes();
     test_insert_filter();

@@ -23,6 +23,19 @@ static FormFieldKind field_kind(DeckFieldType t)
     return FORM_TEXT;
 }
 
+static FormCapitalize field_capitalize(DeckCapitalize c)
+{
+    switch (c) {
+    case CAPITALIZE_FIRST:
+        return FORM_CAP_FIRST;
+    case CAPITALIZE_NONE:
+        return FORM_CAP_NONE;
+    case CAPITALIZE_WORDS:
+        break;
+    }
+    return FORM_CAP_WORDS;
+}
+
 /* The form is the deck's fields plus the consent checkbox, which is always
  * last and always required: nobody is contacted without it. */
 static void setup_form(App *app)
@@ -36,6 +49,7 @@ static void setup_form(App *app)
         s->required = d->fields[i].required;
         s->contact = d->fields[i].contact;
         s->choice_count = (int)d->fields[i].choice_count;
+        s->capitalize = field_capitalize(d->fields[i].capitalize);
     }
     memset(&app->specs[n], 0, sizeof app->specs[n]);
     app->specs[n].kind = FORM_CHECK;

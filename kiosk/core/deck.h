@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "qr.h"
 
 /* Limits. Decks are written by hand; these bound what a careless or hostile
  * file can make the kiosk do, and each is far above any sensible deck. */
@@ -79,6 +80,11 @@ typedef struct {
 
 typedef enum { FIELD_TEXT, FIELD_EMAIL, FIELD_PHONE, FIELD_CHOICE } DeckFieldType;
 
+/* How the on-screen keyboard starts a word in a text field, as phone
+ * keyboards do: Shift on for every word (names), for the first letter only,
+ * or never. The client can always turn Shift off. */
+typedef enum { CAPITALIZE_WORDS, CAPITALIZE_FIRST, CAPITALIZE_NONE } DeckCapitalize;
+
 typedef struct {
     const char *id; /* CSV column */
     const char *label;
@@ -87,6 +93,7 @@ typedef struct {
     bool contact; /* one of the "at least one of these" fields */
     const char **choices;
     size_t choice_count;
+    DeckCapitalize capitalize; /* text fields: words when the id is a name */
 } DeckField;
 
 /* Words the kiosk shows, all from the deck so a clinic can translate it. */
@@ -96,7 +103,10 @@ typedef struct {
     const char *consent, *consent_version;
     const char *thanks_title, *thanks_text, *saved_later_text;
     const char *err_required, *err_email, *err_phone, *err_contact, *err_consent;
+    const char *err_phone_short, *err_phone_long; /* err_phone: not digits */
     const char *optional;
+    const char *booking_prompt; /* the line above the booking QR code */
+    const char *key_space;      /* the on-screen keyboard's space bar */
     /* The staff screen (front-desk staff, behind the PIN). */
     const char *staff_title, *pin_prompt, *pin_wrong, *pin_locked;
     const char *staff_export, *staff_restart, *staff_exit, *staff_close;
@@ -110,6 +120,11 @@ typedef struct {
     DeckTiming timing;
     DeckTexts texts;
     bool signup_on_every_slide;
+    /* signup.booking_url: an https:// link clients may open on their own
+     * phone, shown as a QR code; NULL when unset. booking_qr is its matrix
+     * (modules in the deck's arena: deck_free() frees them). */
+    const char *booking_url;
+    QrCode booking_qr;
     Slide *slides;
     size_t slide_count;
     DeckField *fields;

@@ -113,6 +113,20 @@ static void set_shift(Form *f, bool on)
         f->page = on ? KB_PAGE_ACCENTS_UPPER : KB_PAGE_ACCENTS;
 }
 
+/* Whether the next letter typed into TEXT field i starts a word that its
+ * capitalize rule wants capitalised. */
+static bool wants_capital(const Form *f, int i)
+{
+    const FormFieldSpec *sp = &f->spec[i];
+    if (sp->kind != FORM_TEXT || sp->capitalize == FORM_CAP_NONE)
+        return false;
+    const char *v = f->value[i];
+    size_t len = strnlen(v, FORM_VALUE_MAX - 1);
+    if (len == 0)
+        return true;
+    return sp->capitalize == FORM_CAP_WORDS && v[len - 1] == ' ';
+}
+
 void form_init(Form *f, const FormFieldSpec *specs, int count)
 {
     if (!f)
@@ -163,7 +177,7 @@ void form_focus(Form *f, int field)
         f->page = KB_PAGE_PHONE;
         break;
     case FORM_TEXT:
-        if (f->value[field][0] == '\0')
+        if (wants_capital(f, field))
             set_shift(f, true);
         break;
     case FORM_EMAIL:
@@ -208,6 +222,8 @@ void form_insert_text(Form *f, const char *utf8)
     v[len] = '\0';
     if (inserted && f->shift_once)
         set_shift(f, false);
+    if (inserted && wants_capital(f, i))
+        set_shift(f, true);
 }
 
 void form_backspace(Form *f)
@@ -223,8 +239,10 @@ void form_backspace(Form *f)
     while (at > 0 && util_utf8_is_cont((unsigned char)v[at]))
         at--;
     memset(v + at, 0, len - at);
-    if (at == 0 && f->spec[i].kind == FORM_TEXT)
-        set_shift(f, true); /* a fresh start gets its capital again */
+    /* A fresh start (or a word's) gets its capital again; deleting back
+     * into a word drops it. */
+    if (f->spec[i].kind == FORM_TEXT)
+        set_shift(f, wants_capital(f, i));
 }
 
 void form_apply_key(Form *f, const KeyAction *a)
@@ -382,7 +400,9 @@ static bool email_ok(const char *s, size_t n)
     return labels >= 2 && last_n >= 2 && !last_all_digits;
 }
 
-static bool phone_ok(const char *s, size_t n)
+/* Only the characters a phone number is written with, then the count of
+ * its digits: each has its own message so the client knows what to fix. */
+static FormError phone_error(const char *s, size_t n)
 {
     size_t k = 0, digits = 0;
     bool in_paren = false;
@@ -394,17 +414,23 @@ static bool phone_ok(const char *s, size_t n)
             digits++;
         } else if (c == '(') {
             if (in_paren)
-                return false;
+                return FORM_ERR_PHONE;
             in_paren = true;
         } else if (c == ')') {
             if (!in_paren)
-                return false;
+                return FORM_ERR_PHONE;
             in_paren = false;
         } else if (!strchr(" -./", c) || c == '\0') {
-            return false;
+            return FORM_ERR_PHONE;
         }
     }
-    return !in_paren && digits >= FORM_PHONE_MIN_DIGITS && digits <= FORM_PHONE_MAX_DIGITS;
+    if (in_paren)
+        return FORM_ERR_PHONE;
+    if (digits < FORM_PHONE_MIN_DIGITS)
+        return FORM_ERR_PHONE_SHORT;
+    if (digits > FORM_PHONE_MAX_DIGITS)
+        return FORM_ERR_PHONE_LONG;
+    return FORM_OK;
 }
 
 FormError form_field_error(const Form *f, int field)
@@ -429,7 +455,7 @@ FormError form_field_error(const Form *f, int field)
     case FORM_EMAIL:
         return email_ok(s, n) ? FORM_OK : FORM_ERR_EMAIL;
     case FORM_PHONE:
-        return phone_ok(s, n) ? FORM_OK : FORM_ERR_PHONE;
+        return phone_error(s, n);
     case FORM_TEXT:
     case FORM_CHOICE:
     case FORM_CHECK:

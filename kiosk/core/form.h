@@ -20,19 +20,26 @@
 
 typedef enum { FORM_TEXT, FORM_EMAIL, FORM_PHONE, FORM_CHOICE, FORM_CHECK } FormFieldKind;
 
+/* Where a TEXT field turns the one-shot Shift on by itself: at the start of
+ * every word (names), at the start of the value only, or never. */
+typedef enum { FORM_CAP_WORDS, FORM_CAP_FIRST, FORM_CAP_NONE } FormCapitalize;
+
 typedef struct {
     FormFieldKind kind;
     bool required;    /* TEXT/EMAIL/PHONE: non-blank; CHOICE: one chosen; CHECK: ticked (consent) */
     int choice_count; /* FORM_CHOICE: number of options */
     int max_bytes;    /* UTF-8 bytes, excluding the NUL; 0 (or out of range) = FORM_VALUE_MAX-1 */
     bool contact;     /* member of the "at least one of" group (phone, email) */
+    FormCapitalize capitalize; /* TEXT only */
 } FormFieldSpec;
 
 typedef enum {
     FORM_OK,
     FORM_ERR_REQUIRED,     /* required text/choice field blank or unchosen */
     FORM_ERR_EMAIL,        /* not shaped like local@domain.tld */
-    FORM_ERR_PHONE,        /* not a phone number (6..20 digits, see form_field_error) */
+    FORM_ERR_PHONE,        /* not digits: a letter or a sign a number has not */
+    FORM_ERR_PHONE_SHORT,  /* digits only, but fewer than FORM_PHONE_MIN_DIGITS */
+    FORM_ERR_PHONE_LONG,   /* digits only, but more than FORM_PHONE_MAX_DIGITS */
     FORM_ERR_NEED_CONTACT, /* every contact field is blank */
     FORM_ERR_CONSENT       /* required checkbox not ticked */
 } FormError;
@@ -76,9 +83,8 @@ void form_clear(Form *f);
 /** Focuses @p field (-1 or out of range: none) and marks the previously
  * focused field touched. Chooses the page: PHONE fields get the keypad,
  * EMAIL fields the lower-case letters, TEXT fields the upper-case letters
- * with a one-shot shift when blank (the first letter of a name is
- * capitalised) and lower-case otherwise. Focusing the focused field again
- * changes nothing. */
+ * with a one-shot shift where a word starts (see form_insert_text) and
+ * lower-case otherwise. Focusing the focused field again changes nothing. */
 void form_focus(Form *f, int field);
 
 /** Applies an on-screen key: insert (as form_insert_text), backspace,
@@ -98,11 +104,14 @@ void form_apply_key(Form *f, const KeyAction *a);
  * accented letters included, is kept as typed. Stops at the first code
  * point that does not fit in max_bytes, so a value never ends in a partial
  * code point (a grapheme made of several code points may be cut). Releases
- * the one-shot shift when anything was inserted. */
+ * the one-shot shift when anything was inserted; then, in a TEXT field that
+ * capitalises words, a value ending in a space arms it again, as a phone
+ * keyboard does for names ("jane test" typed is "Jane Test"). */
 void form_insert_text(Form *f, const char *utf8);
 
-/** Removes the last code point of the focused field. A TEXT field emptied
- * this way re-arms the capital for the first letter. */
+/** Removes the last code point of the focused field. In a TEXT field the
+ * one-shot shift then follows where the value ends: armed at a word's start
+ * (as capitalize says), released in the middle of a word. */
 void form_backspace(Form *f);
 
 /** Chooses option @p choice of a CHOICE field; choosing the chosen option
@@ -124,7 +133,8 @@ void form_toggle(Form *f, int field);
  *    digits, '-' (not at a label's ends) or non-ASCII (IDN), the last label
  *    at least 2 long; at most 254 bytes in all. Otherwise FORM_ERR_EMAIL;
  *  - PHONE: an optional leading '+', then digits and the separators
- *    space - . / ( ); 6..20 digits. Otherwise FORM_ERR_PHONE.
+ *    space - . / ( ), else FORM_ERR_PHONE; then 6..20 digits, else
+ *    FORM_ERR_PHONE_SHORT or FORM_ERR_PHONE_LONG.
  * An out-of-range field is FORM_OK. */
 FormError form_field_error(const Form *f, int field);
 

@@ -197,9 +197,13 @@ static void set_defaults(Deck *d)
     t->err_required = "Please fill this in.";
     t->err_email = "Please check this email address.";
     t->err_phone = "Digits only, please (+ is fine).";
+    t->err_phone_short = "This number is too short. Please check it.";
+    t->err_phone_long = "This number is too long. Please check it.";
     t->err_contact = "Please give a phone or an email.";
     t->err_consent = "Please tick the box to continue.";
     t->optional = "optional";
+    t->booking_prompt = "Prefer your phone? Scan to book";
+    t->key_space = "space";
     t->staff_title = "Staff";
     t->pin_prompt = "Enter the staff PIN";
     t->pin_wrong = "Wrong PIN. Try again.";
@@ -209,6 +213,9 @@ static void set_defaults(Deck *d)
     t->staff_exit = "Exit kiosk";
     t->staff_close = "Close";
 }
+
+/* Only https: the link opens on a client's own phone. */
+#define BOOKING_SCHEME "https://"
 
 static const char *const default_times[] = {"Morning", "Afternoon", "Evening"};
 
@@ -235,6 +242,7 @@ static void set_default_fields(Deck *d, Arena *a)
         f->type = defs[i].type;
         f->required = defs[i].required;
         f->contact = defs[i].contact;
+        f->capitalize = CAPITALIZE_WORDS; /* the one text field is the name */
         if (f->type == FIELD_CHOICE) {
             f->choices = (const char **)default_times;
             f->choice_count = 3;
@@ -313,10 +321,11 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     if (!l)
         return;
     static const char *const keys[] = {
-        "next",       "back",        "signup",     "start_over",   "staff_title",
-        "pin_prompt", "pin_wrong",   "pin_locked", "staff_export", "staff_restart",
-        "staff_exit", "staff_close", NULL};
+        "next",      "back",       "signup",       "start_over",    "staff_title", "pin_prompt",
+        "pin_wrong", "pin_locked", "staff_export", "staff_restart", "staff_exit",  "staff_close",
+        "space",     NULL};
     yt_check_keys(c, l, keys, "the labels");
+    set_text(c, l, "space", &d->texts.key_space);
     set_text(c, l, "staff_title", &d->texts.staff_title);
     set_text(c, l, "pin_prompt", &d->texts.pin_prompt);
     set_text(c, l, "pin_wrong", &d->texts.pin_wrong);
@@ -343,12 +352,32 @@ static bool valid_id(const char *s)
 
 static const char *const field_types[] = {"text", "email", "phone", "choice", NULL};
 
+/* A name field ("name", "first_name", "last_name") starts every word with
+ * a capital, as a phone keyboard does for names; other text fields only
+ * the first letter. 'capitalize:' in the deck overrides either. */
+static bool is_name_id(const char *id)
+{
+    size_t n = strlen(id);
+    return strcmp(id, "name") == 0 || (n > 5 && strcmp(id + n - 5, "_name") == 0);
+}
+
+static void load_capitalize(YCtx *c, const YNode *m, DeckField *f)
+{
+    static const char *const caps[] = {"words", "first", "none", NULL};
+    DeckCapitalize dflt = is_name_id(f->id) ? CAPITALIZE_WORDS : CAPITALIZE_FIRST;
+    f->capitalize = (DeckCapitalize)yt_enum(c, m, "capitalize", caps, (int)dflt);
+    if (f->type != FIELD_TEXT && yt_get(m, "capitalize"))
+        yt_warn(c, yt_get(m, "capitalize"),
+                "'capitalize' is ignored on a %s field (expected only on type: text)",
+                field_types[f->type]);
+}
+
 /* One sign-up field from the mapping m into f; prev holds the n fields
  * kept so far (ids must differ). Returns whether f is kept. */
 static bool load_field(YCtx *c, const YNode *m, DeckField *f, const DeckField *prev, size_t n)
 {
-    static const char *const keys[] = {"id",      "label",   "type", "required",
-                                       "contact", "choices", NULL};
+    static const char *const keys[] = {"id",      "label",   "type",       "required",
+                                       "contact", "choices", "capitalize", NULL};
     yt_check_keys(c, m, keys, "a sign-up field");
     f->id = yt_text(c, m, "id", true, "a sign-up field");
     f->label = yt_text(c, m, "label", true, "a sign-up field");
@@ -358,6 +387,7 @@ static bool load_field(YCtx *c, const YNode *m, DeckField *f, const DeckField *p
     yt_bool(c, m, "contact", &f->contact);
     if (!f->id || !f->label)
         return false;
+    load_capitalize(c, m, f);
     const YNode *idn = yt_get(m, "id");
     if (!valid_id(f->id)) {
         yt_err(c, idn,
@@ -427,6 +457,44 @@ static void load_fields(YCtx *c, Deck *d, const YNode *seq)
     d->field_count = n;
 }
 
+/* The booking link: https only (a phone opens it straight from the camera,
+ * so it must not be a plain-text page or another scheme), no spaces, short
+ * enough for a QR code drawn large. Its matrix is made here, once, so a
+ * link that cannot be encoded is a deck error with its place. */
+static void load_booking_url(YCtx *c, Deck *d, const YNode *s)
+{
+    const char *url = yt_text(c, s, "booking_url", false, "");
+    const YNode *at = yt_get(s, "booking_url");
+    if (!url)
+        return;
+    const char *host = url + strlen(BOOKING_SCHEME);
+    if (strncmp(url, BOOKING_SCHEME, strlen(BOOKING_SCHEME)) != 0 || !*host || *host == '/' ||
+        strpbrk(url, " \t\r\n")) {
+        yt_err_soft(c, at,
+                    "booking_url '%s' is not a web link (expected an https:// URL, like "
+                    "'https://clinic.example/book')",
+                    url);
+        return;
+    }
+    QrCode qr;
+    QrStatus st = qr_encode(url, &qr);
+    if (st != QR_OK) {
+        yt_err_soft(c, at,
+                    "booking_url is %s (expected an https:// URL of at most about 200 characters)",
+                    qr_status_text(st));
+        return;
+    }
+    size_t n = (size_t)qr.size * (size_t)qr.size;
+    unsigned char *m = arena_alloc(c->arena, n);
+    if (m) {
+        memcpy(m, qr.modules, n);
+        d->booking_url = url;
+        d->booking_qr.size = qr.size;
+        d->booking_qr.modules = m;
+    }
+    qr_free(&qr);
+}
+
 static void load_signup(YCtx *c, Deck *d, const YNode *root)
 {
     set_default_fields(d, c->arena);
@@ -447,6 +515,8 @@ static void load_signup(YCtx *c, Deck *d, const YNode *root)
                                        "button",
                                        "button_on_every_slide",
                                        "optional",
+                                       "booking_url",
+                                       "booking_prompt",
                                        NULL};
     yt_check_keys(c, s, keys, "the signup section");
     DeckTexts *t = &d->texts;
@@ -461,15 +531,19 @@ static void load_signup(YCtx *c, Deck *d, const YNode *root)
     set_text(c, s, "saved_later_text", &t->saved_later_text);
     set_text(c, s, "button", &t->signup_button);
     set_text(c, s, "optional", &t->optional);
+    set_text(c, s, "booking_prompt", &t->booking_prompt);
+    load_booking_url(c, d, s);
     yt_bool(c, s, "button_on_every_slide", &d->signup_on_every_slide);
     const YNode *e = yt_map(c, s, "errors");
     if (e) {
-        static const char *const ekeys[] = {"required", "email",   "phone",
-                                            "contact",  "consent", NULL};
+        static const char *const ekeys[] = {"required",   "email",   "phone",   "phone_short",
+                                            "phone_long", "contact", "consent", NULL};
         yt_check_keys(c, e, ekeys, "the error messages");
         set_text(c, e, "required", &t->err_required);
         set_text(c, e, "email", &t->err_email);
         set_text(c, e, "phone", &t->err_phone);
+        set_text(c, e, "phone_short", &t->err_phone_short);
+        set_text(c, e, "phone_long", &t->err_phone_long);
         set_text(c, e, "contact", &t->err_contact);
         set_text(c, e, "consent", &t->err_consent);
     }

@@ -650,6 +650,10 @@ static const char *error_text(const Deck *d, FormError e)
         return d->texts.err_email;
     case FORM_ERR_PHONE:
         return d->texts.err_phone;
+    case FORM_ERR_PHONE_SHORT:
+        return d->texts.err_phone_short;
+    case FORM_ERR_PHONE_LONG:
+        return d->texts.err_phone_long;
     case FORM_ERR_NEED_CONTACT:
         return d->texts.err_contact;
     case FORM_ERR_CONSENT:
