@@ -86,10 +86,15 @@ LRect layout_content(const Deck *deck, int w, int h)
     return (LRect){m, m, w - 2 * m, h - nav - m - m / 2};
 }
 
+/* Portrait: the picture's share of the body's height; the booking panel
+ * (a line, the code and its URL) needs more than a picture. */
+#define LAYOUT_IMAGE_SHARE 0.38
+#define LAYOUT_BOOKING_SHARE 0.5
+
 /* The text column of a slide with an image beside it (landscape), or the
  * whole width (portrait / no image). */
 static void split_columns(LRect c, bool landscape, bool has_image, LRect *text, LRect *image,
-                          int title_h)
+                          int title_h, double portrait_share)
 {
     LRect body = {c.x, c.y + title_h, c.w, c.h - title_h};
     if (!has_image) {
@@ -101,7 +106,7 @@ static void split_columns(LRect c, bool landscape, bool has_image, LRect *text, 
         *text = (LRect){body.x, body.y, tw, body.h};
         *image = (LRect){body.x + tw + gap, body.y, c.w - tw - gap, body.h};
     } else {
-        int ih = (int)lround(body.h * 0.38);
+        int ih = (int)lround(body.h * portrait_share);
         int gap = body.h / 30;
         *image = (LRect){body.x, body.y, body.w, ih};
         *text = (LRect){body.x, body.y + ih + gap, body.w, body.h - ih - gap};
@@ -115,6 +120,34 @@ LRect layout_cta_button(const Deck *deck, int w, int h)
     bool landscape = is_landscape(w, h);
     int bw = landscape ? (int)lround(c.w * 0.56) : c.w;
     return (LRect){c.x, c.y + c.h - bh, bw, bh};
+}
+
+/* The booking panel's share of a portrait thank-you screen's content. */
+#define LAYOUT_THANKS_BOOKING_PCT 45
+
+void layout_thanks(const Deck *deck, int w, int h, ThanksLayout *out)
+{
+    LayoutSizes z = layout_sizes(deck, w, h);
+    LRect c = layout_content(deck, w, h);
+    int m = layout_margin(w, h), th = z.hero * 5 / 4;
+    memset(out, 0, sizeof *out);
+    LRect words = c; /* where the title and the message go */
+    if (deck && deck->booking_url) {
+        if (is_landscape(w, h)) {
+            /* The same columns as the invitation slide: text, then code. */
+            int lw = (int)lround(c.w * 0.56), gap = c.w / 20;
+            words.w = lw;
+            out->booking = (LRect){c.x + lw + gap, c.y, c.w - lw - gap, c.h};
+        } else {
+            int bh = c.h * LAYOUT_THANKS_BOOKING_PCT / 100;
+            words.h = c.h - bh - m;
+            out->booking = (LRect){c.x, c.y + c.h - bh, c.w, bh};
+        }
+    }
+    out->title = (LRect){words.x, words.y + words.h / 6, words.w, th};
+    int ty = out->title.y + th + m;
+    int inset = out->booking.w > 0 && is_landscape(w, h) ? 0 : m;
+    out->text = (LRect){words.x + inset, ty, words.w - 2 * inset, words.y + words.h - ty};
 }
 
 bool layout_rects_overlap(LRect a, LRect b)
@@ -356,6 +389,130 @@ static void shift_boxes(SlideLayout *out, int from, int dy)
         out->box[i].r.y += dy;
 }
 
+/* The smallest text the booking panel's line and URL give way to: 2.8 %
+ * of the short side (14 px at 800x480, 30 px at 1080p), never below 14. */
+#define LAYOUT_BOOKING_MIN_TEXT_PX 14
+#define LAYOUT_BOOKING_MIN_TEXT_PERMILLE 28
+
+/* Where a URL may wrap: after these, as browsers' address bars do. */
+static bool url_break_after(char c)
+{
+    return c && strchr("/?&=.-_#", c) != NULL;
+}
+
+/* Flows a URL (no spaces) into lines of at most w pixels, breaking after a
+ * '/', '?', '&' ... when one is in the second half of the line, else
+ * between any two characters. Returns the y after the last line. */
+static int flow_url(Flow *f, const char *url, int x, int y, int w, int px, BoxInk ink)
+{
+    const int lh = line_height(px, false);
+    const size_t len = strlen(url);
+    for (size_t at = 0; at < len;) {
+        size_t end = util_utf8_next(url, at, len); /* at least one character */
+        for (size_t e = end; e < len;) {
+            size_t next = util_utf8_next(url, e, len);
+            if (measure(f->m, url + at, next - at, px, false) > w)
+                break;
+            end = e = next;
+        }
+        if (end < len)
+            for (size_t k = end; k > at + (end - at) / 2; k--)
+                if (url_break_after(url[k - 1])) {
+                    end = k;
+                    break;
+                }
+        Box *b = push_box(f, BOX_TEXT, (LRect){x, y, w, lh});
+        if (b) {
+            b->text = url + at;
+            b->len = end - at;
+            b->px = px;
+            b->ink = ink;
+            b->r.w = util_imin(w, measure(f->m, b->text, b->len, px, false) + 1);
+        }
+        y += lh;
+        at = end;
+    }
+    return y;
+}
+
+/* Moves boxes [from, to) down by dy and centres each in the column x..x+w. */
+static void place_lines(SlideLayout *out, int from, int to, int dy, int x, int w)
+{
+    for (int i = from; i < to && i < out->count; i++) {
+        out->box[i].r.y += dy;
+        out->box[i].r.x = x + (w - out->box[i].r.w) / 2;
+    }
+}
+
+/* One try at the booking panel: its line at tpx and its URL a little
+ * smaller, flowed at y = 0 and placed later, and the module size the code
+ * gets in the height they leave. */
+typedef struct {
+    int tpx, gap;
+    int prompt_h, url_h; /* heights of the two texts */
+    int url_box;         /* index of the URL's first box */
+    int mpx;             /* pixels per module; 0 when there is no room */
+} BookingTry;
+
+static BookingTry booking_try(Flow *f, const Deck *d, LRect area, int tpx, int max_side)
+{
+    BookingTry t = {.tpx = tpx, .gap = tpx / 3};
+    int upx = util_imax(LAYOUT_BOOKING_MIN_TEXT_PX, tpx * 4 / 5);
+    t.prompt_h = flow_text(f, d->texts.booking_prompt, area.x, 0, area.w, tpx, true, false,
+                           INK_TEXT);
+    t.url_box = f->out->count;
+    t.url_h = flow_url(f, d->booking_url, area.x, 0, area.w, upx, INK_MUTED);
+    int side = util_imin(util_imin(area.w, max_side), area.h - t.prompt_h - t.url_h - 2 * t.gap);
+    t.mpx = util_imax(0, side / (d->booking_qr.size + 2 * QR_QUIET_MODULES));
+    return t;
+}
+
+bool layout_booking(const Deck *d, LRect area, int px, int short_side, const LayoutMetrics *m,
+                    SlideLayout *out)
+{
+    if (!d || !d->booking_url || d->booking_qr.size <= 0 || !out)
+        return false;
+    Flow f = {m, out, false};
+    const int start = out->count, max_side = short_side * LAYOUT_QR_MAX_SIDE_PCT / 100;
+    const bool was_truncated = out->truncated;
+    const int modules = d->booking_qr.size + 2 * QR_QUIET_MODULES;
+    /* The code as large as the screen allows it, but at least "good". */
+    const int want = util_imax(LAYOUT_QR_GOOD_MODULE_PX, max_side / modules);
+    const int floor_px = util_imax(LAYOUT_BOOKING_MIN_TEXT_PX,
+                                   short_side * LAYOUT_BOOKING_MIN_TEXT_PERMILLE / 1000);
+    /* The line is secondary to the slide's text: three quarters of it. */
+    int tpx = util_imax(floor_px, px * 3 / 4);
+    BookingTry t;
+    /* The text gives way in 10 % steps until the code is large enough. */
+    for (;;) {
+        out->count = start;
+        t = booking_try(&f, d, area, tpx, max_side);
+        if (t.mpx >= want || tpx <= floor_px)
+            break;
+        tpx = util_imax(floor_px, tpx * 9 / 10);
+    }
+    if (t.mpx < LAYOUT_QR_MIN_MODULE_PX || out->truncated) {
+        out->count = start;
+        out->truncated = was_truncated;
+        return false;
+    }
+    const int side = t.mpx * (d->booking_qr.size + 2 * QR_QUIET_MODULES);
+    const int used = t.prompt_h + t.gap + side + t.gap + t.url_h;
+    const int top = area.y + (area.h - used) / 2;
+    const int url_end = out->count;
+    place_lines(out, start, t.url_box, top, area.x, area.w);
+    place_lines(out, t.url_box, url_end, top + t.prompt_h + t.gap + side + t.gap, area.x, area.w);
+    Box *b = push_box(&f, BOX_QR,
+                      (LRect){area.x + (area.w - side) / 2, top + t.prompt_h + t.gap, side, side});
+    if (!b) {
+        out->count = start;
+        out->truncated = was_truncated;
+        return false;
+    }
+    b->number = t.mpx;
+    return true;
+}
+
 static void push_image(Flow *f, const Slide *s, LRect r)
 {
     if (r.w <= 0 || r.h <= 0)
@@ -390,7 +547,7 @@ static bool layout_title_slide(Attempt *a, bool allow_split)
     SlideLayout *out = a->f.out;
     const LayoutMetrics *m = a->f.m;
     LRect text, img;
-    split_columns(a->c, a->landscape, s->image != NULL, &text, &img, 0);
+    split_columns(a->c, a->landscape, s->image != NULL, &text, &img, 0, LAYOUT_IMAGE_SHARE);
     push_image(&a->f, s, img);
     /* The big title gives way first, down to a normal title's size, so
      * that one long word does not shrink the whole slide. */
@@ -457,7 +614,11 @@ static bool layout_body_slide(Attempt *a, LRect text, LRect img, bool allow_spli
 {
     const Slide *s = a->s;
     int body = a->body;
-    push_image(&a->f, s, img);
+    /* The invitation shows the booking code where its picture would be. */
+    bool booking = s->kind == SLIDE_SIGNUP &&
+                   layout_booking(a->deck, img, body, util_imin(a->w, a->h), a->f.m, a->f.out);
+    if (!booking && s->image)
+        push_image(&a->f, s, img);
     LRect cta = {0, 0, 0, 0};
     int bottom = text.y + text.h;
     if (s->kind == SLIDE_SIGNUP) {
@@ -509,8 +670,9 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
     if (s->title)
         y = flow_text(&a.f, s->title, a.c.x, y, a.c.w, a.title, true, true, INK_TEXT) + a.body / 2;
     LRect text, img;
-    split_columns(a.c, a.landscape, s->image != NULL && s->kind != SLIDE_IMAGE, &text, &img,
-                  y - a.c.y);
+    bool booking = s->kind == SLIDE_SIGNUP && deck && deck->booking_url;
+    split_columns(a.c, a.landscape, (s->image != NULL || booking) && s->kind != SLIDE_IMAGE, &text,
+                  &img, y - a.c.y, booking ? LAYOUT_BOOKING_SHARE : LAYOUT_IMAGE_SHARE);
     if (text.h <= 0)
         return false;
     if (s->kind == SLIDE_IMAGE)

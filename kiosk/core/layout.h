@@ -32,6 +32,8 @@ typedef enum {
     BOX_BULLET, /* a round bullet */
     BOX_BADGE,  /* a numbered circle for steps */
     BOX_BUTTON, /* a call-to-action button; its label is a BOX_TEXT after it */
+    BOX_QR,     /* the booking QR code: r is its light square, quiet zone
+                   included; number is the whole pixels per module */
 } BoxKind;
 
 typedef enum { INK_TEXT, INK_MUTED, INK_ACCENT, INK_ACCENT_TEXT } BoxInk;
@@ -90,6 +92,35 @@ LRect layout_cta_button(const Deck *deck, int w, int h);
  *  minimum it keeps shrinking so nothing is clipped, and too_long is set. */
 void layout_slide(const Deck *deck, const Slide *slide, int w, int h, const LayoutMetrics *m,
                   SlideLayout *out);
+
+/* The booking QR code's modules, in whole pixels. 5 px is ~0.96 mm on the
+ * 7" 800x480 panel (800 px over 154 mm): a 33-module code is 40 mm wide
+ * with its quiet zone, which a phone camera reads from half a metre (it
+ * still sees 5 camera pixels per module there). 3 px is the least we draw;
+ * below that a phone must come close, and the panel is left out. */
+#define LAYOUT_QR_GOOD_MODULE_PX 5
+#define LAYOUT_QR_MIN_MODULE_PX 3
+/* The QR code is never wider than this share of the screen's short side:
+ * on a big screen a code that fills the column looks like a poster. */
+#define LAYOUT_QR_MAX_SIDE_PCT 45
+
+/** The booking panel: the deck's line (texts.booking_prompt), the QR code
+ *  of deck->booking_url and the URL under it, centred in @p area, appended
+ *  to @p out. The text starts at @p px and gives way (down to the smallest
+ *  legible size) until the code has LAYOUT_QR_GOOD_MODULE_PX per module.
+ *  Returns false, adding nothing, when the deck has no booking URL or the
+ *  code would get fewer than LAYOUT_QR_MIN_MODULE_PX. */
+bool layout_booking(const Deck *deck, LRect area, int px, int short_side, const LayoutMetrics *m,
+                    SlideLayout *out);
+
+/** The thank-you screen: its title, its message and, when the deck has a
+ *  booking URL, the booking panel's area (beside the text in landscape,
+ *  under it in portrait; w == 0 without a URL). */
+typedef struct {
+    LRect title, text, booking;
+} ThanksLayout;
+
+void layout_thanks(const Deck *deck, int w, int h, ThanksLayout *out);
 
 /** Wraps one paragraph into lines of at most max_w pixels, breaking at spaces
  *  (inside a word only when the word alone is too wide, and then only between

@@ -17,6 +17,9 @@
  * scan. */
 #define QR_MAX_VERSION 10
 
+/* Modules per side of that version (17 + 4 per version). */
+#define QR_MAX_MODULES (17 + 4 * QR_MAX_VERSION)
+
 typedef enum { QR_OK, QR_TOO_LONG, QR_EMPTY, QR_NO_MEMORY } QrStatus;
 
 typedef struct {

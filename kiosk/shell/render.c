@@ -463,14 +463,37 @@ static SDL_Color ink(const DeckTheme *t, BoxInk k)
     return col(t->text);
 }
 
-static void draw_slide_boxes(Render *r, const Slide *s, int w, int h)
+/* The booking QR code: black modules on a white square, whatever the
+ * theme (a dark theme's light-on-dark code is one many phones refuse), each
+ * module whole pixels so no edge is blurred. */
+static void draw_qr(Render *r, const Box *b)
+{
+    const QrCode *qr = &r->deck->booking_qr;
+    const int mpx = b->number, q = QR_QUIET_MODULES;
+    if (mpx <= 0 || qr->size <= 0)
+        return;
+    fill_rect(r, b->r, (SDL_Color){255, 255, 255, 255});
+    SDL_Rect rows[QR_MAX_MODULES];
+    set_color(r, (SDL_Color){0, 0, 0, 255});
+    for (int y = 0; y < qr->size; y++) {
+        int n = 0;
+        for (int x = 0; x < qr->size && n < QR_MAX_MODULES; x++) {
+            if (!qr_dark(qr, x, y))
+                continue;
+            /* A run of dark modules is one rectangle. */
+            int run = 1;
+            while (x + run < qr->size && qr_dark(qr, x + run, y))
+                run++;
+            rows[n++] = (SDL_Rect){b->r.x + (q + x) * mpx, b->r.y + (q + y) * mpx, run * mpx, mpx};
+            x += run - 1;
+        }
+        SDL_RenderFillRects(r->r, rows, n);
+    }
+}
+
+static void draw_boxes(Render *r, const SlideLayout *lay)
 {
     const DeckTheme *t = &r->deck->theme;
-    SlideLayout *lay = SDL_malloc(sizeof *lay);
-    if (!lay)
-        return;
-    LayoutMetrics m = {text_measure, r->fonts};
-    layout_slide(r->deck, s, w, h, &m, lay);
     for (int i = 0; i < lay->count; i++) {
         const Box *b = &lay->box[i];
         switch (b->kind) {
@@ -498,8 +521,21 @@ static void draw_slide_boxes(Render *r, const Slide *s, int w, int h)
         case BOX_BUTTON:
             round_rect(r, b->r, b->r.h / 4, col(t->accent));
             break;
+        case BOX_QR:
+            draw_qr(r, b);
+            break;
         }
     }
+}
+
+static void draw_slide_boxes(Render *r, const Slide *s, int w, int h)
+{
+    SlideLayout *lay = SDL_malloc(sizeof *lay);
+    if (!lay)
+        return;
+    LayoutMetrics m = {text_measure, r->fonts};
+    layout_slide(r->deck, s, w, h, &m, lay);
+    draw_boxes(r, lay);
     SDL_free(lay);
 }
 
@@ -895,15 +931,22 @@ static void draw_thanks(Render *r, const App *app)
     const Deck *d = r->deck;
     const DeckTheme *t = &d->theme;
     LayoutSizes z = layout_sizes(d, app->w, app->h);
-    LRect c = layout_content(d, app->w, app->h);
-    int m = layout_margin(app->w, app->h);
-    LRect title = {c.x, c.y + c.h / 6, c.w, z.hero * 5 / 4};
-    text_in(r, d->texts.thanks_title, z.hero, true, col(t->accent), title, ALIGN_CENTER);
+    ThanksLayout tl;
+    layout_thanks(d, app->w, app->h, &tl);
+    text_in(r, d->texts.thanks_title, z.hero, true, col(t->accent), tl.title, ALIGN_CENTER);
     const char *msg = app->store_failed ? d->texts.saved_later_text : d->texts.thanks_text;
-    LRect body = {c.x + m, title.y + title.h + m, c.w - 2 * m, c.y + c.h - (title.y + title.h + m)};
-    paragraph_in(r, msg, z.body, false, col(t->text), body, ALIGN_CENTER);
-    LayoutSizes zz = z;
-    (void)zz;
+    paragraph_in(r, msg, z.body, false, col(t->text), tl.text, ALIGN_CENTER);
+    if (tl.booking.w > 0) {
+        SlideLayout *lay = SDL_malloc(sizeof *lay);
+        if (lay) {
+            LayoutMetrics m = {text_measure, r->fonts};
+            lay->count = 0;
+            lay->truncated = false;
+            if (layout_booking(d, tl.booking, z.body, util_imin(app->w, app->h), &m, lay))
+                draw_boxes(r, lay);
+            SDL_free(lay);
+        }
+    }
     ChromeLayout ch;
     layout_chrome(d, app->w, app->h, &ch);
     button(r, app_thanks_button(app), d->texts.start_over, ch.label_px, BTN_PRIMARY,
