@@ -320,7 +320,7 @@ static const Case cases[] = {
     {"far miss in labels", "labels:\n  forward: Go\nslides:\n  - title: A\n", false,
      "t.yaml:2:3: error: unknown key 'forward' in the labels (expected one of: next, back, "
      "signup, start_over, staff_title, pin_prompt, pin_wrong, pin_locked, staff_export, "
-     "staff_restart, staff_exit, staff_close)"},
+     "staff_restart, staff_exit, staff_close, space)"},
     {"near miss in the error messages",
      "signup:\n  errors:\n    emial: Bad address\nslides:\n  - title: A\n", false,
      "t.yaml:3:5: error: unknown key 'emial' in the error messages (did you mean 'email'?)"},
@@ -359,6 +359,31 @@ static const Case cases[] = {
      "t.yaml:5:8: error: an entry of items is nothing (expected text after '- ')"},
     {"image slide without an image", "slides:\n  - layout: image\n    title: A\n", false,
      "t.yaml:2:5: error: an image slide has no 'image' (expected 'image: images/name.svg')"},
+    /* The booking link: https only, one that a QR code can hold. */
+    {"booking url", "signup:\n  booking_url: https://clinic.example/book\nslides:\n  - title: A\n",
+     true, ""},
+    {"booking url over http",
+     "signup:\n  booking_url: http://clinic.example/book\nslides:\n  - title: A\n", true,
+     "t.yaml:2:16: error: booking_url 'http://clinic.example/book' is not a web link (expected "
+     "an https:// URL, like 'https://clinic.example/book')"},
+    {"booking url without a host", "signup:\n  booking_url: https:///book\nslides:\n  - title: A\n",
+     true,
+     "t.yaml:2:16: error: booking_url 'https:///book' is not a web link (expected an https:// "
+     "URL, like 'https://clinic.example/book')"},
+    {"booking url with a space",
+     "signup:\n  booking_url: https://clinic.example/my book\nslides:\n  - title: A\n", true,
+     "t.yaml:2:16: error: booking_url 'https://clinic.example/my book' is not a web link "
+     "(expected an https:// URL, like 'https://clinic.example/book')"},
+    {"capitalize on a phone field",
+     "signup:\n  fields:\n    - id: tel\n      label: Tel\n      type: phone\n"
+     "      capitalize: none\nslides:\n  - title: A\n",
+     true,
+     "t.yaml:6:19: warning: 'capitalize' is ignored on a phone field (expected only on type: "
+     "text)"},
+    {"capitalize: loud",
+     "signup:\n  fields:\n    - id: name\n      label: Name\n      capitalize: loud\n"
+     "slides:\n  - title: A\n",
+     false, "t.yaml:5:19: error: 'capitalize' is 'loud' (expected one of: words, first, none)"},
     {"field without id", "signup:\n  fields:\n    - label: Name\nslides:\n  - title: A\n", false,
      "t.yaml:3:7: error: a sign-up field has no 'id' (expected 'id: some text')"},
     {"empty slide", "slides:\n  - layout: text\n", true,
@@ -536,6 +561,44 @@ static void test_table(void)
 
 /* ---- 2. what a good deck loads to ------------------------------------ */
 
+/* The words and the booking link a deck sets, and the name rule. */
+static void test_signup_extras(void)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    Deck *d = load("labels:\n  space: espace\n"
+                   "signup:\n  booking_url: https://clinic.example/book\n"
+                   "  booking_prompt: Scan me\n"
+                   "  errors:\n    phone_short: Short\n    phone_long: Long\n"
+                   "  fields:\n"
+                   "    - {id: first_name, label: First name}\n"
+                   "    - {id: city, label: City}\n"
+                   "    - {id: name, label: Name, capitalize: none}\n"
+                   "    - {id: notes, label: Notes, capitalize: words}\n"
+                   "slides:\n  - title: A\n",
+                   &diags);
+    CHECK_INT(diags.count, 0);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_STR(d->booking_url, "https://clinic.example/book");
+    /* 27 bytes at level M: version 3, 29 modules a side. */
+    CHECK_INT(d->booking_qr.size, 29);
+    CHECK(qr_dark(&d->booking_qr, 0, 0));
+    CHECK_STR(d->texts.booking_prompt, "Scan me");
+    CHECK_STR(d->texts.key_space, "espace");
+    CHECK_STR(d->texts.err_phone_short, "Short");
+    CHECK_STR(d->texts.err_phone_long, "Long");
+    CHECK_INT(d->field_count, 4);
+    if (d->field_count == 4) {
+        CHECK_INT(d->fields[0].capitalize, CAPITALIZE_WORDS);
+        CHECK_INT(d->fields[1].capitalize, CAPITALIZE_FIRST);
+        CHECK_INT(d->fields[2].capitalize, CAPITALIZE_NONE);
+        CHECK_INT(d->fields[3].capitalize, CAPITALIZE_WORDS);
+    }
+    deck_free(d);
+    diag_clear(&diags);
+}
+
 static void test_defaults(void)
 {
     DiagList diags = DIAG_LIST_INIT;
@@ -559,6 +622,16 @@ static void test_defaults(void)
     CHECK_INT(s->duration_ms, deck_reading_time_ms(3));
     CHECK_INT(s->line, 2);
     CHECK_INT(s->col, 5);
+    /* No booking link unless the deck sets one; the words are English. */
+    CHECK(d->booking_url == NULL && d->booking_qr.size == 0);
+    CHECK_STR(d->texts.booking_prompt, "Prefer your phone? Scan to book");
+    CHECK_STR(d->texts.key_space, "space");
+    CHECK_STR(d->texts.err_phone, "Digits only, please (+ is fine).");
+    CHECK_STR(d->texts.err_phone_short, "This number is too short. Please check it.");
+    CHECK_STR(d->texts.err_phone_long, "This number is too long. Please check it.");
+    CHECK_INT(d->field_count, 4);
+    if (d->field_count == 4)
+        CHECK_INT(d->fields[0].capitalize, CAPITALIZE_WORDS); /* the name */
 
     const DeckTheme *t = &d->theme;
     CHECK(t->background.r == 0xF7 && t->background.g == 0xF3 && t->background.b == 0xEE);
@@ -1253,6 +1326,7 @@ int main(void)
     deck_free(NULL); /* a no-op, like free(NULL) */
     test_table();
     test_defaults();
+    test_signup_extras();
     test_everything_set();
     test_layouts();
     test_durations();

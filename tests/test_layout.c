@@ -264,6 +264,108 @@ static void test_every_kind_has_its_parts(void)
     deck_free(d);
 }
 
+/* The one BOX_QR of a layout, or NULL (and a failure when there is more). */
+static const Box *find_qr(const SlideLayout *lay)
+{
+    const Box *qr = NULL;
+    for (int b = 0; b < lay->count; b++)
+        if (lay->box[b].kind == BOX_QR) {
+            CHECK(qr == NULL);
+            qr = &lay->box[b];
+        }
+    return qr;
+}
+
+/* The code is a square of whole modules plus the quiet zone, at least
+ * 4 px a module (5 where it fits), inside @p area. */
+static void check_qr(const Deck *d, const Box *qr, LRect area, int w, int h)
+{
+    CHECK(qr != NULL);
+    if (!qr)
+        return;
+    const int modules = d->booking_qr.size + 2 * QR_QUIET_MODULES;
+    CHECK_INT(qr->r.w, qr->r.h);
+    CHECK_INT(qr->r.w, qr->number * modules);
+    if (qr->number < 4 || !layout_rect_inside(qr->r, area)) {
+        fprintf(stderr, "%dx%d: code of %d px a module at %d,%d %dx%d, area %d,%d %dx%d\n", w, h,
+                qr->number, qr->r.x, qr->r.y, qr->r.w, qr->r.h, area.x, area.y, area.w, area.h);
+        check_failures++;
+    }
+}
+
+/* signup.booking_url: the invitation slide shows the code (instead of its
+ * picture) with its line and URL, clear of every other box and of the
+ * navigation bar, at every size; the thank-you screen's panel too. */
+static void test_booking_panel(void)
+{
+    Deck *d = load("signup:\n  booking_url: https://clinic.example/book/microneedling?from=kiosk\n"
+                   "slides:\n  - layout: text\n    title: T\n    text: Words\n"
+                   "  - layout: signup\n    title: Book a free skin assessment\n"
+                   "    text: Meet one of our skincare professionals.\n    button: Sign up here\n"
+                   "    image: tests/decks/dot.svg\n");
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_INT(d->booking_qr.size, 33);
+    SlideLayout *lay = malloc(sizeof *lay);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const int w = sizes[k].w, h = sizes[k].h;
+        layout_slide(d, &d->slides[1], w, h, &fake, lay);
+        check_boxes(d, &d->slides[1], w, h, lay);
+        CHECK(!lay->too_long);
+        check_qr(d, find_qr(lay), layout_content(d, w, h), w, h);
+        int texts = 0, images = 0;
+        for (int b = 0; b < lay->count; b++) {
+            texts += lay->box[b].kind == BOX_TEXT && lay->box[b].text >= d->booking_url &&
+                     lay->box[b].text < d->booking_url + strlen(d->booking_url);
+            images += lay->box[b].kind == BOX_IMAGE;
+        }
+        CHECK(texts >= 1);    /* the URL is printed */
+        CHECK_INT(images, 0); /* in the picture's place */
+        /* Other slides have no code. */
+        layout_slide(d, &d->slides[0], w, h, &fake, lay);
+        CHECK(find_qr(lay) == NULL);
+
+        ThanksLayout tl;
+        layout_thanks(d, w, h, &tl);
+        CHECK(tl.booking.w > 0);
+        CHECK(!layout_rects_overlap(tl.booking, tl.title));
+        CHECK(!layout_rects_overlap(tl.booking, tl.text));
+        CHECK(layout_rect_inside(tl.booking, layout_content(d, w, h)));
+        lay->count = 0;
+        lay->truncated = false;
+        CHECK(layout_booking(d, tl.booking, 30, w < h ? w : h, &fake, lay));
+        check_qr(d, find_qr(lay), tl.booking, w, h);
+        for (int b = 0; b < lay->count; b++)
+            CHECK(layout_rect_inside(lay->box[b].r, tl.booking));
+    }
+    /* The 800x480 Pi display gets the 5 px modules the note promises. */
+    layout_slide(d, &d->slides[1], 800, 480, &fake, lay);
+    const Box *qr = find_qr(lay);
+    CHECK(qr && qr->number >= LAYOUT_QR_GOOD_MODULE_PX);
+    /* No room for even 3 px a module: no panel, nothing added. */
+    lay->count = 0;
+    CHECK(!layout_booking(d, (LRect){0, 0, 100, 100}, 20, 480, &fake, lay));
+    CHECK_INT(lay->count, 0);
+    deck_free(d);
+
+    /* Without a link: the picture, no code, no panel on the thanks screen. */
+    d = load("slides:\n  - layout: signup\n    title: Book\n    text: Now\n    button: Go\n"
+             "    image: tests/decks/dot.svg\n");
+    CHECK(d != NULL);
+    if (d) {
+        layout_slide(d, &d->slides[0], 800, 480, &fake, lay);
+        CHECK(find_qr(lay) == NULL);
+        ThanksLayout tl;
+        layout_thanks(d, 800, 480, &tl);
+        CHECK_INT(tl.booking.w, 0);
+        lay->count = 0;
+        CHECK(!layout_booking(d, (LRect){0, 0, 800, 480}, 20, 480, &fake, lay));
+    }
+    free(lay);
+    deck_free(d);
+}
+
 int main(void)
 {
     test_sizes_scale_with_screen();
@@ -272,5 +374,6 @@ int main(void)
     test_shrinks_then_flags();
     test_no_lone_word();
     test_every_kind_has_its_parts();
+    test_booking_panel();
     return check_report("test_layout");
 }

@@ -480,14 +480,16 @@ bool layout_booking(const Deck *d, LRect area, int px, int short_side, const Lay
     const int want = util_imax(LAYOUT_QR_GOOD_MODULE_PX, max_side / modules);
     const int floor_px = util_imax(LAYOUT_BOOKING_MIN_TEXT_PX,
                                    short_side * LAYOUT_BOOKING_MIN_TEXT_PERMILLE / 1000);
-    /* The line is secondary to the slide's text: three quarters of it. */
+    /* The most the code can get, with the text at its smallest. */
+    BookingTry t = booking_try(&f, d, area, floor_px, max_side);
+    const int target = util_imin(want, t.mpx);
+    /* The line is secondary to the slide's text: three quarters of it; it
+     * gives way in 10 % steps until the code is as large as it can be. */
     int tpx = util_imax(floor_px, px * 3 / 4);
-    BookingTry t;
-    /* The text gives way in 10 % steps until the code is large enough. */
     for (;;) {
         out->count = start;
         t = booking_try(&f, d, area, tpx, max_side);
-        if (t.mpx >= want || tpx <= floor_px)
+        if (t.mpx >= target || tpx <= floor_px)
             break;
         tpx = util_imax(floor_px, tpx * 9 / 10);
     }
