@@ -748,14 +748,14 @@ static void test_typing_by_tapping(void)
     CHECK_INT(form_field_error(&f, F_EMAIL), FORM_OK);
 
     form_focus(&f, F_PHONE);
-    type_by_tapping(&f, "+41 79 123-45-67");
-    CHECK_STR(f.value[F_PHONE], "+41 79 123-45-67");
+    type_by_tapping(&f, "+41-79-123-45-67"); /* the keypad has no space key */
+    CHECK_STR(f.value[F_PHONE], "+41-79-123-45-67");
     CHECK_INT(form_field_error(&f, F_PHONE), FORM_OK);
     layout_for(&f, &kb);
     for (int i = 0; i < kb.count; i++)
         if (kb.keys[i].action.kind == KEY_BACKSPACE)
             tap(&f, &kb, i);
-    CHECK_STR(f.value[F_PHONE], "+41 79 123-45-6");
+    CHECK_STR(f.value[F_PHONE], "+41-79-123-45-6");
     for (int i = 0; i < kb.count; i++)
         if (kb.keys[i].action.kind == KEY_DONE)
             tap(&f, &kb, i);

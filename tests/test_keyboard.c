@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -25,7 +26,7 @@ static const struct {
     {KB_MODE_TEXT, KB_PAGE_SYMBOLS, 34},       {KB_MODE_TEXT, KB_PAGE_ACCENTS, 36},
     {KB_MODE_TEXT, KB_PAGE_ACCENTS_UPPER, 36}, {KB_MODE_EMAIL, KB_PAGE_LOWER, 34},
     {KB_MODE_EMAIL, KB_PAGE_UPPER, 34},        {KB_MODE_EMAIL, KB_PAGE_SYMBOLS, 34},
-    {KB_MODE_EMAIL, KB_PAGE_ACCENTS, 36},      {KB_MODE_PHONE, KB_PAGE_PHONE, 15},
+    {KB_MODE_EMAIL, KB_PAGE_ACCENTS, 36},      {KB_MODE_PHONE, KB_PAGE_PHONE, 14},
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -239,8 +240,8 @@ static void test_required_keys(void)
     for (KbPage p = KB_PAGE_LOWER; p < KB_PAGE_COUNT; p++) {
         keyboard_layout(&kb, KB_MODE_PHONE, p, 0, 0, 800, 240);
         CHECK_INT(kb.page, KB_PAGE_PHONE);
-        CHECK_INT(kb.count, 15);
-        for (const char *c = "0123456789+- "; *c; c++) {
+        CHECK_INT(kb.count, 14);
+        for (const char *c = "0123456789+-"; *c; c++) {
             const char s[2] = {*c, 0};
             CHECK(find_insert(&kb, s) >= 0);
         }
@@ -250,10 +251,17 @@ static void test_required_keys(void)
         CHECK(find_kind(&kb, KEY_PAGE_SYMBOLS) < 0);
         CHECK(find_kind(&kb, KEY_PAGE_LETTERS) < 0);
         CHECK(find_insert(&kb, "a") < 0);
+        /* No blank key: the space is gone, every key has a label. */
+        CHECK(find_insert(&kb, " ") < 0);
+        for (int i = 0; i < kb.count; i++)
+            CHECK(kb.keys[i].icon != KEY_ICON_SPACE && kb.keys[i].label && kb.keys[i].label[0]);
     }
-    /* 0 sits under 8, as on a phone. */
+    /* 0 sits centred under 8, as on a phone, spanning 7 to 9. */
     const KeyBox *k0 = &kb.keys[find_insert(&kb, "0")], *k8 = &kb.keys[find_insert(&kb, "8")];
-    CHECK_INT(k0->x, k8->x);
+    const KeyBox *k7 = &kb.keys[find_insert(&kb, "7")], *k9 = &kb.keys[find_insert(&kb, "9")];
+    CHECK(abs((k0->x + k0->w / 2) - (k8->x + k8->w / 2)) <= 1);
+    CHECK_INT(k0->x, k7->x);
+    CHECK_INT(k0->x + k0->w, k9->x + k9->w);
     CHECK(k0->y > k8->y);
     /* On a wide keyboard the keypad is centred, not stretched. */
     CHECK(kb.keys[0].x > 0);

@@ -1026,8 +1026,8 @@ void app_preview(App *app, AppPreview which)
         if (which == APP_PREVIEW_FORM_TYPING) {
             form_focus(&app->form, 0);
             app->kb_visible = true;
-            relayout_keyboard(app);
             form_insert_text(&app->form, "Zoë");
+            relayout_keyboard(app); /* the page after the typing: lower case */
         } else if (which == APP_PREVIEW_FORM_ERRORS) {
             form_attempt_submit(&app->form);
         } else if (which == APP_PREVIEW_FORM_FILLED) {

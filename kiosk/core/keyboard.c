@@ -93,17 +93,21 @@ static const unsigned char widths_accents[] = {
     3, 2, 2, 2, 2, 2, 2, 2, 2, 3,
     3, 2, 2, 8, 2, 3};
 
-/* A phone keypad: digits where a phone has them, 0 under 8. */
+/* A phone keypad: digits where a phone has them, 0 centred under 8, and
+ * only what a number is written with. There is no space key: a number
+ * needs none, and a blank-looking key that typed an invisible space read as
+ * a key that does nothing. 14 keys in a 4x4 grid leave one cell spare: 0
+ * spans the three digit columns, as a calculator's wide 0 does. */
 static const char *const map_phone[] = {
     "1", "2", "3", LBL_BKSP, "\n",
     "4", "5", "6", "-", "\n",
-    "7", "8", "9", LBL_SPACE, "\n",
-    "+", "0", LBL_DONE, ""};
+    "7", "8", "9", "+", "\n",
+    "0", LBL_DONE, ""};
 static const unsigned char widths_phone[] = {
     1, 1, 1, 1,
     1, 1, 1, 1,
     1, 1, 1, 1,
-    1, 1, 2};
+    3, 1};
 
 typedef struct {
     const char *const *labels;

@@ -11,7 +11,9 @@
  * Icons: control keys carry a label ("⇧", "⌫", "✓", "␣") AND a KeyIcon. The
  * renderer should draw the icon when icon != KEY_ICON_NONE (the UI font may
  * not have those glyphs) and use the label only as a fallback or for
- * accessibility. Labels of text keys are the text they insert.
+ * accessibility. The space bar is drawn with the deck's word for it
+ * (labels.space, "space" by default). Labels of text keys are the text they
+ * insert.
  */
 #ifndef KIOSK_KEYBOARD_H
 #define KIOSK_KEYBOARD_H

@@ -389,6 +389,80 @@ static void shift_boxes(SlideLayout *out, int from, int dy)
         out->box[i].r.y += dy;
 }
 
+LRect layout_button_inner(LRect b)
+{
+    int px = b.h / 4, py = b.h / 10;
+    return (LRect){b.x + px, b.y + py, util_imax(0, b.w - 2 * px), util_imax(0, b.h - 2 * py)};
+}
+
+/* Centres lines [0, n) of out (their widths set) in the box. */
+static void centre_label(const LayoutMetrics *m, const char *text, bool bold, LRect in,
+                         ButtonLabel *out)
+{
+    int lh = line_height(out->px, true);
+    int top = in.y + (in.h - out->lines * lh) / 2;
+    for (int i = 0; i < out->lines; i++) {
+        int w = util_imin(in.w, measure(m, text + out->start[i], out->len[i], out->px, bold));
+        out->r[i] = (LRect){in.x + (in.w - w) / 2, top + i * lh, w, lh};
+    }
+}
+
+/* The largest size up to px at which text wraps into at most two lines
+ * of w that fit h, without splitting a word; 0 if none from 8 up does. */
+static int two_line_px(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
+                       LRect in, size_t *st, size_t *ln)
+{
+    for (int p = util_imin(px, in.h * 100 / 236); p >= 8; p--)
+        if (layout_wrap(m, text, len, p, bold, in.w, st, ln, 2) <= 2 &&
+            !splits_a_word(text, len, st, ln, 2))
+            return p;
+    return 0;
+}
+
+void layout_button_label(const LayoutMetrics *m, const char *text, int px, bool bold, LRect button,
+                         ButtonLabel *out)
+{
+    memset(out, 0, sizeof *out);
+    LRect in = layout_button_inner(button);
+    size_t len = text ? strlen(text) : 0;
+    if (len == 0 || in.w <= 0 || in.h <= 0)
+        return;
+    /* The largest size up to px at which it fits on one line. */
+    int p1 = util_imax(1, util_imin(px, in.h * 100 / 118));
+    while (p1 > 8 && measure(m, text, len, p1, bold) > in.w)
+        p1--;
+    out->px = p1;
+    out->lines = 1;
+    out->len[0] = len;
+    /* Shrunk past LAYOUT_LABEL_MIN_PCT: two lines, if they are larger. */
+    size_t st[2] = {0, 0}, ln[2] = {len, 0};
+    int p2 = p1 * 100 < px * LAYOUT_LABEL_MIN_PCT && memchr(text, ' ', len)
+                 ? two_line_px(m, text, len, px, bold, in, st, ln)
+                 : 0;
+    if (p2 > p1) {
+        out->px = p2;
+        out->lines = layout_wrap(m, text, len, p2, bold, in.w, st, ln, 2);
+        for (int i = 0; i < out->lines && i < 2; i++) {
+            out->start[i] = st[i];
+            out->len[i] = ln[i];
+        }
+    }
+    centre_label(m, text, bold, in, out);
+}
+
+int layout_choices_px(const LayoutMetrics *m, const char *const *labels, const LRect *buttons,
+                      int n, int px)
+{
+    int best = px;
+    for (int i = 0; i < n; i++) {
+        ButtonLabel bl;
+        layout_button_label(m, labels[i], px, true, buttons[i], &bl);
+        if (bl.lines > 0 && bl.px < best)
+            best = bl.px;
+    }
+    return best;
+}
+
 /* The smallest text the booking panel's line and URL give way to: 2.8 %
  * of the short side (14 px at 800x480, 30 px at 1080p), never below 14. */
 #define LAYOUT_BOOKING_MIN_TEXT_PX 14

@@ -113,6 +113,33 @@ void layout_slide(const Deck *deck, const Slide *slide, int w, int h, const Layo
 bool layout_booking(const Deck *deck, LRect area, int px, int short_side, const LayoutMetrics *m,
                     SlideLayout *out);
 
+/** The label of a button (navigation, form, choice): inside the button with
+ *  the same padding on every button, a quarter of its height on the left
+ *  and right and a tenth above and below. It keeps @p px when it fits on
+ *  one line; else shrinks to LAYOUT_LABEL_MIN_PCT of it; else wraps onto two
+ *  lines and shrinks until both fit. Line i is text[start[i], +len[i]) in
+ *  r[i]; every r[i] lies inside the padded box. */
+typedef struct {
+    int lines, px;
+    size_t start[2], len[2];
+    LRect r[2];
+} ButtonLabel;
+
+/* A label shrinks to this share of its size before it wraps: a little
+ * smaller reads better than a word broken over two lines. */
+#define LAYOUT_LABEL_MIN_PCT 80
+
+LRect layout_button_inner(LRect button);
+void layout_button_label(const LayoutMetrics *m, const char *text, int px, bool bold, LRect button,
+                         ButtonLabel *out);
+
+/** One size for a row of choice buttons, so that no option looks more
+ *  important than another: the smallest that layout_button_label() gives
+ *  any of the @p n labels in its button (measured bold, as a chosen one is
+ *  drawn, so choosing does not resize it). */
+int layout_choices_px(const LayoutMetrics *m, const char *const *labels, const LRect *buttons,
+                      int n, int px);
+
 /** The thank-you screen: its title, its message and, when the deck has a
  *  booking URL, the booking panel's area (beside the text in landscape,
  *  under it in portrait; w == 0 without a URL). */

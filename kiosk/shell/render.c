@@ -582,28 +582,36 @@ static SDL_Texture *slide_texture(Render *r, int index, int w, int h)
 
 typedef enum { BTN_PRIMARY, BTN_SECONDARY, BTN_DISABLED } ButtonStyle;
 
+/* A button's label, laid out like every other button's (layout.h). */
+static void button_label(Render *r, LRect rc, const char *text, int px, bool bold, SDL_Color c)
+{
+    LayoutMetrics m = {text_measure, r->fonts};
+    ButtonLabel bl;
+    layout_button_label(&m, text, px, bold, rc, &bl);
+    for (int i = 0; i < bl.lines; i++)
+        draw_text_once(r, text + bl.start[i], bl.len[i], bl.px, bold, c, bl.r[i].x, bl.r[i].y);
+}
+
 static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle style, bool pressed)
 {
     const DeckTheme *t = &r->deck->theme;
     SDL_Color accent = col(t->accent), surface = col(t->surface);
     int radius = rc.h / 4;
     int border = util_imax(2, rc.h / 22);
-    int pad = rc.h / 4;
-    LRect inner = {rc.x + pad, rc.y, rc.w - 2 * pad, rc.h};
     if (style == BTN_PRIMARY) {
         /* Pressed darkens the button at once: the finger covers the centre,
          * so the whole button changes, not just an outline. */
         SDL_Color fill = pressed ? mix(accent, (SDL_Color){0, 0, 0, 255}, 0.35) : accent;
         round_rect(r, rc, radius, fill);
-        text_in(r, text, px, true, col(t->accent_text), inner, ALIGN_CENTER);
+        button_label(r, rc, text, px, true, col(t->accent_text));
     } else if (style == BTN_SECONDARY) {
         SDL_Color fill = pressed ? mix(surface, accent, 0.25) : surface;
         outlined(r, rc, radius, border, accent, fill);
-        text_in(r, text, px, true, col(t->text), inner, ALIGN_CENTER);
+        button_label(r, rc, text, px, true, col(t->text));
     } else {
         SDL_Color edge = mix(col(t->background), col(t->muted), 0.5);
         outlined(r, rc, radius, border, edge, mix(surface, col(t->background), 0.5));
-        text_in(r, text, px, true, col(t->muted), inner, ALIGN_CENTER);
+        button_label(r, rc, text, px, true, col(t->muted));
     }
 }
 
@@ -801,6 +809,13 @@ static void draw_keyboard(Render *r, const App *app, LRect area)
             round_rect(r, rc, util_imin(rc.w, rc.h) / 6, col(t->accent));
             fg = col(t->accent_text);
         }
+        if (k->icon == KEY_ICON_SPACE) {
+            /* The space bar says what it is, in the deck's language. */
+            text_in(r, r->deck->texts.key_space, util_imax(14, px * 3 / 4), false,
+                    pressed ? fg : col(t->muted), (LRect){rc.x + 8, rc.y, rc.w - 16, rc.h},
+                    ALIGN_CENTER);
+            continue;
+        }
         if (k->icon != KEY_ICON_NONE) {
             /* Icons are drawn, not typed: the reading font has no arrows. */
             bool shifted = kb->page == KB_PAGE_UPPER || kb->page == KB_PAGE_ACCENTS_UPPER;
@@ -838,7 +853,11 @@ static void draw_choices(Render *r, const App *app, const FormLayout *fl, int i)
     const DeckTheme *t = &r->deck->theme;
     const Form *f = &app->form;
     SDL_Color accent = col(t->accent), surface = col(t->surface), muted = col(t->muted);
-    for (int c = 0; c < f->spec[i].choice_count && c < DECK_MAX_CHOICES; c++) {
+    const int n = util_imin(f->spec[i].choice_count, DECK_MAX_CHOICES);
+    LayoutMetrics m = {text_measure, r->fonts};
+    const int px = layout_choices_px(&m, r->deck->fields[i].choices, fl->choice[i], n,
+                                     fl->value_px);
+    for (int c = 0; c < n; c++) {
         bool on = f->choice[i] == c;
         bool pressed = app->pressed.kind == HIT_CHOICE && app->pressed.index == i &&
                        app->pressed.choice == c;
@@ -847,9 +866,8 @@ static void draw_choices(Render *r, const App *app, const FormLayout *fl, int i)
             round_rect(r, rc, rc.h / 4, pressed && !on ? mix(surface, accent, 0.3) : accent);
         else
             outlined(r, rc, rc.h / 4, util_imax(2, rc.h / 22), muted, surface);
-        text_in(r, r->deck->fields[i].choices[c], fl->value_px, on,
-                on ? col(t->accent_text) : col(t->text), (LRect){rc.x + 6, rc.y, rc.w - 12, rc.h},
-                ALIGN_CENTER);
+        button_label(r, rc, r->deck->fields[i].choices[c], px, on,
+                     on ? col(t->accent_text) : col(t->text));
     }
 }
 
