@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "check.h"
 #include "deck.h"
 #include "deckload.h"
@@ -366,6 +367,76 @@ static void test_booking_panel(void)
     deck_free(d);
 }
 
+/* Every label of @p d's choice buttons lies inside its button with the
+ * padding every button has (a quarter of the height left and right), its
+ * text measured no wider than that, the row at one legible size. */
+static void check_choice_labels(const Deck *d, int w, int h)
+{
+    App *app = malloc(sizeof *app);
+    FormLayout fl;
+    app_init(app, d, w, h, 0);
+    app_preview(app, APP_PREVIEW_FORM_EMPTY);
+    app_form_layout(app, &fl);
+    int rows = 0;
+    for (size_t i = 0; i < d->field_count; i++) {
+        const DeckField *f = &d->fields[i];
+        if (f->type != FIELD_CHOICE)
+            continue;
+        rows++;
+        const int n = (int)f->choice_count;
+        const int px = layout_choices_px(&fake, f->choices, fl.choice[i], n, fl.value_px);
+        if (px < 12) {
+            fprintf(stderr, "%dx%d: field %s: choices at %d px\n", w, h, f->id, px);
+            check_failures++;
+        }
+        for (int c = 0; c < n; c++) {
+            const LRect b = fl.choice[i][c], in = layout_button_inner(b);
+            CHECK(in.x - b.x >= b.h / 4 && (b.x + b.w) - (in.x + in.w) >= b.h / 4);
+            CHECK(layout_rect_inside(in, b));
+            ButtonLabel bl;
+            layout_button_label(&fake, f->choices[c], px, true, b, &bl);
+            CHECK(bl.lines >= 1 && bl.lines <= 2);
+            for (int k = 0; k < bl.lines; k++) {
+                int tw = 0;
+                fake_measure(NULL, f->choices[c] + bl.start[k], bl.len[k], bl.px, true, &tw);
+                if (!layout_rect_inside(bl.r[k], in) || tw > in.w) {
+                    fprintf(stderr, "%dx%d: '%s' (%d px, %d wide) not inside %d,%d %dx%d\n", w, h,
+                            f->choices[c], bl.px, tw, in.x, in.y, in.w, in.h);
+                    check_failures++;
+                }
+            }
+        }
+    }
+    CHECK(rows > 0);
+    free(app);
+}
+
+static void test_choice_labels_padded(void)
+{
+    static const int at[][2] = {{800, 480}, {1280, 800}, {1920, 1080}, {1080, 1920}};
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    Deck *bundled = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
+    diag_clear(&diags);
+    /* Long words and long options a clinic may write. */
+    Deck *wordy = load("signup:\n  fields:\n    - {id: name, label: Name}\n"
+                       "    - {id: phone, label: Phone, type: phone}\n"
+                       "    - id: time\n      label: Best time\n      type: choice\n"
+                       "      choices: [Vormittags, Nachmittags, Abends]\n"
+                       "    - id: how\n      label: How\n      type: choice\n"
+                       "      choices: [By phone in the early afternoon, By email please]\n"
+                       "slides:\n  - title: A\n");
+    CHECK(bundled != NULL && wordy != NULL);
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        if (bundled)
+            check_choice_labels(bundled, at[k][0], at[k][1]);
+        if (wordy)
+            check_choice_labels(wordy, at[k][0], at[k][1]);
+    }
+    deck_free(bundled);
+    deck_free(wordy);
+}
+
 int main(void)
 {
     test_sizes_scale_with_screen();
@@ -375,5 +446,6 @@ int main(void)
     test_no_lone_word();
     test_every_kind_has_its_parts();
     test_booking_panel();
+    test_choice_labels_padded();
     return check_report("test_layout");
 }
