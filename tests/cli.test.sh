@@ -144,6 +144,14 @@ expect "--check a Notepad deck (BOM, CRLF)" 1 \
     --err-line "$TMP/notepad.yaml:2:5: error: unknown key 'titel' in a slide (did you mean 'title'?)" \
     -- --check "$TMP/notepad.yaml"
 
+# The booking link is https only: --check says so, with its place.
+printf 'signup:\n  booking_url: http://clinic.example/book\nslides:\n  - title: A\n' >"$TMP/http.yaml"
+expect "--check a booking_url that is not https" 1 \
+    --err-line "$TMP/http.yaml:2:16: error: booking_url 'http://clinic.example/book' is not a web link (expected an https:// URL, like 'https://clinic.example/book')" \
+    -- --check "$TMP/http.yaml"
+printf 'signup:\n  booking_url: https://clinic.example/book\nslides:\n  - title: A\n' >"$TMP/https.yaml"
+expect "--check a booking_url over https" 0 --out "$TMP/https.yaml: ok, " -- --check "$TMP/https.yaml"
+
 # --- --check: warnings alone do not fail -----------------------------------
 warnings=$SRC/tests/decks/warnings.yaml
 expect "--check a deck with only warnings" 0 \
