@@ -408,11 +408,12 @@ static void centre_label(const LayoutMetrics *m, const char *text, bool bold, LR
 }
 
 /* The largest size up to px at which text wraps into at most two lines
- * of w that fit h, without splitting a word; 0 if none from 8 up does. */
+ * of in.w that fit in.h, without splitting a word; 0 if none does. A
+ * label's line is 1.18 px high (line_height), so two need 2.36 px. */
 static int two_line_px(const LayoutMetrics *m, const char *text, size_t len, int px, bool bold,
                        LRect in, size_t *st, size_t *ln)
 {
-    for (int p = util_imin(px, in.h * 100 / 236); p >= 8; p--)
+    for (int p = util_imin(px, in.h * 100 / 236); p >= LAYOUT_LABEL_FLOOR_PX; p--)
         if (layout_wrap(m, text, len, p, bold, in.w, st, ln, 2) <= 2 &&
             !splits_a_word(text, len, st, ln, 2))
             return p;
@@ -429,7 +430,7 @@ void layout_button_label(const LayoutMetrics *m, const char *text, int px, bool 
         return;
     /* The largest size up to px at which it fits on one line. */
     int p1 = util_imax(1, util_imin(px, in.h * 100 / 118));
-    while (p1 > 8 && measure(m, text, len, p1, bold) > in.w)
+    while (p1 > LAYOUT_LABEL_FLOOR_PX && measure(m, text, len, p1, bold) > in.w)
         p1--;
     out->px = p1;
     out->lines = 1;

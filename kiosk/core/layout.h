@@ -116,9 +116,12 @@ bool layout_booking(const Deck *deck, LRect area, int px, int short_side, const 
 /** The label of a button (navigation, form, choice): inside the button with
  *  the same padding on every button, a quarter of its height on the left
  *  and right and a tenth above and below. It keeps @p px when it fits on
- *  one line; else shrinks to LAYOUT_LABEL_MIN_PCT of it; else wraps onto two
- *  lines and shrinks until both fit. Line i is text[start[i], +len[i]) in
- *  r[i]; every r[i] lies inside the padded box. */
+ *  one line, else shrinks until it does; if that takes it below
+ *  LAYOUT_LABEL_MIN_PCT of px and the label has several words, two lines
+ *  are used instead when they can be larger. Line i is
+ *  text[start[i], +len[i]) in r[i]; every r[i] lies inside the padded box
+ *  (a single word too wide even at LAYOUT_LABEL_FLOOR_PX is the one
+ *  exception, drawn at that size). */
 typedef struct {
     int lines, px;
     size_t start[2], len[2];
@@ -128,6 +131,8 @@ typedef struct {
 /* A label shrinks to this share of its size before it wraps: a little
  * smaller reads better than a word broken over two lines. */
 #define LAYOUT_LABEL_MIN_PCT 80
+/* Below this a label is unreadable at any distance; it stops shrinking. */
+#define LAYOUT_LABEL_FLOOR_PX 8
 
 LRect layout_button_inner(LRect button);
 void layout_button_label(const LayoutMetrics *m, const char *text, int px, bool bold, LRect button,
