@@ -337,8 +337,14 @@ static void test_booking_panel(void)
         lay->truncated = false;
         CHECK(layout_booking(d, tl.booking, 30, w < h ? w : h, &fake, lay));
         check_qr(d, find_qr(lay), tl.booking, w, h);
-        for (int b = 0; b < lay->count; b++)
+        /* Clear of the top-right corner, kept for screen-wide buttons. */
+        ChromeLayout chrome;
+        layout_chrome(d, w, h, &chrome);
+        const LRect corner = {w / 2, 0, w - w / 2, chrome.bar.h};
+        for (int b = 0; b < lay->count; b++) {
             CHECK(layout_rect_inside(lay->box[b].r, tl.booking));
+            CHECK(!layout_rects_overlap(lay->box[b].r, corner));
+        }
     }
     /* The 800x480 Pi display gets the 5 px modules the note promises. */
     layout_slide(d, &d->slides[1], 800, 480, &fake, lay);

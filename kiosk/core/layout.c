@@ -135,9 +135,11 @@ void layout_thanks(const Deck *deck, int w, int h, ThanksLayout *out)
     if (deck && deck->booking_url) {
         if (is_landscape(w, h)) {
             /* The same columns as the invitation slide: text, then code. */
-            int lw = (int)lround(c.w * 0.56), gap = c.w / 20;
+            /* Below a band as tall as the navigation bar: the top-right
+             * corner is kept for screen-wide buttons (language, text size). */
+            int lw = (int)lround(c.w * 0.56), gap = c.w / 20, top = nav_height(w, h);
             words.w = lw;
-            out->booking = (LRect){c.x + lw + gap, c.y, c.w - lw - gap, c.h};
+            out->booking = (LRect){c.x + lw + gap, c.y + top, c.w - lw - gap, c.h - top};
         } else {
             int bh = c.h * LAYOUT_THANKS_BOOKING_PCT / 100;
             words.h = c.h - bh - m;
