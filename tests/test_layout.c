@@ -315,6 +315,10 @@ static void test_booking_panel(void)
         check_boxes(d, &d->slides[1], w, h, lay);
         CHECK(!lay->too_long);
         check_qr(d, find_qr(lay), layout_content(d, w, h), w, h);
+        ChromeLayout nav;
+        layout_chrome(d, w, h, &nav);
+        if (find_qr(lay))
+            CHECK(!layout_rects_overlap(find_qr(lay)->r, (LRect){w / 2, 0, w - w / 2, nav.bar.h}));
         int texts = 0, images = 0;
         for (int b = 0; b < lay->count; b++) {
             texts += lay->box[b].kind == BOX_TEXT && lay->box[b].text >= d->booking_url &&
