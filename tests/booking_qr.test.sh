@@ -28,7 +28,35 @@ deck() {
         "$SRC/slides/microneedling.yaml" >"$TMP/$1.yaml"
 }
 
-# expect_codes DECK SIZE WANT: every screen's code reads back as WANT
+# check_pixels PNG MODULES: the code is drawn crisp. Pure black is used
+# only by the code, so its bounding box is the symbol: square, a whole
+# number of pixels per module (at least 4), and the symbol with its 4-module
+# quiet zone holds exactly two colours, black and white (no theme colour in
+# the quiet zone, no blurred edges). Needs ImageMagick's convert.
+check_pixels() {
+    command -v convert >/dev/null || return 0
+    local geo w h x y m
+    geo=$(convert "$1" -fill white +opaque black -trim -format '%w %h %X %Y' info:)
+    read -r w h x y <<<"$geo"
+    m=$((w / $2))
+    if [ "$w" -ne "$h" ] || [ $((w % $2)) -ne 0 ] || [ "$m" -lt 4 ]; then
+        failed=$((failed + 1))
+        echo "FAIL $(basename "$1"): symbol ${w}x${h}, not a whole number (>= 4) of px for $2 modules"
+        return
+    fi
+    local q=$((4 * m)) colours
+    colours=$(convert "$1" -crop "$((w + 2 * q))x$((h + 2 * q))+$((x - q))+$((y - q))" +repage \
+        -unique-colors -format '%w' info:)
+    if [ "$colours" -ne 2 ]; then
+        failed=$((failed + 1))
+        echo "FAIL $(basename "$1"): $colours colours in the code and its quiet zone, expected 2"
+        return
+    fi
+    passed=$((passed + 1))
+    echo "ok   $(basename "$1"): $m px a module, quiet zone white"
+}
+
+# expect_codes DECK SIZE WANT [MODULES]: every screen's code reads back as WANT
 # ("" = no code may be found).
 expect_codes() {
     local out="$TMP/shots-$1-$2" n=0
@@ -41,6 +69,7 @@ expect_codes() {
     fi
     for png in "$out"/*.png; do
         n=$((n + 1))
+        [ -n "$3" ] && check_pixels "$png" "$4"
         got=$(zbarimg --raw -q "$png" 2>/dev/null)
         if [ "$got" = "$3" ]; then
             passed=$((passed + 1))
@@ -64,8 +93,8 @@ deck dark "$URL2" 's|^  background: .*|  background: "#101418"|; s|^  text: .*| 
 cp "$SRC/slides/microneedling.yaml" "$TMP/none.yaml"
 
 for size in 800x480 1920x1080 1080x1920; do
-    expect_codes plain "$size" "$URL1"
-    expect_codes dark "$size" "$URL2"
+    expect_codes plain "$size" "$URL1" 33
+    expect_codes dark "$size" "$URL2" 37
 done
 expect_codes none 800x480 ""
 
