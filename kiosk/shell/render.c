@@ -588,8 +588,15 @@ static void button_label(Render *r, LRect rc, const char *text, int px, bool bol
     LayoutMetrics m = {text_measure, r->fonts};
     ButtonLabel bl;
     layout_button_label(&m, text, px, bold, rc, &bl);
+    if (bl.lines <= 0)
+        return;
+    /* Centred on the button by the font's own line height, which the
+     * layout's estimate only approximates. */
+    TTF_Font *f = text_font(r->fonts, bl.px, bold);
+    int fh = f ? TTF_FontHeight(f) : bl.r[0].h;
+    int top = rc.y + (rc.h - fh * bl.lines) / 2;
     for (int i = 0; i < bl.lines; i++)
-        draw_text_once(r, text + bl.start[i], bl.len[i], bl.px, bold, c, bl.r[i].x, bl.r[i].y);
+        draw_text_once(r, text + bl.start[i], bl.len[i], bl.px, bold, c, bl.r[i].x, top + i * fh);
 }
 
 static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle style, bool pressed)
