@@ -280,6 +280,64 @@ static void test_screenshots(void)
     deck_free(d);
 }
 
+/* Pixels in the middle of a key (its rounded corners left out) that are
+ * not the key's own fill: a key with a label or an icon has some. */
+static int ink_in_key(SDL_Surface *s, const KeyBox *k)
+{
+    const Uint32 fill = pixel(s, k->x + k->w / 2, k->y + 2);
+    int n = 0;
+    for (int y = k->y + k->h / 4; y < k->y + k->h * 3 / 4; y++)
+        for (int x = k->x + k->w / 6; x < k->x + k->w * 5 / 6; x++)
+            n += pixel(s, x, y) != fill;
+    return n;
+}
+
+/* The space bar says "space" (the deck's word), and the phone keypad has
+ * no blank key: every key there shows a digit, a sign or an icon. */
+static void test_keyboard_keys_labelled(void)
+{
+    Deck *d = load_file(TEST_SOURCE_DIR "/slides/microneedling.yaml");
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    Rig r;
+    CHECK(rig_open(&r, d, 1280, 800) == 0);
+    app_preview(&r.app, APP_PREVIEW_FORM_TYPING);
+    frame(&r, 0);
+    SDL_Surface *s = grab(&r);
+    int space = -1;
+    for (int i = 0; i < r.app.kb.count; i++)
+        if (r.app.kb.keys[i].icon == KEY_ICON_SPACE)
+            space = i;
+    CHECK(space >= 0);
+    if (space >= 0 && ink_in_key(s, &r.app.kb.keys[space]) < 50) {
+        fprintf(stderr, "the space bar shows no label\n");
+        check_failures++;
+    }
+    SDL_FreeSurface(s);
+
+    /* The phone field, by a tap, as a client would. */
+    FormLayout fl;
+    app_preview(&r.app, APP_PREVIEW_FORM_EMPTY);
+    app_form_layout(&r.app, &fl);
+    const float fx = (fl.box[1].x + fl.box[1].w / 2.0f) / 1280, fy = (fl.box[1].y + 4.0f) / 800;
+    finger(&r, SDL_FINGERDOWN, fx, fy, 1000);
+    finger(&r, SDL_FINGERUP, fx, fy, 1090);
+    frame(&r, 1200);
+    CHECK_INT(r.app.kb.page, KB_PAGE_PHONE);
+    s = grab(&r);
+    for (int i = 0; i < r.app.kb.count; i++) {
+        const KeyBox *k = &r.app.kb.keys[i];
+        if (ink_in_key(s, k) < 20) {
+            fprintf(stderr, "phone key %d ('%s') looks blank\n", i, k->label);
+            check_failures++;
+        }
+    }
+    SDL_FreeSurface(s);
+    rig_close(&r);
+    deck_free(d);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
@@ -289,6 +347,7 @@ int main(void)
     test_one_tap_one_slide();
     test_press_shows_next_frame();
     test_missing_image_placeholder();
+    test_keyboard_keys_labelled();
     test_screenshots();
     TTF_Quit();
     SDL_Quit();
