@@ -28,6 +28,7 @@ typedef struct {
     Delivery *d;
     RouteKind kind;
     SDL_Thread *thread;
+    Outbox *ob;  /* the thread's once started */
     bool kicked; /* under d->mu */
     /* The staff screen's facts, under d->mu. */
     size_t waiting;
@@ -149,7 +150,7 @@ static int route_main(void *arg)
 {
     Route *r = arg;
     char err[1024];
-    Outbox *ob = NULL;
+    Outbox *ob = r->ob;
     unsigned failures = 0;
     uint64_t wait = 0;
     char *body = malloc(DELIVERY_BODY_MAX);
@@ -195,6 +196,12 @@ Delivery *delivery_start(const Settings *s, const char *signups_path)
         r->kind = (RouteKind)k;
         if (!on[k])
             continue;
+        /* Opened here, before the first sign-up can be made: a route set
+         * up just now starts after the file's last row (outbox.h), and
+         * that must not race with a client tapping Send. */
+        char err[1024];
+        if (outbox_open(&r->ob, signups_path, route_names[k], err, sizeof err) != 0)
+            log_msg(LOG_ERROR, "delivery by %s: %s (will retry)", route_names[k], err);
         r->thread = SDL_CreateThread(route_main, route_names[k], r);
         if (!r->thread)
             log_msg(LOG_ERROR, "delivery by %s cannot start: %s", route_names[k], SDL_GetError());
@@ -260,9 +267,12 @@ void delivery_stop(Delivery *d)
             SDL_CondBroadcast(d->cond);
         SDL_UnlockMutex(d->mu);
     }
-    for (int k = 0; k < ROUTE_COUNT; k++)
+    for (int k = 0; k < ROUTE_COUNT; k++) {
         if (d->routes[k].thread)
             SDL_WaitThread(d->routes[k].thread, NULL);
+        else
+            outbox_close(d->routes[k].ob);
+    }
     if (d->cond)
         SDL_DestroyCond(d->cond);
     if (d->mu)
