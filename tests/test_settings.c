@@ -842,6 +842,11 @@ static void test_packaged_file(void)
                                              "# log_level:",
                                              "# export_dir:",
                                              "# sleep:",
+                                             "# delivery:",
+                                             "#   email:",
+                                             "#     password_file:",
+                                             "#   webhook:",
+                                             "#     token_file:",
                                              "#   from:",
                                              "#   to:"};
     for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++)
@@ -901,8 +906,50 @@ static void test_packaged_file(void)
     free(text);
 }
 
+/* The packaged file's delivery example, uncommented, is a valid section
+ * that sets up both routes as its comments say. */
+static void test_packaged_delivery(void)
+{
+    size_t len;
+    char *text = read_all(TEST_SOURCE_DIR "/packaging/kiosk.yaml", &len);
+    const char *at = text ? strstr(text, "# delivery:") : NULL;
+    CHECK(at != NULL);
+    if (!at) {
+        free(text);
+        return;
+    }
+    char out[4096];
+    size_t n = 0;
+    for (const char *p = at; *p && n + 1 < sizeof out; p++) {
+        bool line_start = p == at || p[-1] == '\n';
+        if (line_start && p[0] == '#' && p[1] == ' ')
+            p += 2;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    DiagList diags = DIAG_LIST_INIT;
+    Settings *s = settings_load_string("/etc/kiosk/kiosk.yaml", out, n, &diags);
+    char *got = joined(&diags);
+    CHECK_STR(got, "");
+    free(got);
+    diag_clear(&diags);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(s->email.smtp, "smtp://mail.clinic.example:587");
+        CHECK_STR(s->email.to, "frontdesk@clinic.example");
+        CHECK_STR(s->email.password_file, "/etc/kiosk/smtp-password");
+        CHECK(!s->email.insecure);
+        CHECK_STR(s->webhook.url, "https://crm.example/hooks/kiosk");
+        CHECK_STR(s->webhook.token_file, "/etc/kiosk/webhook-token");
+        CHECK(s->webhook.ca_file == NULL);
+    }
+    settings_free(s);
+    free(text);
+}
+
 int main(void)
 {
+    test_packaged_delivery();
     test_table();
     test_defaults();
     test_full_file();
