@@ -66,6 +66,6 @@ void dupe_free(DupeIndex *ix);
 
 /** Seconds since the epoch of a time as the sign-up file writes it,
  *  "2026-12-02T10:39:23+01:00" (a 'Z' is taken too); -1 if not one. */
-int64_t dupe_parse_time(const char *iso);
+int64_t dupe_parse_time(const char *s);
 
 #endif

@@ -171,7 +171,9 @@ int deliver_email(const SettingsEmail *e, const char *message, const atomic_bool
     return rc == CURLE_OK ? 0 : -1;
 }
 
-/* The answer's body is not wanted, and must not be logged. */
+/* The answer's body is not wanted, and must not be logged. The signature
+ * is libcurl's CURLOPT_WRITEFUNCTION type, non-const pointer included. */
+/* NOLINTNEXTLINE(readability-non-const-parameter) */
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
 {
     (void)p;
