@@ -189,6 +189,9 @@ int rig_check_csv(const Rig *r, long want_rows)
         return 1;
     }
     int problems = 0;
+    size_t consent = 0; /* not last: duplicate_of, often empty, follows it */
+    while (consent + 1 < ncolumns && strcmp(names[consent], "consent_version") != 0)
+        consent++;
     if (csv_scan_complete(buf, len) != len) {
         fprintf(stderr, "rig: %s ends in an incomplete row\n", r->csv);
         problems++;
@@ -198,7 +201,7 @@ int rig_check_csv(const Rig *r, long want_rows)
         char *fields[64] = {0};
         int n = csv_parse_row(buf + off, len - off, &used, fields, 64);
         /* Sent forms have a name and the consent version. */
-        bool ok = n == (int)ncolumns && (rows < 0 || (fields[4][0] && fields[n - 1][0]));
+        bool ok = n == (int)ncolumns && (rows < 0 || (fields[4][0] && fields[consent][0]));
         for (int i = 0; i < 64; i++)
             free(fields[i]);
         if (!ok) {

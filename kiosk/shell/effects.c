@@ -1,7 +1,10 @@
 /* effects: see effects.h. */
 #include "effects.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,8 +58,60 @@ static int index_row(void *ctx, const OutboxRow *row)
     return 0;
 }
 
-/* The index of the last day's rows, from the sign-up file: rebuilt at
- * start and whenever the store is opened anew (a new deck, a new file). */
+/* The archive number of name if it is "<stem>-YYYYmmdd-HHMMSS[-N].csv"
+ * (store.c's archive_name(): N is 1 without a suffix), its stamp into
+ * stamp; 0 if name is not one. */
+static long archive_number(const char *name, const char *stem, char stamp[16])
+{
+    size_t n = strlen(stem);
+    if (strncmp(name, stem, n) != 0 || name[n] != '-')
+        return 0;
+    const char *p = name + n + 1;
+    for (int i = 0; i < 15; i++)
+        if (i == 8 ? p[i] != '-' : !isdigit((unsigned char)p[i]))
+            return 0;
+    memcpy(stamp, p, 15);
+    stamp[15] = '\0';
+    p += 15;
+    if (strcmp(p, ".csv") == 0)
+        return 1;
+    char *end = NULL;
+    long k = *p == '-' ? strtol(p + 1, &end, 10) : 0;
+    return k > 1 && end && strcmp(end, ".csv") == 0 ? k : 0;
+}
+
+/* The newest file the store renamed aside next to csv, into out; false
+ * when there is none. */
+static bool newest_archive(const char *csv, char *out, size_t cap)
+{
+    char dir[4096], stem[512], best[16] = "", stamp[16];
+    long best_k = 0;
+    const char *slash = strrchr(csv, '/');
+    util_format(dir, sizeof dir, "%.*s", slash ? (int)(slash - csv) : 1, slash ? csv : ".");
+    const char *file = slash ? slash + 1 : csv;
+    size_t len = strlen(file);
+    util_format(stem, sizeof stem, "%.*s",
+                (int)(len >= 4 && strcmp(file + len - 4, ".csv") == 0 ? len - 4 : len), file);
+    DIR *d = opendir(dir[0] ? dir : "/");
+    if (!d)
+        return false;
+    for (struct dirent *e; (e = readdir(d));) {
+        long k = archive_number(e->d_name, stem, stamp);
+        int c = k ? strcmp(stamp, best) : -1;
+        if (c > 0 || (c == 0 && k > best_k)) {
+            memcpy(best, stamp, sizeof best);
+            best_k = k;
+            util_format(out, cap, "%s/%s", dir, e->d_name);
+        }
+    }
+    closedir(d);
+    return best_k > 0;
+}
+
+/* The index of the last day's rows, from the sign-up file and the newest
+ * one renamed aside (a changed form, or an upgrade that added a column,
+ * starts a new file): rebuilt at start and whenever the store is opened
+ * anew (a new deck, a new file). */
 static void index_signups(Shell *sh)
 {
     int phone, email;
@@ -65,7 +120,11 @@ static void index_signups(Shell *sh)
     IndexBuild b = {&sh->dupes, phone >= 0 ? sh->deck->fields[phone].id : NULL,
                     email >= 0 ? sh->deck->fields[email].id : NULL,
                     (int64_t)time(NULL) - DUPE_WINDOW_S};
-    char err[600] = "";
+    char err[600] = "", archive[4600];
+    /* Older rows first: the index is oldest first (dupe.h). */
+    if (newest_archive(sh->opts->signups_path, archive, sizeof archive) &&
+        outbox_each_row(archive, index_row, &b, err, sizeof err) != 0)
+        log_msg(LOG_WARN, "earlier sign-ups not read, so duplicates are not marked: %s", err);
     if (outbox_each_row(sh->opts->signups_path, index_row, &b, err, sizeof err) != 0)
         log_msg(LOG_WARN, "earlier sign-ups not read, so duplicates are not marked: %s", err);
 }
