@@ -7,21 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
+#include "dupe.h"
 #include "fsx.h"
 #include "store.h"
 #include "util.h"
 
-/* The first line of a route's list; "after -" when the file had no rows. */
+/* The first line of a route's list: "after <id> <seconds since the epoch>",
+ * "after - <seconds>" when the file had no rows. */
 #define OUTBOX_AFTER "after "
 
 struct Outbox {
     char *signups, *list;
     uint64_t *ids; /* delivered ids, sorted, as numbers (they are 16 hex digits) */
     size_t nids, capids;
-    char after[17]; /* the starting point: rows up to this id are not sent */
+    char after[17];    /* the starting point: rows up to this id are not sent */
+    long long after_t; /* when the list was made; 0: not known */
 };
 
 /* A row id as a number; false if it is not 16 lower-case hex digits. */
@@ -175,7 +179,8 @@ static int create_list(Outbox *o, char *err, size_t errlen)
     char last[17] = "-", text[64], tmp[4200];
     if (outbox_each_row(o->signups, last_id, last, err, errlen) != 0)
         return -1;
-    int n = snprintf(text, sizeof text, OUTBOX_AFTER "%s\n", last);
+    long long now = (long long)time(NULL);
+    int n = snprintf(text, sizeof text, OUTBOX_AFTER "%s %lld\n", last, now);
     snprintf(tmp, sizeof tmp, "%s.tmp", o->list);
     fsx_sys.unlink(tmp); /* left by a power cut during an earlier try */
     if (fsx_replace(o->list, tmp, text, (size_t)n, 0600) != 0) {
@@ -183,7 +188,21 @@ static int create_list(Outbox *o, char *err, size_t errlen)
         return -1;
     }
     snprintf(o->after, sizeof o->after, "%s", last);
+    o->after_t = now;
     return 0;
+}
+
+/* "<id> <seconds>" of the first line; the seconds may be missing. */
+static void parse_after(Outbox *o, const char *s, size_t n)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < 63 ? n : 63), s);
+    char *sp = strchr(buf, ' ');
+    if (sp) {
+        *sp = '\0';
+        o->after_t = strtoll(sp + 1, NULL, 10);
+    }
+    snprintf(o->after, sizeof o->after, "%.16s", buf);
 }
 
 /* Reads the list; lines that are not an id (a line torn by a power cut)
@@ -198,7 +217,7 @@ static int load_list(Outbox *o, const char *text, size_t len)
         size_t n = end - off;
         uint64_t v;
         if (off == 0 && n > strlen(OUTBOX_AFTER) && memcmp(line, OUTBOX_AFTER, 6) == 0)
-            snprintf(o->after, sizeof o->after, "%.*s", (int)(n - 6 < 16 ? n - 6 : 16), line + 6);
+            parse_after(o, line + 6, n - 6);
         else if (id_value(line, n, &v) && add_id(o, v) != 0)
             return -1;
         off = end + 1;
@@ -273,7 +292,8 @@ void outbox_close(Outbox *o)
 
 typedef struct {
     const Outbox *o;
-    bool past_start; /* the starting point has been passed */
+    bool past_start;  /* the starting point has been passed */
+    bool start_found; /* the starting row is in the file */
     size_t waiting;
     OutboxRow *first;
     int failed;
@@ -296,10 +316,26 @@ static int copy_row(OutboxRow *dst, const OutboxRow *src)
     return ok ? 0 : -1;
 }
 
+/* When the starting row is gone from the file, rows stored before the
+ * list was made still are not sent: the file may have been cut down (old
+ * rows removed), and a clinic setting up email must not get years of old
+ * sign-ups. A row whose time cannot be read is sent. */
+static bool before_start(const Outbox *o, const OutboxRow *row)
+{
+    if (o->after_t <= 0 || strcmp(o->after, "-") == 0)
+        return false; /* no rows when the list was made: every row is newer */
+    for (size_t i = 0; i < row->n; i++)
+        if (strcmp(row->names[i], "timestamp") == 0) {
+            int64_t t = dupe_parse_time(row->values[i]);
+            return t >= 0 && t <= o->after_t;
+        }
+    return false;
+}
+
 static int scan_row(void *ctx, const OutboxRow *row)
 {
     Scan *s = ctx;
-    if (!s->past_start)
+    if (!s->past_start || (!s->start_found && before_start(s->o, row)))
         return 0;
     if (delivered(s->o, row->id))
         return 0;
@@ -333,12 +369,13 @@ static int scan_after(void *ctx, const OutboxRow *row)
 int outbox_next(Outbox *o, OutboxRow *row, size_t *waiting, char *err, size_t errlen)
 {
     memset(row, 0, sizeof *row);
-    Scan s = {o, false, 0, row, 0};
+    Scan s = {.o = o, .first = row};
     /* Is the starting row still in the file? If the file was started
      * afresh since, every row in it is newer than the starting point. */
     if (strcmp(o->after, "-") != 0 && outbox_each_row(o->signups, find_start, &s, err, errlen) != 0)
         return -1;
     bool start_found = s.past_start;
+    s.start_found = start_found;
     s.past_start = !start_found;
     if (outbox_each_row(o->signups, start_found ? scan_after : scan_row, &s, err, errlen) != 0) {
         outbox_row_free(row);

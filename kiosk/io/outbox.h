@@ -21,8 +21,10 @@
  *   route that keeps failing holds back only itself.
  *
  * The starting point: when a route's list does not exist yet (delivery
- * just set up), it is made with "after <id of the file's last row>", so
- * setting up email does not mail out years of old sign-ups.
+ * just set up), it is made with "after <id of the file's last row> <now>",
+ * so setting up email does not mail out years of old sign-ups. Rows after
+ * that id wait; if the id is no longer in the file (a new file was
+ * started, or old rows were removed), rows stamped after <now> wait.
  *
  * Limits, said plainly: only the live sign-up file is read, so rows still
  * waiting when the store renames the file aside (the deck's fields were
