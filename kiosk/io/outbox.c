@@ -130,7 +130,10 @@ void outbox_row_free(OutboxRow *row)
         return;
     if (row->values)
         free_fields(row->values, row->n);
+    if (row->names)
+        free_fields(row->names, row->n);
     free(row->values);
+    free(row->names);
     memset(row, 0, sizeof *row);
 }
 
@@ -311,7 +314,6 @@ static int copy_row(OutboxRow *dst, const OutboxRow *src)
         if (!dst->names[i] || !dst->values[i])
             break;
     }
-    /* One allocation for the names: they are the header, no personal data. */
     bool ok = dst->names && dst->values && (!src->n || dst->values[src->n - 1]);
     return ok ? 0 : -1;
 }
