@@ -123,10 +123,17 @@ static uint64_t deliver_next(Route *r, Outbox *ob, unsigned *failures, char *bod
     if (rc == 0 && !ok)
         log_msg(LOG_ERROR, "sign-up %s may be sent by %s again (same id): %s", row.id, name, err);
     set_status(r, rc == 0 ? waiting - 1 : waiting, rc != 0, rc == 0);
-    if (rc == 0) {
+    if (ok) {
         *failures = 0;
         outbox_row_free(&row);
         return 0;
+    }
+    if (rc == 0) {
+        /* Sent, but not recorded (the disk refused the list): back off
+         * like a failed send, or the same row would go out again and
+         * again at once. */
+        outbox_row_free(&row);
+        return notice_backoff_ms(++*failures, 0);
     }
     if (atomic_load(&r->d->stop)) {
         outbox_row_free(&row);
