@@ -322,6 +322,10 @@ static const Case cases[] = {
      false,
      "t.yaml:6:15: error: 'insecure: true' with a server that is not on this machine (expected "
      "insecure only for tests on localhost or 127.0.0.1)"},
+    {"delivery: password in the URL",
+     "delivery:\n  webhook:\n    url: https://bob:hunter2@crm.example/hook\n", false,
+     "t.yaml:3:10: error: 'url' has a user or password in it (expected the server only; the "
+     "login goes in 'user' and 'password_file' or 'token_file')"},
     {"delivery typo", "delivery:\n  emial:\n    to: a@b.example\n", false,
      "t.yaml:2:3: error: unknown key 'emial' in the delivery (did you mean 'email'?)"},
     {"alias", "export_dir: &d /media\nsignups: *d\n", false,

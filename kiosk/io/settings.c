@@ -382,7 +382,23 @@ static const char *get_url(YCtx *c, const YNode *m, const char *key, const char 
         scheme_ok = scheme_ok || strncmp(u, schemes[i], strlen(schemes[i])) == 0;
     char host[256];
     if (!scheme_ok || !url_host(u, host, sizeof host) || strpbrk(u, " \t")) {
+        /* Not repeated when it may hold a password (user:password@host). */
+        if (strchr(u, '@')) {
+            yt_err(c, v, "'%s' is not a server address (expected %s)", key, expected);
+            return NULL;
+        }
         yt_err(c, v, "'%s' is '%.120s' (expected %s)", key, u, expected);
+        return NULL;
+    }
+    /* A password in the URL would end up in every message that names the
+     * server; secrets live in files (deliver.h). The value is not repeated. */
+    const char *auth = strstr(u, "://") + 3;
+    const char *at = strchr(auth, '@');
+    if (at && at < auth + strcspn(auth, "/?#")) {
+        yt_err(c, v,
+               "'%s' has a user or password in it (expected the server only; the login goes "
+               "in 'user' and 'password_file' or 'token_file')",
+               key);
         return NULL;
     }
     if (plain && strncmp(u, plain, strlen(plain)) == 0 && !insecure) {
