@@ -37,18 +37,25 @@ void dupe_norm_email(const char *in, char *out, size_t cap)
     out[len] = '\0';
 }
 
-static bool same(const char *a, const char *b)
+/* FNV-1a, 64 bits; 0 is kept for "no value". */
+static uint64_t hash(const char *s)
 {
-    return a && a[0] && strcmp(a, b) == 0;
+    if (!s || !s[0])
+        return 0;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return h ? h : 1;
 }
 
 const char *dupe_find(const DupeIndex *ix, int64_t t, const char *phone, const char *email)
 {
+    uint64_t p = hash(phone), m = hash(email);
     for (size_t i = 0; i < ix->n; i++) {
         const DupeEntry *e = &ix->e[i];
         if (e->t <= t - DUPE_WINDOW_S || e->t > t)
             continue;
-        if (same(phone, e->phone) || same(email, e->email))
+        if ((p && p == e->phone) || (m && m == e->email))
             return e->id;
     }
     return NULL;
@@ -71,7 +78,7 @@ int dupe_add(DupeIndex *ix, int64_t t, const char *id, const char *phone, const 
 {
     prune(ix, t);
     if (ix->n == ix->cap) {
-        size_t cap = ix->cap ? ix->cap * 2 : 64;
+        size_t cap = ix->cap ? ix->cap * 2 : 16;
         DupeEntry *e = malloc(cap * sizeof *e);
         if (!e)
             return -1;
@@ -87,8 +94,13 @@ int dupe_add(DupeIndex *ix, int64_t t, const char *id, const char *phone, const 
     memset(e, 0, sizeof *e);
     e->t = t;
     util_format(e->id, sizeof e->id, "%s", id ? id : "");
-    dupe_norm_phone(phone, e->phone, sizeof e->phone);
-    dupe_norm_email(email, e->email, sizeof e->email);
+    char p[DUPE_PHONE_MAX], m[DUPE_EMAIL_MAX];
+    dupe_norm_phone(phone, p, sizeof p);
+    dupe_norm_email(email, m, sizeof m);
+    e->phone = hash(p);
+    e->email = hash(m);
+    util_wipe(p, sizeof p);
+    util_wipe(m, sizeof m);
     return 0;
 }
 
