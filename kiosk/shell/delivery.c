@@ -248,8 +248,7 @@ void delivery_describe(Delivery *d, char *out, size_t cap)
         waiting = r->waiting > waiting ? r->waiting : waiting;
         last = r->last_ok > last ? r->last_ok : last;
         if (r->failing)
-            util_append(failing, sizeof failing, "%s%s", failing[0] ? ", " : " · ",
-                        route_names[k]);
+            util_append(failing, sizeof failing, "%s%s", failing[0] ? ", " : " · ", route_names[k]);
     }
     SDL_UnlockMutex(d->mu);
     char when[16] = "none yet";
