@@ -411,7 +411,8 @@ fi
 if [ -n "$delivery" ]; then
     kill "$smtp_pid" "$hook_pid" 2>/dev/null
     wait "$smtp_pid" "$hook_pid" 2>/dev/null
-    smtp_pid= hook_pid=
+    smtp_pid=''
+    hook_pid=''
     click 640 746
     wait_for 11-form2 is_form
     click 300 238
