@@ -3,6 +3,7 @@
 
   delivery_server.py smtp PORT LOG [CERT KEY]   aiosmtpd; with CERT and KEY it
                                                 offers STARTTLS and requires it
+  delivery_server.py smtps PORT LOG CERT KEY    aiosmtpd with TLS from the start
   delivery_server.py hook PORT LOG CERT KEY     an HTTPS server taking POSTs
 
 Each message or request is one line appended to LOG (flushed at once):
@@ -32,7 +33,7 @@ def log_line(path, line):
         f.flush()
 
 
-def smtp(port, log, cert=None, key=None):
+def smtp(port, log, cert=None, key=None, implicit=False):
     from aiosmtpd.controller import Controller
 
     class Handler:
@@ -69,7 +70,10 @@ def smtp(port, log, cert=None, key=None):
     if cert:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(cert, key)
-        kw.update({"tls_context": ctx, "require_starttls": True})
+        if implicit:  # smtps://: TLS from the first byte
+            kw.update({"ssl_context": ctx, "auth_require_tls": False})
+        else:
+            kw.update({"tls_context": ctx, "require_starttls": True})
     c = Controller(Handler(), hostname="127.0.0.1", port=port, **kw)
     c.start()
     print("ready", flush=True)
@@ -120,5 +124,7 @@ if __name__ == "__main__":
     rest = sys.argv[4:]
     if kind == "smtp":
         smtp(port, log, *rest)
+    elif kind == "smtps":
+        smtp(port, log, *rest, implicit=True)
     else:
         hook(port, log, *rest)

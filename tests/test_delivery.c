@@ -1,5 +1,6 @@
-/* Delivery against real servers on loopback: aiosmtpd for SMTP (plain, and
- * STARTTLS with a test CA made here with openssl) and a small HTTPS server
+/* Delivery against real servers on loopback: aiosmtpd for SMTP (plain,
+ * STARTTLS and smtps://, with a test CA made here with openssl, and a
+ * login checked) and a small HTTPS server
  * for the webhook (tests/delivery_server.py), with sign-ups made through
  * the real shell (tests/rig.h). Proves: every sign-up arrives exactly once
  * by each route, in order, with its id as Message-ID and Idempotency-Key;
@@ -305,6 +306,29 @@ done:
     stop_server(&smtp);
 }
 
+/* smtps://: TLS from the first byte, the certificate from the test CA. */
+static void test_smtps(void)
+{
+    char dir[128], smtp_log[160], yaml[2048], url[64];
+    snprintf(dir, sizeof dir, "%s/smtps", tmp);
+    mkdir(dir, 0700);
+    snprintf(smtp_log, sizeof smtp_log, "%s/smtp.log", dir);
+    pid_t smtp = start_server("smtps", tls_port, smtp_log, true);
+    snprintf(url, sizeof url, "smtps://127.0.0.1:%d", tls_port);
+    delivery_yaml(yaml, sizeof yaml, url, false, false);
+    Rig r;
+    CHECK(smtp > 0 && rig_open_in(&r, dir, yaml, 1280, 800) == 0);
+    if (smtp <= 0 || !r.sh)
+        goto done;
+    CHECK(rig_sign_up(&r, "Cy Dee", "07700 900000", "cy@example.com", 0));
+    CHECK(wait_lines(&r, smtp_log, "MSG", 1, ARRIVE_MS));
+    CHECK_INT(count_lines(smtp_log, "auth=kiosk"), 1);
+    check_each_once(&r, smtp_log, NULL, 1);
+    rig_close(&r, true);
+done:
+    stop_server(&smtp);
+}
+
 /* insecure: false and a server without STARTTLS: nothing is sent, the row
  * waits, and the log says why. */
 static void test_no_starttls_refused(void)
@@ -432,6 +456,7 @@ int main(void)
     write_secret(password, "s3cret-pw\n");
     test_both_routes();
     test_starttls();
+    test_smtps();
     test_no_starttls_refused();
     test_outage_and_restart();
     int failed = check_report("test_delivery");
