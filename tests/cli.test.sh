@@ -194,6 +194,34 @@ fi
 expect "--screens with a name that matches nothing" 2 \
     --err "no slide or screen named 'bogus'" -- --screenshot "$TMP/shots2" --screens bogus
 
+# --- --check: the delivery section (addresses, URLs, secret files) ---------
+deliv() { # deliv FILE PASSWORD-FILE TOKEN-FILE CA-FILE WEBHOOK-URL
+    printf 'delivery:\n  email:\n    to: frontdesk@clinic.example\n    from: kiosk@clinic.example\n' >"$1"
+    printf '    smtp: smtp://mail.clinic.example:587\n    user: kiosk\n    password_file: %s\n' "$2" >>"$1"
+    printf '    ca_file: %s\n  webhook:\n    url: %s\n    token_file: %s\n' "$4" "$5" "$3" >>"$1"
+}
+printf 'pw\n' >"$TMP/smtp-password"
+printf 'tok\n' >"$TMP/webhook-token"
+printf 'pem\n' >"$TMP/ca.pem"
+chmod 600 "$TMP/smtp-password" "$TMP/webhook-token"
+deliv "$TMP/deliv.yaml" "$TMP/smtp-password" "$TMP/webhook-token" "$TMP/ca.pem" https://crm.example/hooks/kiosk
+expect "--check a delivery section" 0 --out "$TMP/deliv.yaml: ok" \
+    -- --check --config "$TMP/deliv.yaml"
+chmod 644 "$TMP/smtp-password"
+expect "--check a password file others can read" 1 \
+    --err "delivery.email.password_file: $TMP/smtp-password can be read by other users (expected it private: sudo chmod 600 $TMP/smtp-password)" \
+    -- --check --config "$TMP/deliv.yaml"
+chmod 600 "$TMP/smtp-password"
+deliv "$TMP/deliv.yaml" "$TMP/smtp-password" "$TMP/no-token" "$TMP/no-ca.pem" https://crm.example/hooks/kiosk
+expect "--check a missing token file and CA file" 1 \
+    --err "delivery.webhook.token_file: $TMP/no-token: cannot read it: No such file or directory" \
+    --err "delivery.email.ca_file: $TMP/no-ca.pem cannot be read: No such file or directory" \
+    --err "$TMP/deliv.yaml: 2 errors" -- --check --config "$TMP/deliv.yaml"
+deliv "$TMP/deliv.yaml" "$TMP/smtp-password" "$TMP/webhook-token" "$TMP/ca.pem" http://crm.example/hooks/kiosk
+expect "--check a webhook without TLS" 1 \
+    --err "error: 'url' sends sign-ups unencrypted (expected an https:// address" \
+    -- --check --config "$TMP/deliv.yaml"
+
 # A settings file the user may not read (the desktop install, before the
 # user joins the kiosk group): the fix is spelled out. Root reads anything,
 # so as root this runs as 'nobody'.

@@ -12,14 +12,14 @@
 #include "files.h"
 #include "pin.h"
 
-static Settings *rig_settings(const char *pin)
+static Settings *rig_settings(const char *pin, const char *extra)
 {
-    char hash[PIN_HASH_MAX], err[256], text[PIN_HASH_MAX + 32];
+    char hash[PIN_HASH_MAX], err[256], text[PIN_HASH_MAX + 4096];
     if (pin_hash(pin, hash, sizeof hash, err, sizeof err) != 0) {
         fprintf(stderr, "rig: %s\n", err);
         return NULL;
     }
-    snprintf(text, sizeof text, "staff_pin: \"%s\"\n", hash);
+    snprintf(text, sizeof text, "staff_pin: \"%s\"\n%s", hash, extra ? extra : "");
     DiagList diags = DIAG_LIST_INIT;
     Settings *s = settings_load_string("rig.yaml", text, strlen(text), &diags);
     diag_print(&diags, stderr);
@@ -32,13 +32,29 @@ int rig_open(Rig *r, const char *deck_path, int w, int h)
     return rig_open_pin(r, deck_path, w, h, RIG_PIN);
 }
 
+static int rig_open_any(Rig *r, const char *deck_path, int w, int h, const char *pin,
+                        const char *dir, const char *extra);
+
 int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin)
+{
+    return rig_open_any(r, deck_path, w, h, pin, NULL, NULL);
+}
+
+int rig_open_in(Rig *r, const char *dir, const char *extra, int w, int h)
+{
+    return rig_open_any(r, NULL, w, h, RIG_PIN, dir, extra);
+}
+
+static int rig_open_any(Rig *r, const char *deck_path, int w, int h, const char *pin,
+                        const char *dir, const char *extra)
 {
     memset(r, 0, sizeof *r);
     /* tmpfs when there is one: each sign-up is fsync'd. */
     snprintf(r->dir, sizeof r->dir, "%s/kiosk-rig-XXXXXX",
              access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(r->dir)) {
+    if (dir)
+        snprintf(r->dir, sizeof r->dir, "%s", dir);
+    else if (!mkdtemp(r->dir)) {
         perror("rig: mkdtemp");
         return -1;
     }
@@ -48,7 +64,7 @@ int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin)
              deck_path ? deck_path : TEST_SOURCE_DIR "/slides/microneedling.yaml");
     mkdir(r->usb, 0700);
     setenv("KIOSK_USB_ROOT", r->usb, 1);
-    r->settings = rig_settings(pin);
+    r->settings = rig_settings(pin, extra);
     DiagList diags = DIAG_LIST_INIT;
     DeckLoadOptions lo = {TEST_SOURCE_DIR};
     Deck *deck = deck_load(r->deck, &lo, &diags);
@@ -173,6 +189,9 @@ int rig_check_csv(const Rig *r, long want_rows)
         return 1;
     }
     int problems = 0;
+    size_t consent = 0; /* not last: duplicate_of, often empty, follows it */
+    while (consent + 1 < ncolumns && strcmp(names[consent], "consent_version") != 0)
+        consent++;
     if (csv_scan_complete(buf, len) != len) {
         fprintf(stderr, "rig: %s ends in an incomplete row\n", r->csv);
         problems++;
@@ -182,7 +201,7 @@ int rig_check_csv(const Rig *r, long want_rows)
         char *fields[64] = {0};
         int n = csv_parse_row(buf + off, len - off, &used, fields, 64);
         /* Sent forms have a name and the consent version. */
-        bool ok = n == (int)ncolumns && (rows < 0 || (fields[4][0] && fields[n - 1][0]));
+        bool ok = n == (int)ncolumns && (rows < 0 || (fields[4][0] && fields[consent][0]));
         for (int i = 0; i < 64; i++)
             free(fields[i]);
         if (!ok) {

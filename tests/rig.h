@@ -36,6 +36,12 @@ int rig_open(Rig *r, const char *deck_path, int w, int h);
  *  were asked for may be shorter). */
 int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin);
 
+/** rig_open() in the folder dir (NULL: a new temporary one; an existing
+ *  one is reused as it is, as a kiosk restarted on its files), with extra
+ *  (NULL: none) added to the settings file after the staff PIN: e.g. a
+ *  delivery section. */
+int rig_open_in(Rig *r, const char *dir, const char *extra, int w, int h);
+
 /** Moves the clock on by ms and has the shell take one turn (events queued
  *  with SDL_PushEvent, timers, effects; drawing when draw). Returns what
  *  shell_turn returns. */

@@ -201,7 +201,7 @@ static const Case cases[] = {
     {"unknown key, no near miss", "colour: red\n", false,
      "t.yaml:1:1: error: unknown key 'colour' in the settings file (expected one of: deck, "
      "kiosk_id, signups, stats, timeouts, rotation, display, renderer, staff_pin, log_level, "
-     "export_dir, sleep)"},
+     "export_dir, sleep, delivery)"},
     {"duplicate key", "rotation: 90\nrotation: 180\n", false,
      "t.yaml:2:1: error: 'rotation' appears twice in the settings file (expected each key "
      "once; the first is at line 1)"},
@@ -273,13 +273,61 @@ static const Case cases[] = {
      "such as 'rotation: 90')"},
     {"too deep", "timeouts:\n  inactivity:\n    a:\n      b:\n        c: 1\n", false,
      "t.yaml:5:9: error: nested too deeply (the limit is 4 levels; a settings file needs at "
-     "most 2)"},
+     "most 3)"},
     {"syntax error", "rotation: 90\n  display: 1\n", false,
      "t.yaml:2:10: error: YAML syntax: unexpected ':' (expected text that contains ': ' in "
      "quotes, or this key lined up with the keys above it)"},
     {"tab", "rotation: 90\n\tdisplay: 1\n", false,
      "t.yaml:2:1: error: YAML syntax: a tab character here (expected spaces: YAML does not "
      "allow tabs for indenting)"},
+    /* delivery: addresses, URLs, TLS unless on loopback and said so */
+    {"delivery ok",
+     "delivery:\n  email:\n    to: desk@clinic.example\n    from: kiosk@clinic.example\n"
+     "    smtp: smtp://mail.clinic.example:587\n    user: kiosk\n"
+     "    password_file: /etc/kiosk/smtp-password\n"
+     "  webhook:\n    url: https://crm.example/hooks/kiosk\n"
+     "    token_file: /etc/kiosk/webhook-token\n",
+     true, ""},
+    {"delivery: bad address",
+     "delivery:\n  email:\n    to: Front Desk <desk@clinic.example>\n    from: k@c.example\n"
+     "    smtp: smtps://mail.c.example\n",
+     false,
+     "t.yaml:3:9: error: 'to' is 'Front Desk <desk@clinic.example>' (expected one address such "
+     "as frontdesk@clinic.example)"},
+    {"delivery: no smtp", "delivery:\n  email:\n    to: a@b.example\n    from: k@b.example\n",
+     false,
+     "t.yaml:3:5: error: 'email' has no 'smtp' (expected the mail server, such as "
+     "smtp://mail.clinic.example:587)"},
+    {"delivery: smtp scheme",
+     "delivery:\n  email:\n    to: a@b.example\n    from: k@b.example\n"
+     "    smtp: mail.b.example:25\n",
+     false,
+     "t.yaml:5:11: error: 'smtp' is 'mail.b.example:25' (expected smtp://HOST:587 (STARTTLS) or "
+     "smtps://HOST:465)"},
+    {"delivery: user without password",
+     "delivery:\n  email:\n    to: a@b.example\n    from: k@b.example\n"
+     "    smtp: smtp://m.b.example\n    user: kiosk\n",
+     false,
+     "t.yaml:3:5: error: 'email' has a 'user' but no 'password_file' (expected both 'user' and "
+     "'password_file', or neither)"},
+    {"delivery: http webhook", "delivery:\n  webhook:\n    url: http://crm.example/hook\n", false,
+     "t.yaml:3:10: error: 'url' sends sign-ups unencrypted (expected an https:// address such as "
+     "https://crm.example/hooks/kiosk; plain text only with 'insecure: true', for tests on this "
+     "machine)"},
+    {"delivery: http webhook on loopback",
+     "delivery:\n  webhook:\n    url: http://127.0.0.1:25001/hook\n    insecure: true\n", true, ""},
+    {"delivery: insecure far away",
+     "delivery:\n  email:\n    to: a@b.example\n    from: k@b.example\n"
+     "    smtp: smtp://mail.b.example\n    insecure: true\n",
+     false,
+     "t.yaml:6:15: error: 'insecure: true' with a server that is not on this machine (expected "
+     "insecure only for tests on localhost or 127.0.0.1)"},
+    {"delivery: password in the URL",
+     "delivery:\n  webhook:\n    url: https://bob:hunter2@crm.example/hook\n", false,
+     "t.yaml:3:10: error: 'url' has a user or password in it (expected the server only; the "
+     "login goes in 'user' and 'password_file' or 'token_file')"},
+    {"delivery typo", "delivery:\n  emial:\n    to: a@b.example\n", false,
+     "t.yaml:2:3: error: unknown key 'emial' in the delivery (did you mean 'email'?)"},
     {"alias", "export_dir: &d /media\nsignups: *d\n", false,
      "t.yaml:2:10: error: aliases ('*d') are not supported in settings files (expected the "
      "value written out in full)"},
@@ -798,6 +846,11 @@ static void test_packaged_file(void)
                                              "# log_level:",
                                              "# export_dir:",
                                              "# sleep:",
+                                             "# delivery:",
+                                             "#   email:",
+                                             "#     password_file:",
+                                             "#   webhook:",
+                                             "#     token_file:",
                                              "#   from:",
                                              "#   to:"};
     for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++)
@@ -857,8 +910,50 @@ static void test_packaged_file(void)
     free(text);
 }
 
+/* The packaged file's delivery example, uncommented, is a valid section
+ * that sets up both routes as its comments say. */
+static void test_packaged_delivery(void)
+{
+    size_t len;
+    char *text = read_all(TEST_SOURCE_DIR "/packaging/kiosk.yaml", &len);
+    const char *at = text ? strstr(text, "# delivery:") : NULL;
+    CHECK(at != NULL);
+    if (!at) {
+        free(text);
+        return;
+    }
+    char out[4096];
+    size_t n = 0;
+    for (const char *p = at; *p && n + 1 < sizeof out; p++) {
+        bool line_start = p == at || p[-1] == '\n';
+        if (line_start && p[0] == '#' && p[1] == ' ')
+            p += 2;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    DiagList diags = DIAG_LIST_INIT;
+    Settings *s = settings_load_string("/etc/kiosk/kiosk.yaml", out, n, &diags);
+    char *got = joined(&diags);
+    CHECK_STR(got, "");
+    free(got);
+    diag_clear(&diags);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(s->email.smtp, "smtp://mail.clinic.example:587");
+        CHECK_STR(s->email.to, "frontdesk@clinic.example");
+        CHECK_STR(s->email.password_file, "/etc/kiosk/smtp-password");
+        CHECK(!s->email.insecure);
+        CHECK_STR(s->webhook.url, "https://crm.example/hooks/kiosk");
+        CHECK_STR(s->webhook.token_file, "/etc/kiosk/webhook-token");
+        CHECK(s->webhook.ca_file == NULL);
+    }
+    settings_free(s);
+    free(text);
+}
+
 int main(void)
 {
+    test_packaged_delivery();
     test_table();
     test_defaults();
     test_full_file();

@@ -195,17 +195,18 @@ int main(void)
     char *fields[16] = {0};
     size_t used = 0, used2 = 0;
     int n = csv_parse_row(buf, len, &used, fields, 16); /* header */
-    CHECK_INT(n, 9);
+    CHECK_INT(n, 10);
     CHECK_STR(fields[0], "id");
     CHECK_STR(fields[4], "name");
     CHECK_STR(fields[8], "consent_version");
+    CHECK_STR(fields[9], "duplicate_of");
     for (int i = 0; i < 16; i++) {
         free(fields[i]);
         fields[i] = NULL;
     }
     n = csv_parse_row(buf + used, len - used, &used2, fields, 16);
-    CHECK_INT(n, 9);
-    if (n == 9) {
+    CHECK_INT(n, 10);
+    if (n == 10) {
         CHECK_INT(strlen(fields[0]), 16);
         CHECK(strlen(fields[1]) >= 25); /* 2026-12-02T10:39:23+01:00 */
         CHECK_STR(fields[2], "waiting-room-1");
@@ -216,6 +217,7 @@ int main(void)
         CHECK_STR(fields[6], "ann.lee@example.com");
         CHECK_STR(fields[7], "Afternoon");
         CHECK_STR(fields[8], "2026-12-01");
+        CHECK_STR(fields[9], ""); /* not a duplicate */
     }
     for (int i = 0; i < 16; i++)
         free(fields[i]);

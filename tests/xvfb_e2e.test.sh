@@ -4,12 +4,16 @@
 # through a sign-up with the mouse and a physical keyboard (X key events
 # become SDL text input). Screenshots (import -window root) show each
 # screen; the thank-you screen is recognised by its colours, the row is
-# then found in the CSV. Escape must not stop the kiosk; SIGTERM must, at
-# once and with status 143 (128 + 15: a supervisor restarts a kiosk that a
-# stray signal ended; only staff's Exit, status 4, keeps it stopped).
+# then found in the CSV. The sign-up is delivered, exactly once, to a real
+# SMTP server (aiosmtpd) and an HTTPS webhook on loopback
+# (tests/delivery_server.py, with a test CA made here). Escape must not stop
+# the kiosk; SIGTERM must, at once and with status 143 (128 + 15: a
+# supervisor restarts a kiosk that a stray signal ended; only staff's Exit,
+# status 4, keeps it stopped).
 #
 # Usage: bash tests/xvfb_e2e.test.sh KIOSK-BINARY SOURCE-DIR
-# Needs Xvfb, xdotool and ImageMagick (scripts/deps --test installs them);
+# Needs Xvfb, xdotool, ImageMagick, python3-aiosmtpd and openssl (scripts/deps
+# --test installs them); XVFB_DISPLAY=N runs Xvfb on :N instead of a free one;
 # without Xvfb it says SKIP and succeeds. The screenshots are kept when a
 # check fails (the folder is printed). Click and pixel positions are for the
 # bundled deck at 1280x800, taken from its screenshots (kiosk/layout.c
@@ -40,6 +44,8 @@ passed=0
 failed=0
 xvfb_pid=
 kiosk_pid=
+smtp_pid=
+hook_pid=
 
 pass() { echo "ok: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -49,6 +55,10 @@ cleanup() {
         kill -KILL "$kiosk_pid" 2>/dev/null
         wait "$kiosk_pid" 2>/dev/null
     fi
+    for pid in $smtp_pid $hook_pid; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     if [ -n "$xvfb_pid" ]; then
         kill "$xvfb_pid" 2>/dev/null
         wait "$xvfb_pid" 2>/dev/null
@@ -77,9 +87,19 @@ fi
 
 # -displayfd: Xvfb picks a free display number itself and writes it once it
 # accepts connections, so parallel runs never race for one.
-Xvfb -displayfd 3 -screen 0 ${W}x${H}x24 -nolisten tcp 3>"$TMP/display" \
-    >"$TMP/xvfb.log" 2>&1 &
-xvfb_pid=$!
+if [ -n "${XVFB_DISPLAY:-}" ]; then
+    Xvfb ":$XVFB_DISPLAY" -screen 0 ${W}x${H}x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+    xvfb_pid=$!
+    for _ in $(seq 50); do
+        [ -e "/tmp/.X11-unix/X$XVFB_DISPLAY" ] && break
+        sleep 0.1
+    done
+    echo "$XVFB_DISPLAY" >"$TMP/display"
+else
+    Xvfb -displayfd 3 -screen 0 ${W}x${H}x24 -nolisten tcp 3>"$TMP/display" \
+        >"$TMP/xvfb.log" 2>&1 &
+    xvfb_pid=$!
+fi
 for _ in $(seq 100); do
     [ -s "$TMP/display" ] && break
     kill -0 "$xvfb_pid" 2>/dev/null || break
@@ -150,24 +170,84 @@ wait_for() {
     return 1
 }
 
+# ---- the delivery servers --------------------------------------------------
+
+# start_server KIND PORT LOG [CERT KEY]: a server of tests/delivery_server.py,
+# its pid in server_pid once it says "ready".
+start_server() {
+    local kind=$1 port=$2 log=$3
+    shift 3
+    rm -f "$TMP/ready.$kind"
+    mkfifo "$TMP/ready.$kind"
+    /usr/bin/python3 "$SRC/tests/delivery_server.py" "$kind" "$port" "$log" "$@" \
+        >"$TMP/ready.$kind" 2>"$log.err" &
+    server_pid=$!
+    read -r -t 10 line <"$TMP/ready.$kind"
+    [ "${line:-}" = ready ]
+}
+delivery=
+if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null; then
+    (
+        cd "$TMP" &&
+            openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca \
+                -keyout ca.key -out ca.pem &&
+            openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key \
+                -out server.csr &&
+            printf 'subjectAltName=IP:127.0.0.1\n' >san.ext &&
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+                -days 1 -extfile san.ext -out server.pem
+    ) >"$TMP/openssl.log" 2>&1
+    # Ports from 25000-25999, apart for runs in parallel.
+    SMTP_PORT=$((25600 + $$ % 100 * 2))
+    HOOK_PORT=$((SMTP_PORT + 1))
+    if start_server smtp "$SMTP_PORT" "$TMP/smtp.log" && smtp_pid=$server_pid &&
+        start_server hook "$HOOK_PORT" "$TMP/hook.log" "$TMP/server.pem" "$TMP/server.key" &&
+        hook_pid=$server_pid; then
+        printf 's3cret-pw\n' >"$TMP/smtp-password"
+        printf 'hook-token-123\n' >"$TMP/webhook-token"
+        chmod 600 "$TMP/smtp-password" "$TMP/webhook-token"
+        delivery="delivery:
+  email:
+    to: frontdesk@clinic.example
+    from: kiosk@clinic.example
+    smtp: smtp://127.0.0.1:$SMTP_PORT
+    user: kiosk
+    password_file: $TMP/smtp-password
+    insecure: true
+  webhook:
+    url: https://127.0.0.1:$HOOK_PORT/hooks/kiosk
+    token_file: $TMP/webhook-token
+    ca_file: $TMP/ca.pem
+"
+    else
+        fail "the delivery test servers did not start (see $TMP/*.err)"
+    fi
+else
+    fail "python3-aiosmtpd or openssl missing (scripts/deps --test installs them)"
+fi
+
 # ---- the kiosk, as a person starts it ---------------------------------------
 
 # A settings file of our own, so one in /etc/kiosk on this machine does not
 # change the test.
-printf 'rotation: 0\nstats: %s\n' "$TMP/stats.csv" >"$TMP/kiosk.yaml"
+printf 'rotation: 0\nstats: %s\n%s' "$TMP/stats.csv" "$delivery" >"$TMP/kiosk.yaml"
 # On X11, SDL talks to the session bus (screensaver, input methods) and,
 # before SDL 2.30, leaves libdbus's own allocations to the process's exit:
 # a sanitizer build would report them as the kiosk's. Only libdbus is
 # excused; a leak in the kiosk's own code still fails the exit status.
 printf 'leak:libdbus-1.so\n' >"$TMP/lsan.supp"
-(
-    unset SDL_VIDEODRIVER SDL_RENDER_DRIVER # CTest sets the offscreen driver
-    export SDL_VIDEODRIVER=x11 KIOSK_DATA_DIR="$SRC"
-    export LSAN_OPTIONS="suppressions=$TMP/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-    exec "$KIOSK" --config "$TMP/kiosk.yaml" --renderer software \
-        --signups "$TMP/signups.csv" --kiosk-id xvfb
-) >"$TMP/kiosk.log" 2>&1 &
-kiosk_pid=$!
+# start_kiosk LOG: the kiosk on the X server, its pid in kiosk_pid.
+start_kiosk() {
+    (
+        unset SDL_VIDEODRIVER SDL_RENDER_DRIVER # CTest sets the offscreen driver
+        export SDL_VIDEODRIVER=x11 KIOSK_DATA_DIR="$SRC"
+        export LSAN_OPTIONS="suppressions=$TMP/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+        exec "$KIOSK" --config "$TMP/kiosk.yaml" --renderer software \
+            --signups "$TMP/signups.csv" --kiosk-id xvfb
+    ) >"$1" 2>&1 &
+    kiosk_pid=$!
+}
+start_kiosk "$TMP/kiosk.log"
 
 win=$(timeout 20 xdotool search --sync --onlyvisible --name "Microneedling for acne scars" |
     head -n 1)
@@ -259,11 +339,11 @@ csv="$TMP/signups.csv"
 if [ -f "$csv" ]; then
     rows=$(($(wc -l <"$csv") - 1))
     row=$(sed -n 2p "$csv" | tr -d '\r')
-    IFS=, read -r _id stamp kiosk deck name phone email when consent <<<"$row"
+    IFS=, read -r id stamp kiosk deck name phone email when consent dup <<<"$row"
     if [ "$rows" -eq 1 ] && [ "$kiosk" = xvfb ] && [ "$deck" = microneedling ] &&
         [ "$name" = "Ann Lee" ] && [ "$phone" = "020 7946 0958" ] &&
         [ "$email" = "ann.lee@example.com" ] && [ "$when" = Afternoon ] &&
-        [ -n "$stamp" ] && [ -n "$consent" ]; then
+        [ -n "$stamp" ] && [ -n "$consent" ] && [ -z "$dup" ]; then
         pass "the CSV holds the sign-up: $name, $phone, $email, $when"
     else
         fail "the CSV does not hold the sign-up as typed ($rows rows):"
@@ -277,6 +357,35 @@ if [ -f "$csv" ]; then
     fi
 else
     fail "no CSV at $csv"
+fi
+
+# Delivered: once by email, once by webhook, under the row's id.
+if [ -n "$delivery" ] && [ -n "${id:-}" ]; then
+    for _ in $(seq 100); do
+        grep -q "^MSG <$id@kiosk>" "$TMP/smtp.log" 2>/dev/null &&
+            grep -q "^POST $id " "$TMP/hook.log" 2>/dev/null && break
+        sleep 0.2
+    done
+    if [ "$(grep -c "^MSG <$id@kiosk> tls=no auth=kiosk rcpt=frontdesk@clinic.example" \
+        "$TMP/smtp.log" 2>/dev/null)" = 1 ] && [ "$(grep -c "^MSG" "$TMP/smtp.log")" = 1 ] &&
+        grep -q "^name: Ann Lee" "$TMP/smtp.log.1.eml"; then
+        pass "the sign-up arrived once at the SMTP server, Message-ID <$id@kiosk>"
+    else
+        fail "the sign-up did not arrive once by email (see $TMP/smtp.log)"
+    fi
+    if [ "$(grep -c "^POST $id auth=Bearer_hook-token-123 {" "$TMP/hook.log" 2>/dev/null)" = 1 ] &&
+        [ "$(grep -c "^POST" "$TMP/hook.log")" = 1 ] &&
+        grep -q '"email":"ann.lee@example.com"' "$TMP/hook.log"; then
+        pass "the sign-up arrived once at the webhook, Idempotency-Key $id"
+    else
+        fail "the sign-up did not arrive once at the webhook (see $TMP/hook.log)"
+    fi
+    if grep -q "sign-up $id delivered by email" "$TMP/kiosk.log" &&
+        grep -q "sign-up $id delivered by webhook" "$TMP/kiosk.log"; then
+        pass "the log says the sign-up was delivered by email and by webhook"
+    else
+        fail "the log does not say the sign-up was delivered"
+    fi
 fi
 
 # Start: back to the slides.
@@ -295,6 +404,43 @@ if kill -0 "$kiosk_pid" 2>/dev/null && is_slides 10-escape; then
     pass "Escape is ignored: the kiosk still runs and shows the slides"
 else
     fail "Escape stopped or changed the kiosk (see 10-escape.png)"
+fi
+
+# A second client while both delivery servers are down: the sign-up is
+# stored and waits. The kiosk is then stopped (below) with it waiting.
+if [ -n "$delivery" ]; then
+    kill "$smtp_pid" "$hook_pid" 2>/dev/null
+    wait "$smtp_pid" "$hook_pid" 2>/dev/null
+    smtp_pid=''
+    hook_pid=''
+    click 640 746
+    wait_for 11-form2 is_form
+    click 300 238
+    wait_for 12-keyboard2 is_typing
+    xdotool type --delay 30 "Bo Chan"
+    xdotool key Tab
+    xdotool type --delay 30 "0161 496 0000"
+    xdotool key Tab
+    xdotool type --delay 30 "bo@example.com"
+    xdotool key Tab
+    wait_for 13-filled2 is_form
+    click 950 238
+    click 696 357
+    wait_for 14-ready2 is_form_ready
+    click 1102 744
+    if wait_for 15-thanks2 is_thanks; then
+        pass "a second sign-up while the mail server and webhook are down is thanked for"
+    else
+        fail "no thank-you screen for the second sign-up (see 15-thanks2.png)"
+    fi
+    sleep 1
+    id2=$(sed -n 3p "$TMP/signups.csv" | cut -d, -f1)
+    if [ -n "$id2" ] && grep -q "sign-up $id2 not delivered by email yet" "$TMP/kiosk.log" &&
+        grep -q "sign-up $id2 not delivered by webhook yet" "$TMP/kiosk.log"; then
+        pass "it is stored and waits; the log says the servers are unreachable"
+    else
+        fail "the second sign-up is not stored, or the log does not say it waits"
+    fi
 fi
 
 # SIGTERM (systemctl stop, or a stray kill): out within 3 s, status 143.
@@ -318,10 +464,35 @@ if grep -q "stopping on signal" "$TMP/kiosk.log"; then
 else
     fail "the log does not say the kiosk stopped on a signal"
 fi
-if grep -E "Ann Lee|7946|ann\.lee" "$TMP/kiosk.log" >/dev/null; then
-    fail "the log holds the client's details"
+# Servers back, kiosk started again: the waiting sign-up arrives, once by
+# each route, and the first is not sent again.
+if [ -n "$delivery" ] && [ -n "${id2:-}" ]; then
+    start_server smtp "$SMTP_PORT" "$TMP/smtp.log" && smtp_pid=$server_pid
+    start_server hook "$HOOK_PORT" "$TMP/hook.log" "$TMP/server.pem" "$TMP/server.key" &&
+        hook_pid=$server_pid
+    start_kiosk "$TMP/kiosk2.log"
+    for _ in $(seq 150); do
+        grep -q "^MSG <$id2@kiosk>" "$TMP/smtp.log" && grep -q "^POST $id2 " "$TMP/hook.log" &&
+            break
+        sleep 0.2
+    done
+    if [ "$(grep -c "^MSG <$id2@kiosk>" "$TMP/smtp.log")" = 1 ] &&
+        [ "$(grep -c "^POST $id2 " "$TMP/hook.log")" = 1 ] &&
+        [ "$(grep -c "^MSG <$id@kiosk>" "$TMP/smtp.log")" = 1 ] &&
+        [ "$(grep -c "^POST $id " "$TMP/hook.log")" = 1 ] &&
+        [ "$(grep -c "^MSG" "$TMP/smtp.log")" = 2 ] && [ "$(grep -c "^POST" "$TMP/hook.log")" = 2 ]; then
+        pass "after the outage and a restart each sign-up arrived exactly once by each route"
+    else
+        fail "after the outage and restart the deliveries are not once each (see $TMP/*.log)"
+    fi
+    kill -TERM "$kiosk_pid"
+    wait "$kiosk_pid"
+    kiosk_pid=
+fi
+if cat "$TMP"/kiosk*.log | grep -E "Ann Lee|7946|ann\.lee|Bo Chan|496 0000|bo@ex|s3cret|hook-token" >/dev/null; then
+    fail "the log holds the client's details or a secret"
 else
-    pass "the log holds nothing of the client's details"
+    pass "the log holds nothing of the client's details, nor a secret"
 fi
 
 if [ "$failed" -gt 0 ]; then

@@ -289,7 +289,7 @@ void app_staff_layout(const App *app, StaffLayout *out)
         return;
     }
     int y = m / 2 + bh + m / 3;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
         out->info[i] = (LRect){m, y + i * line * 5 / 4, w - 2 * m, line};
     int by = h - m / 2 - bh;
     out->message = (LRect){m, by - line * 3 / 2, w - 2 * m, line};
@@ -930,6 +930,7 @@ size_t app_signup_columns(const Deck *d, const char *out[APP_ROW_MAX])
     for (size_t i = 0; i < d->field_count && i < DECK_MAX_FIELDS; i++)
         out[n++] = d->fields[i].id;
     out[n++] = "consent_version";
+    out[n++] = "duplicate_of";
     return n;
 }
 
@@ -963,6 +964,7 @@ void app_signup_row(const App *app, const char *id, const char *stamp, const cha
         row->value[n++] = v;
     }
     row->value[n++] = d->texts.consent_version;
+    row->value[n++] = "";
     row->count = n;
 }
 

@@ -95,8 +95,12 @@ typedef struct {
     char signups[120]; /* today / total / waiting to be written */
     char disk[80];     /* free space */
     char version[60];
-    char message[240]; /* the result of the last action (export) */
+    char delivery[120]; /* waiting to be delivered, last delivery */
+    char message[240];  /* the result of the last action (export) */
 } StaffInfo;
+
+/* The staff screen's lines of facts (StaffInfo deck..delivery). */
+#define APP_STAFF_INFO_LINES 6
 
 /* Gesture thresholds, as fractions of the screen so a swipe feels the same
  * on 7" and 27" panels. */
@@ -172,8 +176,10 @@ void app_stored(App *app, bool saved_now, uint64_t now_ms);
 void app_set_deck(App *app, const Deck *deck, uint64_t now_ms);
 
 /* One sign-up as the CSV holds it: id, timestamp, kiosk id, deck name, the
- * deck's fields, the consent version. */
-#define APP_ROW_MAX (4 + DECK_MAX_FIELDS + 1)
+ * deck's fields, the consent version, and duplicate_of (dupe.h: the id of
+ * an earlier row with the same phone or email, or empty). New columns go
+ * at the end, so older rows read the same by position. */
+#define APP_ROW_MAX (4 + DECK_MAX_FIELDS + 2)
 
 typedef struct {
     const char *value[APP_ROW_MAX]; /* point into text, the deck, the arguments */
@@ -186,8 +192,9 @@ typedef struct {
 size_t app_signup_columns(const Deck *deck, const char *out[APP_ROW_MAX]);
 
 /** The row for what the form holds: choices as their text, typed values
- *  without leading or trailing spaces. The row holds personal data: wipe
- *  it (util_wipe) when done. */
+ *  without leading or trailing spaces; duplicate_of empty (the shell, which
+ *  holds the index of earlier rows, sets the last value). The row holds
+ *  personal data: wipe it (util_wipe) when done. */
 void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
                     SignupRow *row);
 
@@ -207,7 +214,7 @@ LRect app_staff_corner(const App *app);
 /** The PIN screen's and staff screen's buttons. */
 typedef struct {
     LRect title, message, entry, cancel, keypad;
-    LRect info[5];
+    LRect info[APP_STAFF_INFO_LINES];
     LRect export_btn, restart, exit_btn, close;
 } StaffLayout;
 

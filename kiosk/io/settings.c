@@ -24,12 +24,12 @@ enum { MINUTES_PER_DAY = 24 * 60 };
 typedef enum { PERM_UNKNOWN, PERM_PRIVATE, PERM_WORLD_READABLE } FilePerm;
 
 /* The settings file for ytree: the limits in settings.h; the format nests
- * two deep (timeouts:, sleep:). */
+ * three deep (delivery: email: to:). */
 static const YFormat settings_format = {.what = "settings file",
                                         .root_hint = "'key: value' lines such as 'rotation: 90'",
                                         .text_hint = "",
                                         .max_depth = SETTINGS_MAX_DEPTH,
-                                        .depth_needed = 2,
+                                        .depth_needed = 3,
                                         .max_nodes = SETTINGS_MAX_NODES,
                                         .max_text = SETTINGS_MAX_TEXT_BYTES};
 
@@ -302,6 +302,182 @@ static void load_staff_pin(YCtx *c, Settings *s, const YNode *root, FilePerm per
     s->staff_pin = h;
 }
 
+/* ---- delivery ------------------------------------------------------------ */
+
+/* The host of scheme://[user@]host[:port][/...], into host; false when url
+ * has no "://" or no host. */
+static bool url_host(const char *url, char *host, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    if (!p || !cap)
+        return false;
+    p += 3;
+    const char *end = p + strcspn(p, "/?#");
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    if (at)
+        p = at + 1;
+    const char *colon = *p == '[' ? memchr(p, ']', (size_t)(end - p)) : NULL;
+    if (colon)
+        end = colon + 1;
+    else if ((colon = memchr(p, ':', (size_t)(end - p))))
+        end = colon;
+    size_t n = (size_t)(end - p);
+    if (n == 0 || n >= cap)
+        return false;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    return true;
+}
+
+bool settings_url_loopback(const char *url)
+{
+    char host[256];
+    if (!url || !url_host(url, host, sizeof host))
+        return false;
+    return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+           strcmp(host, "[::1]") == 0;
+}
+
+/* An address as the kiosk sends it: one "local@domain", no spaces, no
+ * display name, nothing a header could be split on. */
+static bool address_ok(const char *a)
+{
+    const char *at = strchr(a, '@');
+    if (!at || at == a || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+        return false;
+    for (const char *p = a; *p; p++)
+        if ((unsigned char)*p <= ' ' || strchr("<>,;\"()[]\\", *p) || (unsigned char)*p == 0x7f)
+            return false;
+    return true;
+}
+
+static const char *get_address(YCtx *c, const YNode *m, const char *key)
+{
+    const char *a = get_line(c, m, key);
+    const YNode *v = yt_get(m, key);
+    if (!v) {
+        yt_err(c, m, "'email' has no '%s' (expected an address such as frontdesk@clinic.example)",
+               key);
+        return NULL;
+    }
+    if (a && !address_ok(a)) {
+        yt_err(c, v, "'%s' is '%.80s' (expected one address such as frontdesk@clinic.example)", key,
+               a);
+        return NULL;
+    }
+    return a;
+}
+
+/* A URL with one of the schemes given; plain text ones (plain: the scheme
+ * that sends in the clear) only with insecure and a loopback host. */
+static const char *get_url(YCtx *c, const YNode *m, const char *key, const char *const *schemes,
+                           const char *plain, bool insecure, const char *expected)
+{
+    const char *u = get_line(c, m, key);
+    const YNode *v = yt_get(m, key);
+    if (!u)
+        return NULL;
+    bool scheme_ok = false;
+    for (size_t i = 0; schemes[i]; i++)
+        scheme_ok = scheme_ok || strncmp(u, schemes[i], strlen(schemes[i])) == 0;
+    char host[256];
+    if (!scheme_ok || !url_host(u, host, sizeof host) || strpbrk(u, " \t")) {
+        /* Not repeated when it may hold a password (user:password@host). */
+        if (strchr(u, '@')) {
+            yt_err(c, v, "'%s' is not a server address (expected %s)", key, expected);
+            return NULL;
+        }
+        yt_err(c, v, "'%s' is '%.120s' (expected %s)", key, u, expected);
+        return NULL;
+    }
+    /* A password in the URL would end up in every message that names the
+     * server; secrets live in files (deliver.h). The value is not repeated. */
+    const char *auth = strstr(u, "://") + 3;
+    const char *at = strchr(auth, '@');
+    if (at && at < auth + strcspn(auth, "/?#")) {
+        yt_err(c, v,
+               "'%s' has a user or password in it (expected the server only; the login goes "
+               "in 'user' and 'password_file' or 'token_file')",
+               key);
+        return NULL;
+    }
+    if (plain && strncmp(u, plain, strlen(plain)) == 0 && !insecure) {
+        yt_err(c, v,
+               "'%s' sends sign-ups unencrypted (expected %s; plain text only with "
+               "'insecure: true', for tests on this machine)",
+               key, expected);
+        return NULL;
+    }
+    if (insecure && !settings_url_loopback(u)) {
+        yt_err(c, yt_get(m, "insecure"),
+               "'insecure: true' with a server that is not on this machine (expected "
+               "insecure only for tests on localhost or 127.0.0.1)");
+        return NULL;
+    }
+    return u;
+}
+
+static void load_email(YCtx *c, Settings *s, const YNode *d)
+{
+    const YNode *m = yt_map(c, d, "email");
+    if (!m)
+        return;
+    static const char *const keys[] = {"to",      "from",     "smtp", "user", "password_file",
+                                       "ca_file", "insecure", NULL};
+    yt_check_keys(c, m, keys, "the email delivery");
+    SettingsEmail *e = &s->email;
+    yt_bool(c, m, "insecure", &e->insecure);
+    e->to = get_address(c, m, "to");
+    e->from = get_address(c, m, "from");
+    static const char *const schemes[] = {"smtp://", "smtps://", NULL};
+    e->smtp = get_url(c, m, "smtp", schemes, NULL, e->insecure,
+                      "smtp://HOST:587 (STARTTLS) or smtps://HOST:465");
+    if (!yt_get(m, "smtp"))
+        yt_err(c, m,
+               "'email' has no 'smtp' (expected the mail server, such as "
+               "smtp://mail.clinic.example:587)");
+    e->user = get_line(c, m, "user");
+    e->password_file = get_absolute_path(c, m, "password_file");
+    e->ca_file = get_absolute_path(c, m, "ca_file");
+    if ((e->user != NULL) != (e->password_file != NULL))
+        yt_err(c, m, "'email' has %s (expected both 'user' and 'password_file', or neither)",
+               e->user ? "a 'user' but no 'password_file'" : "a 'password_file' but no 'user'");
+}
+
+static void load_webhook(YCtx *c, Settings *s, const YNode *d)
+{
+    const YNode *m = yt_map(c, d, "webhook");
+    if (!m)
+        return;
+    static const char *const keys[] = {"url", "token_file", "ca_file", "insecure", NULL};
+    yt_check_keys(c, m, keys, "the webhook delivery");
+    SettingsWebhook *w = &s->webhook;
+    yt_bool(c, m, "insecure", &w->insecure);
+    static const char *const schemes[] = {"https://", "http://", NULL};
+    w->url = get_url(c, m, "url", schemes, "http://", w->insecure,
+                     "an https:// address such as https://crm.example/hooks/kiosk");
+    if (!yt_get(m, "url"))
+        yt_err(c, m, "'webhook' has no 'url' (expected an https:// address)");
+    w->token_file = get_absolute_path(c, m, "token_file");
+    w->ca_file = get_absolute_path(c, m, "ca_file");
+}
+
+static void load_delivery(YCtx *c, Settings *s, const YNode *root)
+{
+    const YNode *d = yt_map(c, root, "delivery");
+    if (!d)
+        return;
+    static const char *const keys[] = {"email", "webhook", NULL};
+    yt_check_keys(c, d, keys, "the delivery");
+    load_email(c, s, d);
+    load_webhook(c, s, d);
+    /* Half a route is no route: nothing is sent from it. */
+    if (!s->email.to || !s->email.from || !s->email.smtp)
+        memset(&s->email, 0, sizeof s->email);
+    if (!s->webhook.url)
+        memset(&s->webhook, 0, sizeof s->webhook);
+}
+
 /* Nothing but blank and comment lines: all defaults, not "empty file". */
 static bool only_comments(const char *text, size_t len)
 {
@@ -336,7 +512,7 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
     }
     static const char *const keys[] = {
         "deck",     "kiosk_id",  "signups",   "stats",      "timeouts", "rotation", "display",
-        "renderer", "staff_pin", "log_level", "export_dir", "sleep",    NULL};
+        "renderer", "staff_pin", "log_level", "export_dir", "sleep",    "delivery", NULL};
     yt_check_keys(c, root, keys, "the settings file");
     const char *p;
     s->deck = get_absolute_path(c, root, "deck");
@@ -356,6 +532,7 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
     static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
     s->log_level = yt_enum(c, root, "log_level", levels, s->log_level);
     load_sleep(c, s, root);
+    load_delivery(c, s, root);
 }
 
 static Settings *load(const char *name, const char *text, size_t len, FilePerm perm,

@@ -25,6 +25,17 @@
  *   export_dir                "/media"              path, relative as for deck
  *   sleep.from, sleep.to      no sleep              "HH:MM" (24 h), both or neither,
  *                                                   different; may wrap midnight
+ *   delivery.email.*          off                   to, from: one address each; smtp:
+ *                                                   smtp://host[:port] (STARTTLS) or
+ *                                                   smtps://; user + password_file (both
+ *                                                   or neither); ca_file; insecure (bool,
+ *                                                   loopback hosts only)
+ *   delivery.webhook.*        off                   url: https://...; token_file; ca_file;
+ *                                                   insecure (http:// on loopback only)
+ *
+ * Whether secret files exist and are private is checked when they are
+ * used, and by kiosk --check (deliver.h), not here: this file reads no
+ * other file.
  *
  * Strings in a Settings live in its arena and are freed by settings_free(). */
 #ifndef KIOSK_SETTINGS_H
@@ -41,11 +52,27 @@
 /* Limits. The file is written by hand (or by --set-pin); these bound what a
  * careless or hostile file can make the kiosk do, far above any real one. */
 #define SETTINGS_MAX_BYTES (64 * 1024) /* the packaged file, mostly comments, is ~3 KiB */
-#define SETTINGS_MAX_DEPTH 4           /* the format nests 2 deep (timeouts:, sleep:) */
+#define SETTINGS_MAX_DEPTH 4           /* the format nests 3 deep (delivery: email: to:) */
 #define SETTINGS_MAX_NODES 1000        /* the format has ~20 values */
 #define SETTINGS_MAX_TEXT_BYTES 4096   /* PATH_MAX: the longest path Linux takes */
 #define SETTINGS_MAX_ID_CHARS 64       /* a name people read in an export, not a paragraph */
 #define SETTINGS_MAX_DISPLAY 15        /* SDL display / KMS card index; a Pi has 2-3 */
+
+/* Delivery by email (off while smtp is NULL). */
+typedef struct {
+    const char *to, *from;               /* addresses */
+    const char *smtp;                    /* smtp://host[:port] or smtps://host[:port] */
+    const char *user;                    /* NULL: no login */
+    const char *password_file, *ca_file; /* resolved paths; may be NULL */
+    bool insecure;                       /* plain text allowed (loopback hosts only) */
+} SettingsEmail;
+
+/* Delivery by webhook (off while url is NULL). */
+typedef struct {
+    const char *url;                  /* https://..., http:// only when insecure */
+    const char *token_file, *ca_file; /* resolved paths; may be NULL */
+    bool insecure;
+} SettingsWebhook;
 
 typedef struct Settings {
     const char *deck;       /* resolved path; NULL: the bundled deck */
@@ -61,6 +88,8 @@ typedef struct Settings {
     int log_level;                    /* 0 error, 1 warning, 2 info, 3 debug: LogLevel's order */
     bool sleep_enabled;               /* screen dark from sleep_from_min to sleep_to_min */
     int sleep_from_min, sleep_to_min; /* minutes after local midnight, 0..1439 */
+    SettingsEmail email;              /* delivery.email */
+    SettingsWebhook webhook;          /* delivery.webhook */
     const char *path;                 /* the file it came from, NULL for defaults */
     void *arena;                      /* private */
 } Settings;
@@ -108,5 +137,9 @@ char *settings_with_pin(const char *text, size_t len, const char *hash);
  *  characters crypt uses ([A-Za-z0-9./$=,]). Pure; says nothing about
  *  whether this system's libcrypt knows the method. */
 bool settings_hash_well_formed(const char *s);
+
+/** True when url's host is the loopback interface (localhost, 127.x.y.z,
+ *  [::1]): the only place plain-text delivery is allowed, for tests. */
+bool settings_url_loopback(const char *url);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "deck.h"
 #include "deckload.h"
+#include "deliver.h"
 #include "diag.h"
 #include "fit.h"
 #include "log.h"
@@ -336,6 +337,10 @@ int main(int argc, char **argv)
         diag_clear(&diags);
         return EXIT_INVALID;
     }
+    /* The delivery's secret and CA files: read when a sign-up is sent, so
+     * --check is where a wrong mode or path shows before then. */
+    if (c.check && settings)
+        deliver_check(settings, c.config ? c.config : SETTINGS_DEFAULT_PATH, &diags);
     size_t settings_errors = diag_count(&diags, DIAG_ERROR);
     settings_defaults(&defaults);
     apply_settings(&c, settings ? settings : &defaults);

@@ -1064,9 +1064,10 @@ static void draw_staff(Render *r, const App *app)
     StaffLayout sl;
     ChromeLayout c;
     staff_header(r, app, &sl, &c);
-    const char *lines[5] = {app->staff.deck, app->staff.reload, app->staff.signups, app->staff.disk,
-                            app->staff.version};
-    for (int i = 0; i < 5; i++)
+    const char *lines[APP_STAFF_INFO_LINES] = {app->staff.deck,     app->staff.reload,
+                                               app->staff.signups,  app->staff.disk,
+                                               app->staff.delivery, app->staff.version};
+    for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
         text_in(r, lines[i], sl.info[i].h * 4 / 5, false, col(t->text), sl.info[i], ALIGN_LEFT);
     text_in(r, app->staff.message, sl.message.h * 4 / 5, true, col(t->accent), sl.message,
             ALIGN_LEFT);

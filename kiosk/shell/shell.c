@@ -355,6 +355,7 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
         return sh;
     if (effects_open_store(sh) != 0)
         goto fail;
+    sh->delivery = delivery_start(opts->settings, opts->signups_path);
     { /* Wrong PINs before a restart still count (pinstate.h). */
         char path[4096], note[1024] = "";
         if (pin_state_path(opts->signups_path, path, sizeof path) == 0)
@@ -386,8 +387,12 @@ void shell_close(Shell *sh)
     reload_stop(&sh->reload);
     staff_stop(sh, SHELL_STOP_FLUSH_MS);
     usage_flush(&sh->usage, &sh->app, sh->now, true);
+    /* Sends in progress are cut off first: each row not recorded as
+     * delivered goes again at the next start, with the same id. */
+    delivery_stop(sh->delivery);
     effects_flush_store(sh, SHELL_STOP_FLUSH_MS);
     store_close(sh->store);
+    dupe_free(&sh->dupes);
     render_destroy(sh->render);
     text_close(sh->fonts);
     display_close(&sh->display);

@@ -9,7 +9,9 @@
 
 #include "app.h"
 #include "deck.h"
+#include "delivery.h"
 #include "display.h"
+#include "dupe.h"
 #include "input.h"
 #include "reload.h"
 #include "render.h"
@@ -25,7 +27,9 @@ struct Shell {
     Display display;
     TextFonts *fonts;
     Render *render;
-    Store *store; /* the one queue of sign-ups waiting for the disk */
+    Store *store;       /* the one queue of sign-ups waiting for the disk */
+    Delivery *delivery; /* NULL: no route set up */
+    DupeIndex dupes;    /* the last day's rows, to mark duplicates (dupe.h) */
     App app;
     InputState input;
     Reload reload;

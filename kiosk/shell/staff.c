@@ -117,6 +117,7 @@ void staff_fill_info(Shell *sh)
     char free_text[32];
     human_bytes(free_bytes_near(sh->opts->signups_path), free_text, sizeof free_text);
     snprintf(si->disk, sizeof si->disk, "Free disk space: %s", free_text);
+    delivery_describe(sh->delivery, si->delivery, sizeof si->delivery);
     snprintf(si->version, sizeof si->version, "kiosk %s, screen '%s'", KIOSK_VERSION,
              sh->opts->kiosk_id);
     sh->app.dirty = true;
