@@ -17,6 +17,7 @@
 #include "deckload.h"
 #include "diag.h"
 #include "fit.h"
+#include "kiosk_version.h"
 #include "log.h"
 #include "pin.h"
 #include "settings.h"
