@@ -43,7 +43,9 @@ mapfile -t build_deps < <(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control |
 BUILD_PKGS=(dpkg-dev debhelper build-essential file lintian)
 for p in "${build_deps[@]}"; do
     [[ $p == debhelper-compat ]] && continue
-    if [[ $ARCH != "$HOST_ARCH" && $p == lib*-dev ]]; then p+=":$ARCH"; fi
+    # For another architecture: its libraries, and its pkgconf, which has the
+    # <triplet>-pkg-config that dh_auto_configure hands to CMake.
+    if [[ $ARCH != "$HOST_ARCH" && ($p == lib*-dev || $p == pkgconf) ]]; then p+=":$ARCH"; fi
     BUILD_PKGS+=("$p")
 done
 [[ $ARCH == "$HOST_ARCH" ]] || BUILD_PKGS+=("crossbuild-essential-$ARCH")
