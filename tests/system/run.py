@@ -324,7 +324,7 @@ def run(vm, screen, args, t_start):
     # What a Debian package gives an installer: the manual page, and the
     # package's version from the program.
     name = vm.ga.out("MANWIDTH=80 man -P cat kiosk 2>&1 | sed -n '/^NAME/{n;p;q}'").strip()
-    proof(name.startswith("kiosk - "), "man kiosk shows kiosk(1) (NAME: %s)" % name)
+    proof(re.match(r"kiosk +- ", name) is not None, "man kiosk shows kiosk(1) (NAME: %s)" % name)
     ver = vm.ga.out("kiosk --version; dpkg-query -W -f='${Version}' kiosk").splitlines()
     proof(len(ver) == 2 and ver[0] == "kiosk " + ver[1],
           "kiosk --version prints the package's version (%s)" % " / ".join(ver))
