@@ -150,12 +150,16 @@ scripts=$(mktemp -d)
 dpkg-deb -e "$deb" "$scripts/DEBIAN"
 grep -q 'deb-systemd-invoke try-restart' "$scripts/DEBIAN/postinst" ||
     fail "postinst does not try-restart a running kiosk on upgrade"
-if grep -qE 'deb-systemd-helper enable|deb-systemd-invoke (start|restart)' "$scripts/DEBIAN/postinst" &&
-    ! grep -q 'was-enabled' "$scripts/DEBIAN/postinst"; then
-    fail "postinst enables or starts the service on a first install"
+# dh_installsystemd without --no-enable would enable on a first install
+# (deb-systemd-helper enable not guarded by "debian-installed"); without
+# --no-start it would start the service.
+grep -q "deb-systemd-helper debian-installed 'kiosk.service'" "$scripts/DEBIAN/postinst" ||
+    fail "postinst enables kiosk.service on a first install (it must be the installer's choice)"
+if grep -qE 'deb-systemd-invoke (start|restart) |_dh_action=start' "$scripts/DEBIAN/postinst"; then
+    fail "postinst starts kiosk.service (it must be the installer's choice)"
 fi
-grep -qE 'deb-systemd-invoke (start|restart) ' "$scripts/DEBIAN/postinst" &&
-    fail "postinst starts the service (it must be the installer's choice)"
+grep -q "deb-systemd-invoke stop kiosk.service" "$scripts/DEBIAN/prerm" ||
+    fail "prerm does not stop kiosk.service on removal"
 rm -rf "$scripts"
 
 # --- lintian: nothing but what debian/kiosk.lintian-overrides explains -----------
