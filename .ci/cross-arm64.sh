@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-build kiosk for arm64 (64-bit Raspberry Pi OS bookworm) on a Debian 12
-# amd64 host, run the display-free tests under qemu-user, and pack
-# build-arm64/kiosk_<version>_arm64.deb.
+# amd64 host, run the display-free tests under qemu-user, and build
+# build-arm64/kiosk_<version>_arm64.deb with dpkg-buildpackage -aarm64
+# (through .ci/package.sh, which also checks it and runs lintian on it).
 #
 #   bash .ci/cross-arm64.sh [extra cmake -D options...]
 #
@@ -28,8 +29,10 @@ say() { printf '== cross-arm64: %s\n' "$*"; }
 die() { printf 'cross-arm64: FAIL: %s\n' "$*" >&2; exit 1; }
 phase_time() { say "$1 took $((SECONDS - $2)) s"; }
 
-HOST_PKGS=(crossbuild-essential-arm64 qemu-user cmake file)
-TARGET_PKGS=(libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libturbojpeg0-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 libsystemd-dev:arm64)
+# debian/control's Build-Depends, the libraries for arm64.
+HOST_PKGS=(crossbuild-essential-arm64 qemu-user cmake file dpkg-dev debhelper lintian)
+TARGET_PKGS=(libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libturbojpeg0-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 libsystemd-dev:arm64
+    libcurl4-openssl-dev:arm64 libqrencode-dev:arm64 pkgconf:arm64)
 
 missing_pkgs() {
     local p
@@ -129,15 +132,14 @@ ctest --test-dir "$BUILD_DIR" -E "$EXCLUDE" -j"$JOBS" --output-on-failure --no-t
 phase_time "tests" "$t"
 
 # --- 5. the arm64 .deb ---------------------------------------------------------------
-# The same package .ci/package.sh builds natively, for a Pi: copy it over and
+# Built the one way the package is built, dpkg-buildpackage (-aarm64), by
+# .ci/package.sh, which checks its contents, runs lintian on it and runs its
+# kiosk under qemu. For a Pi: copy it over and
 # `sudo apt install ./kiosk_<version>_arm64.deb` (docs/raspberry-pi.md).
 t=$SECONDS
-rm -f "$BUILD_DIR"/kiosk_*_arm64.deb
-(cd "$BUILD_DIR" && cpack -G DEB >/dev/null) ||
-    die "cpack could not pack the arm64 build (the messages above say why)"
+KIOSK_PACKAGE_ARCH=arm64 BUILD_DIR=$BUILD_DIR bash "$SRC/.ci/package.sh" ||
+    die "the arm64 package failed (the messages above say why)"
 debs=("$BUILD_DIR"/kiosk_*_arm64.deb)
-[[ -f ${debs[0]} ]] || die "cpack made no kiosk_*_arm64.deb in $BUILD_DIR"
-[[ $(dpkg-deb -f "${debs[0]}" Architecture) == arm64 ]] || die "${debs[0]} is not Architecture: arm64"
 say "package: ${debs[0]} (Depends: $(dpkg-deb -f "${debs[0]}" Depends))"
 phase_time "package" "$t"
 

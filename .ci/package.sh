@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Build the Debian package (kiosk_<version>_<arch>.deb) with CPack and check
-# what is in it. Fails loudly when a file, a dependency or a maintainer script
-# is missing, or when the packaged kiosk does not run.
+# Build the Debian package (kiosk_<version>_<arch>.deb) the Debian way,
+# dpkg-buildpackage -us -uc -b with debian/, check what is in it, and run
+# lintian on it, failing on any error or warning (the overrides, each with its
+# reason, are in debian/kiosk.lintian-overrides).
 #
-#   bash .ci/package.sh [extra cmake -D options...]
+#   bash .ci/package.sh
 #
 # Environment:
-#   BUILD_DIR                   build directory (default build-deb); the .deb
-#                               is left there
+#   BUILD_DIR                   where the .deb is left (default build-deb)
+#   KIOSK_PACKAGE_ARCH          build for this architecture instead of the
+#                               machine's (arm64: dpkg-buildpackage -aarm64;
+#                               .ci/cross-arm64.sh sets it)
 #   KIOSK_PACKAGE_INSTALL_TEST=1  also install the package on this machine
 #                               with apt, check what the postinst did, upgrade
 #                               over an edited /etc/kiosk/kiosk.yaml, and purge
@@ -16,18 +19,36 @@
 #                               Debian purge does)
 # Installs missing build packages when run as root; as another user it says
 # which to install. Works on a Raspberry Pi too (the .deb is then arm64).
+#
+# dpkg-buildpackage builds in the tree it is given and writes the package to
+# the folder above it. So that neither the checkout nor its parent folder is
+# touched, it runs in a copy of the tree, $BUILD_DIR/src/kiosk; the CMake
+# build (with the libraries scripts/system-test links) stays in there,
+# in obj-<triplet>/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SRC=$PWD
 BUILD_DIR=${BUILD_DIR:-build-deb}
-JOBS=$(nproc 2>/dev/null || echo 2)
+HOST_ARCH=$(dpkg --print-architecture)
+ARCH=${KIOSK_PACKAGE_ARCH:-$HOST_ARCH}
 
 say() { printf '== package: %s\n' "$*"; }
 die() { printf 'package: FAIL: %s\n' "$*" >&2; exit 1; }
 
-BUILD_PKGS=(cmake gcc make pkg-config dpkg-dev file
-    libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libturbojpeg0-dev libyaml-dev libcrypt-dev libsystemd-dev)
+# Build-Depends from debian/control (for $ARCH's libraries when cross-building)
+# and the tools this script uses.
+mapfile -t build_deps < <(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control |
+    sed '1s/^Build-Depends://; /^[A-Z]/d' | tr ',' '\n' | sed 's/([^)]*)//; s/[[:space:]]//g' | grep -v '^$')
+BUILD_PKGS=(dpkg-dev debhelper build-essential file lintian)
+for p in "${build_deps[@]}"; do
+    [[ $p == debhelper-compat ]] && continue
+    # For another architecture: its libraries, and its pkgconf, which has the
+    # <triplet>-pkg-config that dh_auto_configure hands to CMake.
+    if [[ $ARCH != "$HOST_ARCH" && ($p == lib*-dev || $p == pkgconf) ]]; then p+=":$ARCH"; fi
+    BUILD_PKGS+=("$p")
+done
+[[ $ARCH == "$HOST_ARCH" ]] || BUILD_PKGS+=("crossbuild-essential-$ARCH")
 missing=()
 for p in "${BUILD_PKGS[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
@@ -41,20 +62,33 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# --- build and pack -----------------------------------------------------------
-cmake -S "$SRC" -B "$BUILD_DIR" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DBUILD_TESTING=OFF "$@"
-cmake --build "$BUILD_DIR" -j"$JOBS"
-rm -f "$BUILD_DIR"/kiosk_*.deb
-(cd "$BUILD_DIR" && cpack -G DEB) || die "cpack could not build the package (the messages above say why)"
+# --- build ------------------------------------------------------------------------
+mkdir -p "$BUILD_DIR"
+work=$BUILD_DIR/src
+rm -rf "$work" "$BUILD_DIR"/kiosk_*.deb "$BUILD_DIR"/kiosk-dbgsym_*.deb
+mkdir -p "$work/kiosk"
+# The tree as it is now (uncommitted edits too), without build outputs.
+tar -C "$SRC" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude='./obj-*' \
+    --exclude=./debian/kiosk --exclude=./debian/.debhelper --exclude=./debian/files \
+    --exclude=./tests/fuzz/work -cf - . | tar -C "$work/kiosk" -xf -
+cross=()
+[[ $ARCH == "$HOST_ARCH" ]] || cross=(-a"$ARCH")
+# The test suite runs in CI (scripts/test); debian/rules' own check of the
+# built kiosk runs unless cross-building.
+(cd "$work/kiosk" && dpkg-buildpackage -us -uc -b "${cross[@]}") >"$BUILD_DIR/dpkg-buildpackage.log" 2>&1 || {
+    tail -n 40 "$BUILD_DIR/dpkg-buildpackage.log" >&2
+    die "dpkg-buildpackage failed (log: $BUILD_DIR/dpkg-buildpackage.log)"
+}
+mv "$work"/kiosk_*.deb "$BUILD_DIR"/
+mv "$work"/kiosk-dbgsym_*.deb "$BUILD_DIR"/ 2>/dev/null || true
 
-version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD_DIR/CMakeCache.txt")
-[[ -n $version ]] || die "no CMAKE_PROJECT_VERSION in $BUILD_DIR/CMakeCache.txt"
+version=$(cd "$SRC" && dpkg-parsechangelog -S Version)
 shopt -s nullglob
 debs=("$BUILD_DIR"/kiosk_*.deb)
 ((${#debs[@]} == 1)) || die "expected one kiosk_*.deb in $BUILD_DIR, found: ${debs[*]:-none}"
 deb=${debs[0]}
 arch=$(dpkg-deb -f "$deb" Architecture)
+[[ $arch == "$ARCH" ]] || die "$deb is for $arch, not $ARCH"
 [[ $(basename "$deb") == "kiosk_${version}_${arch}.deb" ]] ||
     die "file name $(basename "$deb") is not kiosk_${version}_${arch}.deb"
 say "built $deb"
@@ -71,9 +105,21 @@ for f in \
     usr/lib/systemd/system/kiosk.service \
     usr/share/kiosk/packaging/kiosk.desktop \
     usr/share/kiosk/packaging/kiosk.yaml \
-    usr/share/doc/kiosk/raspberry-pi.md; do
+    usr/share/doc/kiosk/raspberry-pi.md \
+    usr/share/doc/kiosk/copyright \
+    usr/share/doc/kiosk/changelog.gz \
+    usr/share/man/man1/kiosk.1.gz \
+    usr/share/man/man1/kiosk-session.1.gz \
+    usr/share/man/man5/kiosk.yaml.5.gz \
+    usr/share/kiosk/fonts/AtkinsonHyperlegible-Regular.ttf; do
     grep -qE "[[:space:]]\./$f\$" <<<"$listing" || fail "$f is not in the package"
 done
+# DejaVu Sans is fonts-dejavu-core's: a link to it, not a copy.
+grep -qE '[[:space:]]\./usr/share/kiosk/fonts/DejaVuSans\.ttf -> [./]*(usr/share/)?(\.\./)*fonts/truetype/dejavu/DejaVuSans\.ttf$' <<<"$listing" ||
+    fail "usr/share/kiosk/fonts/DejaVuSans.ttf is not a link to fonts-dejavu-core's DejaVuSans.ttf"
+if grep -qE '^-.*[[:space:]]\./.*DejaVu' <<<"$listing"; then
+    fail "the package ships a copy of a DejaVu file"
+fi
 for exe in usr/bin/kiosk usr/bin/kiosk-session; do
     grep -qE "^-rwxr-xr-x .*[[:space:]]\./$exe\$" <<<"$listing" || fail "$exe is not mode 0755"
 done
@@ -85,7 +131,7 @@ fi
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 say "Depends: $depends"
-for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libturbojpeg0 libyaml-0-2 libcrypt1 libsystemd0 adduser libc6; do
+for dep in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libturbojpeg0 libyaml-0-2 libcrypt1 libsystemd0 adduser libc6 fonts-dejavu-core; do
     grep -qE "(^|, )$dep( |,|\$)" <<<"$depends" || fail "Depends lacks $dep"
 done
 for field in Maintainer Description Section; do
@@ -96,6 +142,36 @@ ctrl=$(dpkg-deb --ctrl-tarfile "$deb" | tar -tvf -)
 for script in postinst prerm postrm; do
     grep -qE "^-rwxr-xr-x .*[[:space:]]\./$script\$" <<<"$ctrl" || fail "control.tar lacks an executable $script"
 done
+# systemd is debhelper's business (dh_installsystemd): the scripts only ever
+# reach it through deb-systemd-helper/-invoke, which respect what the
+# installer enabled; and the service is neither enabled nor started by a
+# first install.
+scripts=$(mktemp -d)
+dpkg-deb -e "$deb" "$scripts/DEBIAN"
+grep -q 'deb-systemd-invoke try-restart' "$scripts/DEBIAN/postinst" ||
+    fail "postinst does not try-restart a running kiosk on upgrade"
+# dh_installsystemd without --no-enable would enable on a first install
+# (deb-systemd-helper enable not guarded by "debian-installed"); without
+# --no-start it would start the service.
+grep -q "deb-systemd-helper debian-installed 'kiosk.service'" "$scripts/DEBIAN/postinst" ||
+    fail "postinst enables kiosk.service on a first install (it must be the installer's choice)"
+if grep -qE 'deb-systemd-invoke (start|restart) |_dh_action=start' "$scripts/DEBIAN/postinst"; then
+    fail "postinst starts kiosk.service (it must be the installer's choice)"
+fi
+grep -q "deb-systemd-invoke stop kiosk.service" "$scripts/DEBIAN/prerm" ||
+    fail "prerm does not stop kiosk.service on removal"
+rm -rf "$scripts"
+
+# --- lintian: nothing but what debian/kiosk.lintian-overrides explains -----------
+# (Without --info the tags' explanations would not be printed.)
+if out=$(lintian --fail-on error,warning --info "$deb" 2>&1); then
+    out=$(grep -v '^running with root privileges' <<<"$out" || true)
+    say "lintian: no errors, no warnings"
+    [[ -z $out ]] || printf '%s\n' "$out" | sed 's/^/   /'
+else
+    printf '%s\n' "$out" >&2
+    fail "lintian reports errors or warnings on $deb"
+fi
 
 # --- does the packaged kiosk run? ------------------------------------------------
 root=$(mktemp -d)

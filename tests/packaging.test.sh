@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the service files in packaging/: the systemd unit (systemd-analyze
 # verify), the XDG autostart entry (desktop-file-validate), the shell scripts
-# (sh -n, shellcheck when installed), and the behaviour of the kiosk-session
-# wrapper with a fake kiosk.
+# and debian/'s maintainer scripts (sh -n, shellcheck when installed), and
+# the behaviour of the kiosk-session wrapper with a fake kiosk.
 #
 #   bash tests/packaging.test.sh <path-to-kiosk> <source-dir>
 #
@@ -27,7 +27,7 @@ trap 'rm -rf "$TMP"' EXIT
 REAL_SLEEP=$(command -v sleep)
 
 # --- shell syntax ----------------------------------------------------------------
-for script in "$WRAPPER" "$PKG"/debian/postinst "$PKG"/debian/prerm "$PKG"/debian/postrm; do
+for script in "$WRAPPER" "$SRC"/debian/kiosk.postinst "$SRC"/debian/kiosk.prerm "$SRC"/debian/kiosk.postrm; do
     name=${script#"$SRC"/}
     if out=$(sh -n "$script" 2>&1); then ok "sh -n $name"; else bad "sh -n $name" "$out"; fi
     if [[ -x $script ]]; then ok "$name is executable"; else bad "$name is not executable (git mode 100755)"; fi

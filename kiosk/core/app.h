@@ -94,7 +94,7 @@ typedef struct {
     char reload[240];  /* last reload: ok, or why it failed */
     char signups[120]; /* today / total / waiting to be written */
     char disk[80];     /* free space */
-    char version[60];
+    char version[128]; /* "kiosk 0.2.0 (git 1a2b3c4-dirty), screen '<id, up to 64>'" */
     char delivery[120]; /* waiting to be delivered, last delivery */
     char message[240];  /* the result of the last action (export) */
 } StaffInfo;

@@ -18,6 +18,7 @@
 #include "deliver.h"
 #include "diag.h"
 #include "fit.h"
+#include "kiosk_version.h"
 #include "log.h"
 #include "pin.h"
 #include "settings.h"

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "effects.h"
+#include "kiosk_version.h"
 #include "log.h"
 #include "pinstate.h"
 #include "screenshot.h"

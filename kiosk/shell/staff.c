@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "export.h"
+#include "kiosk_version.h"
 #include "log.h"
 #include "pin.h"
 #include "pinstate.h"

@@ -11,13 +11,14 @@ IMAGE_RECIPE_VERSION=1
 
 # What the base holds: a kernel and an init to boot, the guest agent the test
 # talks to, Mesa's GBM/EGL so SDL's kmsdrm can draw on virtio-gpu (software:
-# kms_swrast/llvmpipe), and the kiosk's runtime dependencies so that
-# installing the .deb needs no download.
+# kms_swrast/llvmpipe), man-db (the test reads man kiosk), and the kiosk's
+# runtime dependencies so that installing the .deb needs no download.
 IMAGE_PACKAGES=(
     linux-image-amd64 initramfs-tools zstd
     systemd systemd-sysv udev dbus kmod procps
     qemu-guest-agent
     adduser passwd
+    man-db
     libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1 libgles2
     libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libyaml-0-2 libcrypt1 libsystemd0
 )

@@ -321,6 +321,17 @@ def run(vm, screen, args, t_start):
         return
     enabled = vm.ga.out("systemctl is-enabled kiosk.service")
     proof(enabled == "enabled", "kiosk.service is enabled (systemctl is-enabled: %s)" % enabled)
+    # What a Debian package gives an installer: the manual page, and the
+    # package's version from the program.
+    name = vm.ga.out("MANWIDTH=80 man -P cat kiosk 2>&1 | sed -n '/^NAME/{n;p;q}'").strip()
+    proof(re.match(r"kiosk +- ", name) is not None, "man kiosk shows kiosk(1) (NAME: %s)" % name)
+    ver = vm.ga.out("kiosk --version; dpkg-query -W -f='${Version}' kiosk").splitlines()
+    proof(len(ver) == 2 and ver[0] == "kiosk " + ver[1],
+          "kiosk --version prints the package's version (%s)" % " / ".join(ver))
+    font = vm.ga.out("readlink -e /usr/share/kiosk/fonts/DejaVuSans.ttf; "
+                     "dpkg-query -S /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    proof("fonts-dejavu-core" in font, "fonts/DejaVuSans.ttf is fonts-dejavu-core's (%s)" %
+          font.replace("\n", "; "))
     unit = {p: service(vm, p) for p in ("Type", "User", "NRestarts", "WatchdogUSec",
                                         "DevicePolicy")}
     log("unit as loaded: %s" % unit)
