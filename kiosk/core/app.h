@@ -90,11 +90,11 @@ enum {
 
 /* What the staff screen shows, filled in by the shell (it owns the files). */
 typedef struct {
-    char deck[160];    /* deck name and when it was loaded */
-    char reload[240];  /* last reload: ok, or why it failed */
-    char signups[120]; /* today / total / waiting to be written */
-    char disk[80];     /* free space */
-    char version[128]; /* "kiosk 0.2.0 (git 1a2b3c4-dirty), screen '<id, up to 64>'" */
+    char deck[160];     /* deck name and when it was loaded */
+    char reload[240];   /* last reload: ok, or why it failed */
+    char signups[120];  /* today / total / waiting to be written */
+    char disk[80];      /* free space */
+    char version[128];  /* "kiosk 0.2.0 (git 1a2b3c4-dirty), screen '<id, up to 64>'" */
     char delivery[120]; /* waiting to be delivered, last delivery */
     char message[240];  /* the result of the last action (export) */
 } StaffInfo;
