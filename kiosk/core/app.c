@@ -259,16 +259,19 @@ LRect app_staff_corner(const App *app)
 static void staff_body_layout(int w, int h, int m, int bh, int line, StaffLayout *out)
 {
     int top = m / 2 + bh + m / 3;
-    int by = h - m / 2 - bh;
-    out->message = (LRect){m, by - m / 4 - line * 2, w - 2 * m, line * 2};
+    int gap = m / 2, by = h - m / 2 - bh;
+    /* Four buttons in a row on a landscape panel; two rows of two on a
+     * portrait one, where a row of four would shrink their words. */
+    bool portrait = w < h;
+    int per_row = portrait ? 2 : 4, row0 = portrait ? by - bh - gap : by;
+    int bw = (w - 2 * m - (per_row - 1) * gap) / per_row;
+    LRect *btn[4] = {&out->export_btn, &out->erase_btn, &out->restart, &out->exit_btn};
+    for (int i = 0; i < 4; i++)
+        *btn[i] = (LRect){m + (i % per_row) * (bw + gap), i < per_row ? row0 : by, bw, bh};
+    out->message = (LRect){m, row0 - m / 4 - line * 2, w - 2 * m, line * 2};
     int step = util_imin(line * 5 / 4, (out->message.y - top) / APP_STAFF_INFO_LINES);
     for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
         out->info[i] = (LRect){m, top + i * step, w - 2 * m, util_imin(line, step)};
-    int gap = m / 2, bw = (w - 2 * m - 3 * gap) / 4;
-    out->export_btn = (LRect){m, by, bw, bh};
-    out->erase_btn = (LRect){m + bw + gap, by, bw, bh};
-    out->restart = (LRect){m + 2 * (bw + gap), by, bw, bh};
-    out->exit_btn = (LRect){m + 3 * (bw + gap), by, bw, bh};
     /* Yes where Export was, Cancel where Erase was: a second tap on the
      * same spot is Cancel, never an erase. */
     out->yes_btn = out->export_btn;
