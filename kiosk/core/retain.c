@@ -2,6 +2,7 @@
 #include "retain.h"
 
 #include "csv.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -85,17 +86,24 @@ int retain_parse_time(const char *s, int64_t *out)
 
 static void free_fields(char **f, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        util_wipe(f[i], strlen(f[i])); /* personal data: not left in freed memory */
         free(f[i]);
+    }
 }
 
 /* The time column named in the header row f (nf fields), or -1. */
-static int time_column(char **f, int nf)
+static int time_column(const char *const *f, int nf)
 {
     for (int i = 0; i < nf; i++)
         if (strcmp(f[i], RETAIN_TIME_COLUMN_NAME) == 0)
             return i;
     return -1;
+}
+
+bool retain_is_header(const char *const *f, int nf)
+{
+    return nf > 0 && (strcmp(f[0], "id") == 0 || time_column(f, nf) >= 0);
 }
 
 size_t retain_filter(const char *buf, size_t len, int64_t now, int keep_days, char *out,
@@ -109,10 +117,12 @@ size_t retain_filter(const char *buf, size_t len, int64_t now, int keep_days, ch
         char *f[RETAIN_MAX_FIELDS];
         int nf = csv_parse_row(buf + at, len - at, &used, f, RETAIN_MAX_FIELDS);
         if (nf < 0) {
-            /* Not a row we can read: a torn tail (kept whole), or one a
-             * person mangled (kept, as undated, up to its line end). */
+            /* Not a row we can read: a torn tail with no line end (kept
+             * whole), or a line a person mangled (kept, as undated, up to
+             * its line end; a quoted line break makes two of it, and every
+             * byte is kept either way). */
             const char *nl = memchr(buf + at, '\n', len - at);
-            if (!nl || csv_scan_complete(buf + at, len - at) == 0) {
+            if (!nl) {
                 c->torn = len - at;
                 used = len - at;
             } else {
@@ -123,11 +133,11 @@ size_t retain_filter(const char *buf, size_t len, int64_t now, int keep_days, ch
             w += used;
             continue;
         }
-        bool header = first && nf > 0 && strcmp(f[0], "id") == 0;
+        bool header = first && retain_is_header((const char *const *)f, nf);
         int64_t t = 0;
         bool keep = true;
         if (header) {
-            int hc = time_column(f, nf);
+            int hc = time_column((const char *const *)f, nf);
             col = hc >= 0 ? hc : col;
         } else if (nf <= col || retain_parse_time(f[col], &t) != 0) {
             c->undated++;

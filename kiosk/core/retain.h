@@ -7,6 +7,7 @@
 #ifndef KIOSK_RETAIN_H
 #define KIOSK_RETAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,7 @@ typedef struct {
 /**
  * Filters the CSV bytes @p buf (@p len) for @p keep_days: writes to @p out
  * (at least @p len bytes) the header row, if the first row is one (its
- * first field is "id"), then every data row whose time is at most
+ * first field is "id", or a field is named "timestamp"), then every data row whose time is at most
  * keep_days * 86400 s before @p now (Unix seconds), then any bytes after the
  * last complete row, each row byte for byte as it was. Rows whose time
  * cannot be read, and rows that do not parse at all, are kept and counted
@@ -40,6 +41,10 @@ typedef struct {
  */
 size_t retain_filter(const char *buf, size_t len, int64_t now, int keep_days, char *out,
                      RetainCount *count);
+
+/** True when the row @p f (@p nf fields) is the store's header: its first
+ *  field is "id" or a field is named RETAIN_TIME_COLUMN_NAME. */
+bool retain_is_header(const char *const *f, int nf);
 
 /** Reads an ISO 8601 time ("YYYY-MM-DDTHH:MM:SS" then "+HH:MM", "-HH:MM",
  *  "Z" or nothing for UTC) into Unix seconds. Returns 0, or -1 if it is not

@@ -640,12 +640,24 @@ static char *item_base(const SignFile *f, const char *kiosk_id, time_t now)
     return export_base_name(name, kiosk_id, now);
 }
 
-/* The bytes of f to copy: complete rows, or the whole .partial. */
+/* The bytes of f to copy: complete rows, or the whole .partial (torn rows
+ * are what it holds; a person may still read a name in them). */
 static char *item_bytes(const SignFile *f, size_t *got, size_t *len, char *err, size_t errlen)
 {
-    char *buf = read_complete_rows(f->path, got, len, err, errlen);
-    if (buf && f->kind == SIGNFILE_RECOVERED)
-        *len = *got;
+    if (f->kind != SIGNFILE_RECOVERED)
+        return read_complete_rows(f->path, got, len, err, errlen);
+    struct stat st;
+    char *buf = NULL;
+    *got = *len = 0;
+    int in = fsx_sys.open(f->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+    if (in >= 0 && fsx_sys.fstat(in, &st) == 0 && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= EXPORT_MAX_BYTES)
+        buf = fsx_pread_all(in, (size_t)st.st_size, got);
+    if (!buf)
+        util_format(err, errlen, "Cannot export: cannot read %s", f->path);
+    if (in >= 0)
+        fsx_sys.close(in);
+    *len = *got;
     return buf;
 }
 

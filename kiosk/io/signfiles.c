@@ -49,16 +49,18 @@ static void drop(char *buf, size_t len)
     free(buf);
 }
 
-/* The first row's length when it is the store's header (first field "id"),
- * else 0: ".partial" files and files a person cut have none. */
+/* The first row's length when it is the store's header, else 0: ".partial" files and files a person
+ * cut have none. */
 static size_t header_len(const char *buf, size_t len)
 {
     char *f[RETAIN_MAX_FIELDS];
     size_t used = 0;
     int nf = csv_parse_row(buf, len, &used, f, RETAIN_MAX_FIELDS);
-    bool header = nf > 0 && strcmp(f[0], "id") == 0;
-    for (int i = 0; i < nf; i++)
+    bool header = retain_is_header((const char *const *)f, nf);
+    for (int i = 0; i < nf; i++) {
+        util_wipe(f[i], strlen(f[i]));
         free(f[i]);
+    }
     return header ? used : 0;
 }
 
@@ -70,12 +72,16 @@ size_t signfiles_data_rows(const char *buf, size_t len)
     return rows;
 }
 
-static size_t count_rows(const char *path)
+/* Rows in path; in a .partial a torn row without its line end counts too
+ * (that is what the file is for). */
+static size_t count_rows(const char *path, SignFileKind kind)
 {
     size_t len, rows = 0;
     char *buf = read_file(path, &len);
     if (buf)
         rows = signfiles_data_rows(buf, len);
+    if (buf && kind == SIGNFILE_RECOVERED)
+        rows += csv_scan_complete(buf, len) < len;
     drop(buf, len);
     return rows;
 }
@@ -114,7 +120,7 @@ static void add(SignFiles *fs, SignFileKind kind, const char *path)
     SignFile *f = &fs->file[fs->n++];
     f->kind = kind;
     snprintf(f->path, sizeof f->path, "%s", path);
-    f->rows = count_rows(path);
+    f->rows = count_rows(path, kind);
 }
 
 /* The archives in live's folder, sorted by name. */
