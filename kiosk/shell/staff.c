@@ -361,8 +361,10 @@ bool staff_handle_event(Shell *sh, const SDL_Event *ev)
     if (job->ok) {
         size_t rows, verified;
         result_rows(&job->res, &rows, &verified);
-        log_msg(LOG_INFO, "export done: %zu sign-up(s) in %zu file(s), %zu checked on the stick",
-                rows, job->res.n, verified);
+        /* The message holds counts and file names, never a row. */
+        log_msg(LOG_INFO,
+                "export done: %zu sign-up(s) in %zu file(s), %zu checked on the stick: %s", rows,
+                job->res.n, verified, job->message);
         staff_fill_info(sh);
         app_staff_message(&sh->app, job->message);
         keep_verified(sh, job);
@@ -388,6 +390,8 @@ static int erase_item(Shell *sh, const ExportItem *it, size_t *erased, char *err
         sh->store = NULL;
     }
     int rc = signfiles_erase_prefix(it->src, it->len, it->hash, live, erased, err, errlen);
+    if (rc == 0 && it->kind == SIGNFILE_RECOVERED)
+        *erased = it->rows; /* a torn row has no line end, and counts as the export counted it */
     if (live && effects_open_store(sh) != 0 && rc == 0) {
         util_format(err, errlen, "%s was erased but could not be opened again", it->src);
         rc = -1;
