@@ -21,9 +21,9 @@ int64_t retain_days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-void retain_civil_from_days(int64_t z, int *y, int *m, int *d)
+void retain_civil_from_days(int64_t days, int *y, int *m, int *d)
 {
-    z += 719468;
+    int64_t z = days + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;

@@ -259,7 +259,7 @@ static int drive_score(const Mount *m, const char *sysfs_root, const char *const
      * under /media are not something staff can carry away. One we cannot
      * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
      * of an unknown kind. */
-    if (strncmp(m->dev, "/dev/", 5) != 0)
+    if (!m->dev || strncmp(m->dev, "/dev/", 5) != 0)
         return -1;
     if (disk_of(m->dev, sysfs_root, disk, sizeof disk) != 0)
         disk[0] = '\0';
