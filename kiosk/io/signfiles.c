@@ -204,6 +204,21 @@ static int rewrite(const char *path, const char *data, size_t len, bool remove_i
     return 0;
 }
 
+bool signfiles_has_old(const char *path, int64_t now, int keep_days)
+{
+    size_t len = 0;
+    RetainCount c = {0};
+    if (keep_days <= 0)
+        return false;
+    char *buf = read_file(path, &len);
+    char *out = buf ? malloc(len ? len : 1) : NULL;
+    if (out)
+        retain_filter(buf, len, now, keep_days, out, &c);
+    drop(out, len);
+    drop(buf, len);
+    return c.removed > 0;
+}
+
 int signfiles_retain(const char *path, int64_t now, int keep_days, int remove_if_empty,
                      RetainCount *count, char *err, size_t errlen)
 {

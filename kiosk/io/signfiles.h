@@ -18,6 +18,7 @@
 #ifndef KIOSK_SIGNFILES_H
 #define KIOSK_SIGNFILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,10 @@ void signfiles_totals(const SignFiles *fs, size_t *live, size_t *archived, size_
  */
 int signfiles_retain(const char *path, int64_t now, int keep_days, int remove_if_empty,
                      RetainCount *count, char *err, size_t errlen);
+
+/** True when @p path holds a row signfiles_retain() would remove: the live
+ *  file's store is closed and reopened only then. */
+bool signfiles_has_old(const char *path, int64_t now, int keep_days);
 
 /** Complete data rows in @p len bytes of CSV: the header row (first field
  *  "id"), if any, is not counted. */

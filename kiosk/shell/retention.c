@@ -22,8 +22,8 @@ static void retain_all(const char *live, int keep_days, bool with_live, Shell *s
         const SignFile *f = &fs->file[i];
         bool is_live = f->kind == SIGNFILE_LIVE;
         RetainCount c;
-        if (is_live && !with_live)
-            continue;
+        if (is_live && (!with_live || !signfiles_has_old(f->path, (int64_t)time(NULL), keep_days)))
+            continue; /* the store is closed and reopened only for a rewrite */
         if (is_live && sh) {
             store_close(sh->store);
             sh->store = NULL;
