@@ -417,6 +417,7 @@ void staff_erase(Shell *sh)
     }
     free(v);
     sh->export_job.verified = NULL;
+    sh->counts.erased += total;
     app_staff_erasable(&sh->app, 0);
     log_msg(failed || changed ? LOG_WARN : LOG_INFO,
             "erased %zu sign-up(s) from the kiosk after a verified export (%zu file(s) changed "
