@@ -57,7 +57,12 @@ void retention_run(Shell *sh, uint64_t now)
     if (now < sh->next_retention)
         return;
     sh->next_retention = now + RETENTION_EVERY_MS;
-    if (keep_days <= 0 || sh->export_job.thread)
-        return; /* an export reads the files now: the next pass comes soon */
+    if (sh->export_job.thread) {
+        /* An export reads the files now: try again in a minute. */
+        sh->next_retention = now + RETENTION_RETRY_MS;
+        return;
+    }
+    if (keep_days <= 0)
+        return;
     retain_all(sh->opts->signups_path, keep_days, store_pending(sh->store) == 0, sh);
 }

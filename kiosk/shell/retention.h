@@ -11,6 +11,8 @@
  * year of sign-ups (a few MB) costs milliseconds, so more often buys
  * nothing and less often keeps data longer than promised. */
 #define RETENTION_EVERY_MS (60u * 60u * 1000u)
+/* A pass due while an export reads the files waits this long. */
+#define RETENTION_RETRY_MS (60u * 1000u)
 
 /** Removes old rows from every sign-up file when due (sh->next_retention),
  *  then sets the next time. The live file is rewritten with the store
