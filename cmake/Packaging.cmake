@@ -6,6 +6,9 @@
 # Install layout (prefix /usr, as for the .deb):
 #   /usr/bin/kiosk-session                      desktop-session wrapper
 #   /usr/lib/systemd/system/kiosk.service       systemd unit (not enabled)
+#   /usr/lib/systemd/system/kiosk-usb-*         USB stick mount/unmount units
+#   /usr/lib/udev/rules.d/90-kiosk-usb.rules    starts kiosk-usb-mount@ for a stick
+#   /usr/libexec/kiosk/kiosk-usb                the root-side mount helper
 #   /usr/share/kiosk/packaging/kiosk.desktop    XDG autostart entry (not active)
 #   /usr/share/kiosk/packaging/kiosk.yaml       template of /etc/kiosk/kiosk.yaml
 #   /usr/share/doc/kiosk/raspberry-pi.md        the set-up guide
@@ -39,6 +42,7 @@ function(kiosk_packaging_file src dest_var)
   set(out ${KIOSK_PACKAGING_BINARY_DIR}/${src})
   file(READ ${in} text)
   string(REPLACE "/usr/bin/kiosk" "${CMAKE_INSTALL_FULL_BINDIR}/kiosk" text "${text}")
+  string(REPLACE "/usr/libexec/kiosk" "${CMAKE_INSTALL_FULL_LIBEXECDIR}/kiosk" text "${text}")
   string(REPLACE "/usr/share/doc/kiosk" "${CMAKE_INSTALL_FULL_DOCDIR}" text "${text}")
   string(REPLACE "/usr/share/kiosk" "${CMAKE_INSTALL_FULL_DATADIR}/kiosk" text "${text}")
   file(WRITE ${out}.tmp "${text}")
@@ -49,12 +53,25 @@ function(kiosk_packaging_file src dest_var)
 endfunction()
 
 kiosk_packaging_file(systemd/kiosk.service KIOSK_UNIT_FILE)
+kiosk_packaging_file(systemd/kiosk-usb-mount@.service KIOSK_USB_MOUNT_UNIT)
+kiosk_packaging_file(systemd/kiosk-usb-eject.path KIOSK_USB_EJECT_PATH)
+kiosk_packaging_file(systemd/kiosk-usb-eject.service KIOSK_USB_EJECT_UNIT)
 kiosk_packaging_file(xdg/kiosk.desktop KIOSK_DESKTOP_FILE)
 
 install(PROGRAMS ${KIOSK_PACKAGING_SOURCE_DIR}/kiosk-session
   DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${KIOSK_UNIT_FILE}
+install(FILES ${KIOSK_UNIT_FILE} ${KIOSK_USB_MOUNT_UNIT} ${KIOSK_USB_EJECT_PATH}
+  ${KIOSK_USB_EJECT_UNIT}
   DESTINATION ${KIOSK_SYSTEMD_UNIT_DIR})
+# USB sticks on Raspberry Pi OS Lite: a udev rule starts kiosk-usb-mount@,
+# which runs kiosk-usb (root) to mount the stick for the kiosk user only.
+# udev rereads its rules when they change; nothing to enable.
+set(KIOSK_UDEV_RULES_DIR "lib/udev/rules.d" CACHE STRING
+  "Where 90-kiosk-usb.rules is installed, relative to CMAKE_INSTALL_PREFIX or absolute")
+install(FILES ${KIOSK_PACKAGING_SOURCE_DIR}/udev/90-kiosk-usb.rules
+  DESTINATION ${KIOSK_UDEV_RULES_DIR})
+install(PROGRAMS ${KIOSK_PACKAGING_SOURCE_DIR}/libexec/kiosk-usb
+  DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/kiosk)
 install(FILES ${KIOSK_DESKTOP_FILE} ${KIOSK_PACKAGING_SOURCE_DIR}/kiosk.yaml
   DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/packaging)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/raspberry-pi.md

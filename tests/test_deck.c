@@ -320,7 +320,8 @@ static const Case cases[] = {
     {"far miss in labels", "labels:\n  forward: Go\nslides:\n  - title: A\n", false,
      "t.yaml:2:3: error: unknown key 'forward' in the labels (expected one of: next, back, "
      "signup, start_over, staff_title, pin_prompt, pin_wrong, pin_locked, staff_export, "
-     "staff_restart, staff_exit, staff_close, space)"},
+     "staff_restart, staff_exit, staff_close, staff_erase, staff_erase_yes, staff_cancel, "
+     "space)"},
     {"near miss in the error messages",
      "signup:\n  errors:\n    emial: Bad address\nslides:\n  - title: A\n", false,
      "t.yaml:3:5: error: unknown key 'emial' in the error messages (did you mean 'email'?)"},

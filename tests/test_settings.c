@@ -117,6 +117,15 @@ static const Case cases[] = {
      "t.yaml:1:11: error: 'rotation' is '99999999999999999999' (expected 0, 90, 180 or 270: "
      "degrees clockwise)"},
 
+    /* keep_days */
+    {"keep_days 0 keeps forever", "keep_days: 0\n", true, ""},
+    {"keep_days -1", "keep_days: -1\n", false,
+     "t.yaml:1:12: error: 'keep_days' is -1 (expected days to keep sign-ups on the kiosk, 0 to "
+     "36500; 0 keeps them forever)"},
+    {"keep_days a season", "keep_days: three months\n", false,
+     "t.yaml:1:12: error: 'keep_days' is 'three months' (expected days to keep sign-ups on the "
+     "kiosk, 0 to 36500; 0 keeps them forever)"},
+
     /* display */
     {"display -1", "display: -1\n", false,
      "t.yaml:1:10: error: 'display' is -1 (expected a display number from 0 to 15; 0 is the "
@@ -201,7 +210,7 @@ static const Case cases[] = {
     {"unknown key, no near miss", "colour: red\n", false,
      "t.yaml:1:1: error: unknown key 'colour' in the settings file (expected one of: deck, "
      "kiosk_id, signups, stats, timeouts, rotation, display, renderer, staff_pin, log_level, "
-     "export_dir, sleep, delivery)"},
+     "export_dir, sleep, keep_days, delivery)"},
     {"duplicate key", "rotation: 90\nrotation: 180\n", false,
      "t.yaml:2:1: error: 'rotation' appears twice in the settings file (expected each key "
      "once; the first is at line 1)"},
@@ -356,6 +365,7 @@ static void check_defaults(const Settings *s)
     CHECK_INT(s->rotation, 0);
     CHECK_INT(s->display, 0);
     CHECK_INT(s->log_level, 2);
+    CHECK_INT(s->keep_days, 90);
     CHECK(!s->sleep_enabled);
 }
 
@@ -404,6 +414,7 @@ static const char full_file[] = "# every key\n"
                                 "staff_pin: \"" HASH "\"\n"
                                 "log_level: debug\n"
                                 "export_dir: /media/usb\n"
+                                "keep_days: 30\n"
                                 "sleep:\n"
                                 "  from: \"20:00\"\n"
                                 "  to: 7:30\n";
@@ -426,6 +437,7 @@ static void test_full_file(void)
     CHECK_STR(s->staff_pin, HASH);
     CHECK_INT(s->log_level, 3);
     CHECK_STR(s->export_dir, "/media/usb");
+    CHECK_INT(s->keep_days, 30);
     CHECK(s->sleep_enabled);
     CHECK_INT(s->sleep_from_min, 20 * 60);
     CHECK_INT(s->sleep_to_min, 7 * 60 + 30);

@@ -287,6 +287,27 @@ int main(void)
     if (d)
         closedir(d);
     CHECK_INT(exported, 1);
+    /* The export read the copy back: Erase offers exactly those rows, asks
+     * first, and leaves the stick's copy alone. */
+    CHECK_INT(shell_app(sh)->staff.erasable, 1);
+    tap(sl.erase_btn);
+    CHECK(shell_app(sh)->staff.erase_confirm);
+    CHECK(strstr(shell_app(sh)->staff.message, "Erase 1 sign-up from this kiosk?") != NULL);
+    CHECK(file_contains(csv, "Secretname Q")); /* nothing gone before Yes */
+    tap(sl.yes_btn);
+    CHECK(strstr(shell_app(sh)->staff.message, "Erased 1 sign-up from this kiosk") != NULL);
+    CHECK(!file_contains(csv, "Secretname Q"));
+    CHECK(file_contains(csv, "id,"));
+    CHECK_INT(shell_app(sh)->staff.erasable, 0);
+    d = opendir(usb);
+    while (d && (e = readdir(d)))
+        if (strstr(e->d_name, ".csv")) {
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", usb, e->d_name);
+            CHECK(file_contains(path, "Secretname Q"));
+        }
+    if (d)
+        closedir(d);
     /* Exit from the staff screen ends the loop. */
     tap(sl.exit_btn);
     CHECK(!shell_step(sh, 0));
@@ -301,6 +322,7 @@ int main(void)
     CHECK(file_contains(log_path, "stored"));
     CHECK(file_contains(log_path, "staff screen opened"));
     CHECK(file_contains(log_path, "export done"));
+    CHECK(file_contains(log_path, "erased 1 sign-up(s) from the kiosk"));
     CHECK(!file_contains(log_path, "Secretname"));
     CHECK(!file_contains(log_path, "hidden@example.org"));
     CHECK(!file_contains(log_path, "0207946999"));

@@ -266,6 +266,32 @@ LRect app_staff_corner(const App *app)
     return (LRect){0, 0, side, side};
 }
 
+/* The staff screen below its title: the facts, a two-line message (export
+ * results are sentences) and a row of buttons. The facts share what height
+ * is left, so eight lines fit an 800x480 panel without crowding the
+ * buttons. */
+static void staff_body_layout(int w, int h, int m, int bh, int line, StaffLayout *out)
+{
+    int top = m / 2 + bh + m / 3;
+    int gap = m / 2, by = h - m / 2 - bh;
+    /* Four buttons in a row on a landscape panel; two rows of two on a
+     * portrait one, where a row of four would shrink their words. */
+    bool portrait = w < h;
+    int per_row = portrait ? 2 : 4, row0 = portrait ? by - bh - gap : by;
+    int bw = (w - 2 * m - (per_row - 1) * gap) / per_row;
+    LRect *btn[4] = {&out->export_btn, &out->erase_btn, &out->restart, &out->exit_btn};
+    for (int i = 0; i < 4; i++)
+        *btn[i] = (LRect){m + (i % per_row) * (bw + gap), i < per_row ? row0 : by, bw, bh};
+    out->message = (LRect){m, row0 - m / 4 - line * 2, w - 2 * m, line * 2};
+    int step = util_imin(line * 5 / 4, (out->message.y - top) / APP_STAFF_INFO_LINES);
+    for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
+        out->info[i] = (LRect){m, top + i * step, w - 2 * m, util_imin(line, step)};
+    /* Yes where Export was, Cancel where Erase was: a second tap on the
+     * same spot is Cancel, never an erase. */
+    out->yes_btn = out->export_btn;
+    out->no_btn = out->erase_btn;
+}
+
 void app_staff_layout(const App *app, StaffLayout *out)
 {
     memset(out, 0, sizeof *out);
@@ -288,15 +314,7 @@ void app_staff_layout(const App *app, StaffLayout *out)
         out->keypad = (LRect){(w - kw) / 2, top, kw, kh};
         return;
     }
-    int y = m / 2 + bh + m / 3;
-    for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
-        out->info[i] = (LRect){m, y + i * line * 5 / 4, w - 2 * m, line};
-    int by = h - m / 2 - bh;
-    out->message = (LRect){m, by - line * 3 / 2, w - 2 * m, line};
-    int gap = m / 2, bw = (w - 2 * m - 2 * gap) / 3;
-    out->export_btn = (LRect){m, by, bw, bh};
-    out->restart = (LRect){m + bw + gap, by, bw, bh};
-    out->exit_btn = (LRect){m + 2 * (bw + gap), by, bw, bh};
+    staff_body_layout(w, h, m, bh, line, out);
 }
 
 static bool slide_is_cta(const App *app)
@@ -335,6 +353,15 @@ static Hit hit_staff(const App *app, int x, int y)
         int k = layout_rect_contains(sl.keypad, x, y) ? keyboard_hit(&app->kb, x, y) : -1;
         return k >= 0 ? (Hit){HIT_KEY, k, 0} : (Hit){HIT_NONE, 0, 0};
     }
+    if (app->staff.erase_confirm) {
+        if (layout_rect_contains(sl.yes_btn, x, y))
+            return (Hit){HIT_STAFF_ERASE_YES, 0, 0};
+        if (layout_rect_contains(sl.no_btn, x, y) || layout_rect_contains(sl.close, x, y))
+            return (Hit){HIT_STAFF_ERASE_NO, 0, 0};
+        return (Hit){HIT_NONE, 0, 0};
+    }
+    if (app->staff.erasable > 0 && layout_rect_contains(sl.erase_btn, x, y))
+        return (Hit){HIT_STAFF_ERASE, 0, 0};
     const struct {
         LRect r;
         HitKind kind;
@@ -490,6 +517,7 @@ void app_pin_result(App *app, bool ok, uint64_t now)
     if (ok) {
         app->screen = SCREEN_STAFF;
         app->staff.message[0] = '\0';
+        app_staff_erasable(app, 0); /* an erase belongs to the export just done */
         app->effects |= EFFECT_STAFF_INFO;
     }
     app->dirty = true;
@@ -499,6 +527,31 @@ void app_staff_message(App *app, const char *text)
 {
     snprintf(app->staff.message, sizeof app->staff.message, "%s", text);
     app->dirty = true;
+}
+
+void app_staff_erasable(App *app, size_t rows)
+{
+    app->staff.erasable = rows;
+    app->staff.erase_confirm = false;
+    app->dirty = true;
+}
+
+/* Erase asks first; the question names the count and where the rows are,
+ * so nobody erases what they think is still only on the kiosk. */
+static void staff_erase_hit(App *app, HitKind kind)
+{
+    if (kind == HIT_STAFF_ERASE && app->staff.erasable > 0) {
+        app->staff.erase_confirm = true;
+        snprintf(app->staff.message, sizeof app->staff.message,
+                 "Erase %zu sign-up%s from this kiosk? They are on the stick.", app->staff.erasable,
+                 app->staff.erasable == 1 ? "" : "s");
+    } else if (kind == HIT_STAFF_ERASE_YES && app->staff.erase_confirm) {
+        app->staff.erase_confirm = false;
+        app->effects |= EFFECT_ERASE;
+    } else if (kind == HIT_STAFF_ERASE_NO) {
+        app->staff.erase_confirm = false;
+        snprintf(app->staff.message, sizeof app->staff.message, "Nothing was erased.");
+    }
 }
 
 static void pin_key(App *app, const KeyAction *a, uint64_t now)
@@ -641,6 +694,11 @@ static void tap(App *app, int x, int y, uint64_t now)
         break;
     case HIT_STAFF_RESTART:
         restart_loop(app, now);
+        break;
+    case HIT_STAFF_ERASE:
+    case HIT_STAFF_ERASE_YES:
+    case HIT_STAFF_ERASE_NO:
+        staff_erase_hit(app, hit.kind);
         break;
     case HIT_STAFF_EXIT:
         app->effects |= EFFECT_QUIT;

@@ -66,7 +66,10 @@ typedef enum {
     HIT_STAFF_EXPORT,
     HIT_STAFF_RESTART,
     HIT_STAFF_EXIT,
-    HIT_STAFF_CLOSE
+    HIT_STAFF_CLOSE,
+    HIT_STAFF_ERASE,     /* asks to confirm the erase */
+    HIT_STAFF_ERASE_YES, /* confirmed: EFFECT_ERASE */
+    HIT_STAFF_ERASE_NO
 } HitKind;
 
 typedef struct {
@@ -78,9 +81,10 @@ typedef struct {
 enum {
     EFFECT_STORE = 1u << 0, /* the form holds a valid sign-up: store it, then app_stored() */
     EFFECT_QUIT = 1u << 1,
-    EFFECT_CHECK_PIN = 1u << 2, /* verify app->pin against the hash, then app_pin_result() */
-    EFFECT_EXPORT = 1u << 3,    /* copy the sign-ups to a USB stick, then app_staff_message() */
-    EFFECT_STAFF_INFO = 1u << 4 /* the staff screen opened: fill app->staff */
+    EFFECT_CHECK_PIN = 1u << 2,  /* verify app->pin against the hash, then app_pin_result() */
+    EFFECT_EXPORT = 1u << 3,     /* copy the sign-ups to a USB stick, then app_staff_message() */
+    EFFECT_STAFF_INFO = 1u << 4, /* the staff screen opened: fill app->staff */
+    EFFECT_ERASE = 1u << 5       /* erase the exported sign-ups, then app_staff_erasable(app, 0) */
 };
 
 /* Press and hold a top corner this long to reach the staff PIN: longer
@@ -97,10 +101,15 @@ typedef struct {
     char version[128];  /* "kiosk 0.2.0 (git 1a2b3c4-dirty), screen '<id, up to 64>'" */
     char delivery[120]; /* waiting to be delivered, last delivery */
     char message[240];  /* the result of the last action (export) */
+    char files[120];    /* sign-ups per file: current, older files, recovered */
+    char today[120];    /* the funnel today: slides, forms opened, sent, abandoned */
+    char week[120];     /* the same since Monday */
+    size_t erasable;    /* sign-ups the last export verified on the stick (0: no Erase) */
+    bool erase_confirm; /* the erase was asked: Yes / Cancel showing */
 } StaffInfo;
 
-/* The staff screen's lines of facts (StaffInfo deck..delivery). */
-#define APP_STAFF_INFO_LINES 6
+/* The staff screen's lines of facts. */
+#define APP_STAFF_INFO_LINES 9
 
 /* Gesture thresholds, as fractions of the screen so a swipe feels the same
  * on 7" and 27" panels. */
@@ -204,6 +213,10 @@ void app_pin_result(App *app, bool ok, uint64_t now_ms);
 /** Text for the staff screen's message line (the export result). */
 void app_staff_message(App *app, const char *text);
 
+/** After an export: @p rows sign-ups were verified on the stick and may be
+ *  erased from the kiosk (0 hides the Erase button and any confirmation). */
+void app_staff_erasable(App *app, size_t rows);
+
 /** Outside opening hours the screen goes dark; only on the slides, never
  *  in the middle of a client's form. */
 void app_sleep(App *app, bool asleep, uint64_t now_ms);
@@ -215,7 +228,8 @@ LRect app_staff_corner(const App *app);
 typedef struct {
     LRect title, message, entry, cancel, keypad;
     LRect info[APP_STAFF_INFO_LINES];
-    LRect export_btn, restart, exit_btn, close;
+    LRect export_btn, erase_btn, restart, exit_btn, close;
+    LRect yes_btn, no_btn; /* the erase confirmation, over export and erase */
 } StaffLayout;
 
 void app_staff_layout(const App *app, StaffLayout *out);

@@ -110,6 +110,7 @@ typedef struct {
     /* The staff screen (front-desk staff, behind the PIN). */
     const char *staff_title, *pin_prompt, *pin_wrong, *pin_locked;
     const char *staff_export, *staff_restart, *staff_exit, *staff_close;
+    const char *staff_erase, *staff_erase_yes, *staff_cancel;
 } DeckTexts;
 
 typedef struct {

@@ -212,6 +212,9 @@ static void set_defaults(Deck *d)
     t->staff_restart = "Restart slides";
     t->staff_exit = "Exit kiosk";
     t->staff_close = "Close";
+    t->staff_erase = "Erase from kiosk";
+    t->staff_erase_yes = "Yes, erase";
+    t->staff_cancel = "Cancel";
 }
 
 /* Only https: the link opens on a client's own phone. */
@@ -321,9 +324,10 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     if (!l)
         return;
     static const char *const keys[] = {
-        "next",      "back",       "signup",       "start_over",    "staff_title", "pin_prompt",
-        "pin_wrong", "pin_locked", "staff_export", "staff_restart", "staff_exit",  "staff_close",
-        "space",     NULL};
+        "next",       "back",        "signup",      "start_over",      "staff_title",
+        "pin_prompt", "pin_wrong",   "pin_locked",  "staff_export",    "staff_restart",
+        "staff_exit", "staff_close", "staff_erase", "staff_erase_yes", "staff_cancel",
+        "space",      NULL};
     yt_check_keys(c, l, keys, "the labels");
     set_text(c, l, "space", &d->texts.key_space);
     set_text(c, l, "staff_title", &d->texts.staff_title);
@@ -334,6 +338,9 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     set_text(c, l, "staff_restart", &d->texts.staff_restart);
     set_text(c, l, "staff_exit", &d->texts.staff_exit);
     set_text(c, l, "staff_close", &d->texts.staff_close);
+    set_text(c, l, "staff_erase", &d->texts.staff_erase);
+    set_text(c, l, "staff_erase_yes", &d->texts.staff_erase_yes);
+    set_text(c, l, "staff_cancel", &d->texts.staff_cancel);
     set_text(c, l, "next", &d->texts.next);
     set_text(c, l, "back", &d->texts.back);
     set_text(c, l, "signup", &d->texts.signup_button);

@@ -259,7 +259,7 @@ static int drive_score(const Mount *m, const char *sysfs_root, const char *const
      * under /media are not something staff can carry away. One we cannot
      * map to a disk (/dev/mapper/..., /dev/disk/by-label/...) is a drive
      * of an unknown kind. */
-    if (strncmp(m->dev, "/dev/", 5) != 0)
+    if (!m->dev || strncmp(m->dev, "/dev/", 5) != 0)
         return -1;
     if (disk_of(m->dev, sysfs_root, disk, sizeof disk) != 0)
         disk[0] = '\0';
@@ -600,6 +600,127 @@ done:
     return rc;
 }
 
+/* Reads back d->final (len bytes) from the stick, not from the page cache
+ * (POSIX_FADV_DONTNEED after the fsync drops its clean pages), and
+ * compares. */
+static bool verify_copy(const char *final, const char *buf, size_t len)
+{
+    size_t got = 0;
+    bool same = false;
+    int fd = fsx_sys.open(final, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    char *back = fsx_pread_all(fd, len, &got);
+    same = back && got == len && memcmp(back, buf, len) == 0;
+    if (back)
+        util_wipe(back, got);
+    free(back);
+    fsx_sys.close(fd);
+    return same;
+}
+
+/* The base name (no ".csv") a sign-up file f gets on the stick. */
+static char *item_base(const SignFile *f, const char *kiosk_id, time_t now)
+{
+    if (f->kind == SIGNFILE_LIVE)
+        return export_base_name(f->path, kiosk_id, now);
+    char part[EXPORT_NAME_PART_MAX_CHARS * 2 + 1];
+    const char *b = strrchr(f->path, '/');
+    b = b ? b + 1 : f->path;
+    size_t blen = strlen(b);
+    if (f->kind == SIGNFILE_ARCHIVE) {
+        sanitize(part, b, blen >= 4 ? blen - 4 : blen, sizeof part - 1);
+        return strdup(part);
+    }
+    /* "signups.csv.partial" -> "signups.csv-recovered" -> "signups-recovered-<id>-<stamp>" */
+    char name[4096];
+    size_t stem = blen > 12 && strcmp(b + blen - 12, ".csv.partial") == 0 ? blen - 12 : blen;
+    snprintf(name, sizeof name, "%.*s-recovered.csv", (int)stem, b);
+    return export_base_name(name, kiosk_id, now);
+}
+
+/* The bytes of f to copy: complete rows, or the whole .partial (torn rows
+ * are what it holds; a person may still read a name in them). */
+static char *item_bytes(const SignFile *f, size_t *got, size_t *len, char *err, size_t errlen)
+{
+    if (f->kind != SIGNFILE_RECOVERED)
+        return read_complete_rows(f->path, got, len, err, errlen);
+    struct stat st;
+    char *buf = NULL;
+    *got = *len = 0;
+    int in = fsx_sys.open(f->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+    if (in >= 0 && fsx_sys.fstat(in, &st) == 0 && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= EXPORT_MAX_BYTES)
+        buf = fsx_pread_all(in, (size_t)st.st_size, got);
+    if (!buf)
+        util_format(err, errlen, "Cannot export: cannot read %s", f->path);
+    if (in >= 0)
+        fsx_sys.close(in);
+    *len = *got;
+    return buf;
+}
+
+static int export_one(const SignFile *f, const char *dir, const char *kiosk_id, time_t now,
+                      ExportItem *it, char *err, size_t errlen)
+{
+    size_t got = 0, len = 0;
+    int rc = -1;
+    Dest d = {.dir = dir, .k = 1};
+    char *buf = item_bytes(f, &got, &len, err, errlen);
+    if (!buf)
+        return 1; /* nothing to copy in this one */
+    d.need = (unsigned long long)len + EXPORT_SLACK_BYTES;
+    d.base = item_base(f, kiosk_id, now);
+    d.cap = strlen(dir) + (d.base ? strlen(d.base) : 0) + 32;
+    d.final = malloc(d.cap);
+    if (!d.base || !d.final)
+        util_format(err, errlen, "Cannot export: out of memory");
+    else if (check_room(dir, d.need, err, errlen) == 0 &&
+             write_copy(&d, buf, len, err, errlen) == 0)
+        rc = 0;
+    if (rc == 0) {
+        it->kind = f->kind;
+        snprintf(it->src, sizeof it->src, "%s", f->path);
+        snprintf(it->dest, sizeof it->dest, "%s", d.final);
+        it->rows = f->kind == SIGNFILE_RECOVERED ? f->rows : signfiles_data_rows(buf, len);
+        it->len = len;
+        it->hash = signfiles_hash(buf, len);
+        it->verified = verify_copy(d.final, buf, len);
+    }
+    util_wipe(buf, got);
+    free(buf);
+    free(d.base);
+    free(d.final);
+    return rc;
+}
+
+int export_files(const SignFiles *fs, const char *dir, const char *kiosk_id, time_t now,
+                 ExportResult *res, char *err, size_t errlen)
+{
+    char skip[600];
+    res->n = 0;
+    util_format(err, errlen, "%s", "");
+    if (!fs || !dir || check_folder(dir, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < fs->n; i++) {
+        int rc = export_one(&fs->file[i], dir, kiosk_id, now, &res->item[res->n], err, errlen);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            res->n++;
+        else
+            snprintf(skip, sizeof skip, "%s", err);
+        err[0] = '\0';
+    }
+    if (res->n == 0) {
+        util_format(err, errlen, "%s",
+                    fs->n ? skip : "Nothing to export yet: there are no sign-ups");
+        return -1;
+    }
+    return 0;
+}
+
 int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t now, char *dest,
                 size_t destcap, char *err, size_t errlen)
 {
@@ -642,4 +763,26 @@ done:
     free(d.base);
     free(d.final);
     return rc;
+}
+
+bool export_is_mounted(const char *mounts_path, const char *dir)
+{
+    Mount *m = NULL;
+    size_t n = 0;
+    char err[8];
+    bool found = false;
+    if (read_mounts(mounts_path, &m, &n, err, sizeof err) != 0)
+        return false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(m[i].dir, dir) == 0;
+    free_mounts(m, n);
+    return found;
+}
+
+int export_request_eject(const char *request)
+{
+    int fd = fsx_sys.open(request, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -1;
+    return fsx_sys.close(fd);
 }

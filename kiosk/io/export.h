@@ -14,8 +14,12 @@
 #ifndef KIOSK_EXPORT_H
 #define KIOSK_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
+
+#include "signfiles.h"
 
 /** The most an export copies. Same bound as the store's (STORE_READ_MAX_BYTES):
  *  ~300 000 sign-ups, decades at one kiosk; the copy is read into memory at
@@ -82,6 +86,55 @@ int export_find_drive(const char *mounts_path, const char *sysfs_root, const cha
  */
 int export_copy(const char *src, const char *dir, const char *kiosk_id, time_t now, char *dest,
                 size_t destcap, char *err, size_t errlen);
+
+/** One sign-up file's copy on the stick, as export_files() left it. */
+typedef struct {
+    SignFileKind kind;
+    char src[4096], dest[4096];
+    size_t rows;   /* data rows copied */
+    size_t len;    /* bytes of src copied, from its start */
+    uint64_t hash; /* signfiles_hash() of those bytes */
+    bool verified; /* read back from the stick and equal */
+} ExportItem;
+
+typedef struct ExportResult {
+    ExportItem item[SIGNFILES_MAX];
+    size_t n;
+} ExportResult;
+
+/**
+ * Copies every file in @p fs to the folder @p dir as export_copy() copies
+ * one: the live file as "<stem>-<kiosk_id>-<stamp>.csv", each archive under
+ * its own stamped name, the ".partial" (whole, as it is: torn rows that a
+ * person may still read) as "<stem>-recovered-<kiosk_id>-<stamp>.csv".
+ * Each is written as "<name>.tmp", fsync'ed and renamed, so a stick pulled
+ * mid-copy never holds a file named like a complete export; then its pages
+ * are dropped from the cache and it is read back from the stick and
+ * compared (ExportItem.verified). Files with no complete rows are skipped.
+ * Returns 0 with @p res filled, or -1 with a sentence in @p err and @p res
+ * holding the files finished before the failure.
+ */
+int export_files(const SignFiles *fs, const char *dir, const char *kiosk_id, time_t now,
+                 ExportResult *res, char *err, size_t errlen);
+
+/** Where the packaged udev rule mounts a stick (packaging/udev/), and the
+ *  file whose appearance asks the root side to unmount it: the kiosk may
+ *  not unmount, but it may write in its own state folder, which a systemd
+ *  path unit watches (packaging/systemd/kiosk-usb-eject.path). */
+#define EXPORT_KIOSK_MOUNT "/media/kiosk-usb"
+#define EXPORT_EJECT_REQUEST "/var/lib/kiosk/usb-eject"
+
+/** How long the export waits for the stick to be unmounted before saying
+ *  it could not release it: the root side syncs and unmounts in well under
+ *  a second on a healthy stick. */
+#define EXPORT_EJECT_WAIT_MS 15000
+
+/** True when something is mounted at @p dir per the table @p mounts_path. */
+bool export_is_mounted(const char *mounts_path, const char *dir);
+
+/** Creates the empty file @p request (0600, durably enough: the watcher
+ *  sees its creation at once). Returns 0, or -1 with errno. */
+int export_request_eject(const char *request);
 
 /** Free space in bytes, for an unprivileged writer, of the filesystem
  *  holding @p path (a file or a folder); -1 on error. For the staff screen. */

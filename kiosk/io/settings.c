@@ -42,6 +42,7 @@ void settings_defaults(Settings *s)
     s->form_inactivity_ms = -1;
     s->thanks_ms = -1;
     s->log_level = 2;
+    s->keep_days = SETTINGS_DEFAULT_KEEP_DAYS;
 }
 
 bool settings_hash_well_formed(const char *s)
@@ -510,9 +511,10 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
                yt_describe(root));
         return;
     }
-    static const char *const keys[] = {
-        "deck",     "kiosk_id",  "signups",   "stats",      "timeouts", "rotation", "display",
-        "renderer", "staff_pin", "log_level", "export_dir", "sleep",    "delivery", NULL};
+    static const char *const keys[] = {"deck",      "kiosk_id",  "signups",    "stats",
+                                       "timeouts",  "rotation",  "display",    "renderer",
+                                       "staff_pin", "log_level", "export_dir", "sleep",
+                                       "keep_days", "delivery",  NULL};
     yt_check_keys(c, root, keys, "the settings file");
     const char *p;
     s->deck = get_absolute_path(c, root, "deck");
@@ -527,6 +529,8 @@ static void load_root(YCtx *c, Settings *s, const YNode *root, FilePerm perm)
             &s->rotation);
     get_int(c, root, "display", 0, SETTINGS_MAX_DISPLAY, NULL, 0,
             "a display number from 0 to 15; 0 is the first", &s->display);
+    get_int(c, root, "keep_days", 0, SETTINGS_MAX_KEEP_DAYS, NULL, 0,
+            "days to keep sign-ups on the kiosk, 0 to 36500; 0 keeps them forever", &s->keep_days);
     load_renderer(c, s, root);
     load_staff_pin(c, s, root, perm);
     static const char *const levels[] = {"error", "warning", "info", "debug", NULL};

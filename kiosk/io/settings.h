@@ -23,6 +23,7 @@
  *                                                   never a PIN in clear
  *   log_level                 2 (info)              error, warning, info, debug
  *   export_dir                "/media"              path, relative as for deck
+ *   keep_days                 90                    0..36500; 0: keep forever
  *   sleep.from, sleep.to      no sleep              "HH:MM" (24 h), both or neither,
  *                                                   different; may wrap midnight
  *   delivery.email.*          off                   to, from: one address each; smtp:
@@ -57,6 +58,10 @@
 #define SETTINGS_MAX_TEXT_BYTES 4096   /* PATH_MAX: the longest path Linux takes */
 #define SETTINGS_MAX_ID_CHARS 64       /* a name people read in an export, not a paragraph */
 #define SETTINGS_MAX_DISPLAY 15        /* SDL display / KMS card index; a Pi has 2-3 */
+/* Sign-ups older than this many days are removed from the kiosk: about a
+ * season of follow-up calls; a clinic wanting longer says so in the file. */
+#define SETTINGS_DEFAULT_KEEP_DAYS 90
+#define SETTINGS_MAX_KEEP_DAYS 36500 /* a hundred years: "forever" is 0 */
 
 /* Delivery by email (off while smtp is NULL). */
 typedef struct {
@@ -85,6 +90,7 @@ typedef struct Settings {
     int inactivity_ms, form_inactivity_ms, thanks_ms; /* -1: use the deck's */
     int rotation;                                     /* 0, 90, 180, 270: clockwise */
     int display;                                      /* 0..SETTINGS_MAX_DISPLAY */
+    int keep_days;                                    /* sign-ups older than this go; 0: never */
     int log_level;                    /* 0 error, 1 warning, 2 info, 3 debug: LogLevel's order */
     bool sleep_enabled;               /* screen dark from sleep_from_min to sleep_to_min */
     int sleep_from_min, sleep_to_min; /* minutes after local midnight, 0..1439 */

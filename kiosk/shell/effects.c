@@ -326,11 +326,9 @@ static const struct {
     unsigned effect;
     EffectHandler run;
 } effect_handlers[] = {
-    {EFFECT_STORE, store_signup},
-    {EFFECT_CHECK_PIN, check_pin},
-    {EFFECT_STAFF_INFO, staff_fill_info},
-    {EFFECT_EXPORT, export_signups},
-    {EFFECT_QUIT, staff_exit},
+    {EFFECT_STORE, store_signup},         {EFFECT_CHECK_PIN, check_pin},
+    {EFFECT_STAFF_INFO, staff_fill_info}, {EFFECT_EXPORT, export_signups},
+    {EFFECT_ERASE, staff_erase},          {EFFECT_QUIT, staff_exit},
 };
 
 void effects_run(Shell *sh)

@@ -1057,6 +1057,17 @@ static void draw_pin(Render *r, const App *app, uint64_t now)
     draw_keypad(r, app, wait == 0);
 }
 
+/* Yes / Cancel in place of the buttons, so nothing else is a tap away. */
+static void draw_erase_confirm(Render *r, const App *app, const StaffLayout *sl,
+                               const ChromeLayout *c)
+{
+    const Deck *d = r->deck;
+    button(r, sl->yes_btn, d->texts.staff_erase_yes, c->label_px, BTN_PRIMARY,
+           app->pressed.kind == HIT_STAFF_ERASE_YES);
+    button(r, sl->no_btn, d->texts.staff_cancel, c->label_px, BTN_SECONDARY,
+           app->pressed.kind == HIT_STAFF_ERASE_NO);
+}
+
 static void draw_staff(Render *r, const App *app)
 {
     const Deck *d = r->deck;
@@ -1064,13 +1075,21 @@ static void draw_staff(Render *r, const App *app)
     StaffLayout sl;
     ChromeLayout c;
     staff_header(r, app, &sl, &c);
-    const char *lines[APP_STAFF_INFO_LINES] = {app->staff.deck,     app->staff.reload,
-                                               app->staff.signups,  app->staff.disk,
-                                               app->staff.delivery, app->staff.version};
+    const StaffInfo *si = &app->staff;
+    const char *lines[APP_STAFF_INFO_LINES] = {si->deck,     si->reload, si->signups,
+                                               si->files,    si->today,  si->week,
+                                               si->delivery, si->disk,   si->version};
     for (int i = 0; i < APP_STAFF_INFO_LINES; i++)
         text_in(r, lines[i], sl.info[i].h * 4 / 5, false, col(t->text), sl.info[i], ALIGN_LEFT);
-    text_in(r, app->staff.message, sl.message.h * 4 / 5, true, col(t->accent), sl.message,
-            ALIGN_LEFT);
+    paragraph_in(r, si->message, sl.message.h * 2 / 5, true, col(t->accent), sl.message,
+                 ALIGN_LEFT);
+    if (si->erase_confirm) {
+        draw_erase_confirm(r, app, &sl, &c);
+        return;
+    }
+    if (si->erasable > 0)
+        button(r, sl.erase_btn, d->texts.staff_erase, c.label_px, BTN_SECONDARY,
+               app->pressed.kind == HIT_STAFF_ERASE);
     button(r, sl.export_btn, d->texts.staff_export, c.label_px, BTN_PRIMARY,
            app->pressed.kind == HIT_STAFF_EXPORT);
     button(r, sl.restart, d->texts.staff_restart, c.label_px, BTN_SECONDARY,

@@ -12,7 +12,10 @@
 #include "shellstate.h"
 
 /* The staff screen's message line in the pictures: what an export says. */
-#define SCREENSHOT_STAFF_MESSAGE "Saved to the USB stick as signups-kiosk-20261202-103900.csv"
+#define SCREENSHOT_STAFF_MESSAGE                                                                   \
+    "Saved 42 sign-ups in 3 files, checked on the stick. You can pull the stick out now."
+/* ...and what it offers after: the Erase button for the rows it checked. */
+#define SCREENSHOT_STAFF_ERASABLE 42
 
 static int shot(Shell *sh, const char *dir, int n, const char *name)
 {
@@ -103,8 +106,10 @@ int screenshot_all(Shell *sh, const char *dir)
         app_preview(&sh->app, (AppPreview)p);
         /* The staff screen's facts come from the real files, as on the kiosk. */
         effects_run(sh);
-        if (p == APP_PREVIEW_STAFF)
+        if (p == APP_PREVIEW_STAFF) {
             app_staff_message(&sh->app, SCREENSHOT_STAFF_MESSAGE);
+            app_staff_erasable(&sh->app, SCREENSHOT_STAFF_ERASABLE);
+        }
         rc = shot(sh, dir, n, name);
         written++;
     }

@@ -18,6 +18,7 @@
 #include "kiosk_version.h"
 #include "log.h"
 #include "pinstate.h"
+#include "retention.h"
 #include "screenshot.h"
 #include "shellstate.h"
 #include "staff.h"
@@ -190,6 +191,7 @@ bool shell_turn(Shell *sh, uint64_t now, bool may_draw)
     reload_run(&sh->reload, now);
     swap_deck(sh);
     usage_flush(&sh->usage, &sh->app, now, false);
+    retention_run(sh, now);
     bool moving = app_transition(&sh->app, now) < 1.0;
     if (may_draw && (sh->app.dirty || moving))
         draw(sh, now);
@@ -223,6 +225,7 @@ static int next_timer(Shell *sh, uint64_t now)
         timeout = sooner(timeout, ms_until(sh->next_store_retry, now));
     timeout = sooner(timeout, reload_timeout(&sh->reload, now));
     timeout = sooner(timeout, apply_opening_hours(sh));
+    timeout = sooner(timeout, ms_until(sh->next_retention, now));
     if (sh->watchdog_ms)
         timeout = sooner(timeout, ms_until(sh->next_watchdog, now));
     return timeout;
@@ -354,6 +357,10 @@ Shell *shell_open(const ShellOptions *opts, Deck *deck)
     app_init(&sh->app, deck, sh->display.w, sh->display.h, sh->now);
     if (opts->screenshot_dir)
         return sh;
+    /* Old rows go before the store reads the file: nothing to close yet. */
+    retention_at_start(opts->signups_path,
+                       opts->settings ? opts->settings->keep_days : SETTINGS_DEFAULT_KEEP_DAYS);
+    sh->next_retention = sh->now + RETENTION_EVERY_MS;
     if (effects_open_store(sh) != 0)
         goto fail;
     sh->delivery = delivery_start(opts->settings, opts->signups_path);

@@ -43,6 +43,7 @@ typedef struct {
     unsigned long kept;    /* sign-ups the disk refused, kept in the store's queue */
     unsigned long refused; /* sign-ups that could not even be kept (queue full) */
     unsigned long pins_checked, exports, staff_exits;
+    unsigned long erased; /* sign-ups erased after a verified export */
 } ShellCounts;
 
 typedef struct Shell Shell;

@@ -40,6 +40,7 @@ struct Shell {
     bool sdl_clock;            /* turns run on SDL's clock, so events keep their own times */
     uint64_t last_event;       /* the time given to the last event, never going back */
     uint64_t next_store_retry; /* when waiting sign-ups are tried again */
+    uint64_t next_retention;   /* when old sign-ups are looked for next (retention.h) */
     uint64_t next_watchdog;    /* when the service manager hears from us next */
     uint64_t watchdog_ms;      /* 0: no watchdog */
     bool ready;                /* the service manager was told the first frame is up */

@@ -16,6 +16,7 @@ typedef struct {
     Uint32 event;       /* the SDL event type a finished export posts */
     SDL_Thread *thread; /* NULL: no export running */
     ExportJob *job;
+    struct ExportResult *verified; /* the last export's files, for the erase; owned */
 } StaffExport;
 
 /** Verifies the PIN the app holds against the settings' hash and tells the
@@ -29,6 +30,12 @@ void staff_fill_info(Shell *sh);
  *  to a USB stick on a thread; the staff screen says it is saving, and
  *  staff_handle_event() puts the result there when it is done. */
 void staff_export(Shell *sh);
+
+/** "Erase from kiosk", confirmed: removes from the kiosk's sign-up files
+ *  the rows the last export read back from the stick and found equal, if
+ *  the files still begin with them; rows that came after stay. Logs the
+ *  count, never a row. */
+void staff_erase(Shell *sh);
 
 /** Takes the finished export's event; false for any other event. */
 bool staff_handle_event(Shell *sh, const SDL_Event *ev);

@@ -27,6 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vm import Vm  # noqa: E402
+import usb  # noqa: E402
 
 results = []
 
@@ -250,6 +251,9 @@ def main():
     ap.add_argument("--refs", required=True, help="kiosk --screenshot of the deck at WxH")
     ap.add_argument("--signup-plan", required=True)
     ap.add_argument("--staff-plan", required=True)
+    ap.add_argument("--usb-plan", help="taps.c staff-open: the PIN and the staff buttons; "
+                    "runs the USB export proofs (tests/system/usb.py)")
+    ap.add_argument("--only", choices=["usb"], help="after the first slide, only these proofs")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=800)
     ap.add_argument("--arch", default="x86_64")
@@ -339,6 +343,9 @@ def run(vm, screen, args, t_start):
     log("dev-dri-card0.device: %s" % vm.ga.out("systemctl is-active dev-dri-card0.device"))
     log("kiosk: %s" % vm.ga.out("journalctl -u kiosk.service -b -o cat --no-pager | "
                                  "grep -m1 'video driver'"))
+    if args.only == "usb":
+        usb.run_usb(vm, screen, args, proof, log)
+        return
 
     # ---- a whole sign-up with the on-screen keyboard -------------------------
     plan = read_plan(args.signup_plan)
@@ -413,6 +420,10 @@ def run(vm, screen, args, t_start):
     with open(os.path.join(screen.artifacts, "security.txt"), "w") as f:
         f.write(vm.ga.out("systemd-analyze security kiosk.service --no-pager 2>&1") + "\n")
     print("systemd-analyze security: %s" % sec.replace("→ ", ""), flush=True)
+
+    # ---- the USB export (usb.py) ------------------------------------------------
+    if args.usb_plan:
+        usb.run_usb(vm, screen, args, proof, log)
 
     # ---- staff: hold the corner, the PIN, "Exit kiosk" ----------------------
     pid = main_pid(vm)

@@ -3,7 +3,7 @@
  * positions measured by hand, so the whole-system test keeps working when
  * the layout or the deck changes.
  *
- *   taps DECK DATA_DIR W H signup|staff PIN
+ *   taps DECK DATA_DIR W H signup|staff|staff-open PIN
  *
  * It plays the journey on a simulated App of W x H (the screen the VM
  * shows), tap by tap, exactly as the kiosk would take the same taps, and
@@ -13,11 +13,15 @@
  *   hold X Y MS WHAT    a finger held MS milliseconds
  *   screen NAME         the screen the kiosk shows now (a checkpoint)
  *   expect FIELD VALUE  what the sign-up row must hold
+ *   button NAME X Y     where a staff-screen button is (staff-open), for
+ *                       the USB proof to tap when it is ready
  *
  * signup: from the first slide, Next, the sign-up button, every field of
  * the deck's form filled with the on-screen keyboard (text), the second
  * choice (choice), the consent ticked, Send. staff: hold the staff corner,
  * type PIN on the keypad, open the staff screen, tap "Exit kiosk".
+ * staff-open: the same up to the open staff screen, then its buttons
+ * (export, erase, yes, exit, close).
  * Exits non-zero when the simulated kiosk does not end where it should. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,7 +236,12 @@ static int signup(void)
     return app.screen == SCREEN_THANKS ? 0 : -1;
 }
 
-static int staff(const char *pin)
+static void button(const char *name, LRect r)
+{
+    printf("button %s %d %d\n", name, r.x + r.w / 2, r.y + r.h / 2);
+}
+
+static int staff(const char *pin, bool leave)
 {
     screen();
     /* Held well past APP_STAFF_HOLD_MS: the shell sees the hold only in a
@@ -256,6 +265,14 @@ static int staff(const char *pin)
     screen();
     StaffLayout sl;
     app_staff_layout(&app, &sl);
+    if (!leave) {
+        button("export", sl.export_btn);
+        button("erase", sl.erase_btn);
+        button("yes", sl.yes_btn);
+        button("exit", sl.exit_btn);
+        button("close", sl.close);
+        return app.screen == SCREEN_STAFF ? 0 : -1;
+    }
     tap_rect(sl.exit_btn, "Exit kiosk");
     if (!(app.effects & EFFECT_QUIT)) {
         fprintf(stderr, "taps: Exit kiosk did not quit\n");
@@ -284,7 +301,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[5], "signup") == 0)
         rc = signup();
     else if (strcmp(argv[5], "staff") == 0 && argc > 6)
-        rc = staff(argv[6]);
+        rc = staff(argv[6], true);
+    else if (strcmp(argv[5], "staff-open") == 0 && argc > 6)
+        rc = staff(argv[6], false);
     else
         rc = 2;
     deck_free(deck);
