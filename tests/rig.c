@@ -50,7 +50,7 @@ int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin)
     setenv("KIOSK_USB_ROOT", r->usb, 1);
     r->settings = rig_settings(pin);
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(r->deck, &lo, &diags);
     diag_print(&diags, stderr);
     diag_clear(&diags);

@@ -22,7 +22,7 @@ static const char deck_yaml[] =
 static Deck *load(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string("test.yaml", yaml, strlen(yaml), &opts, &diags);
     if (!d)
         diag_print(&diags, stderr);

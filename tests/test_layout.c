@@ -29,7 +29,7 @@ static const struct {
 static Deck *load(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/test.yaml", yaml, strlen(yaml), &opts,
                                &diags);
     if (!d)
@@ -72,7 +72,7 @@ static void check_boxes(const Deck *d, const Slide *s, int w, int h, const Slide
 static void test_bundled_deck_fits_everywhere(void)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
     diag_clear(&diags);
     CHECK(d != NULL);

@@ -31,7 +31,7 @@ typedef struct {
 static Deck *load_file(const char *path)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(path, &opts, &diags);
     diag_clear(&diags);
     return d;
@@ -40,7 +40,7 @@ static Deck *load_file(const char *path)
 static Deck *load_string(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &opts, &diags);
     diag_clear(&diags);
     return d;

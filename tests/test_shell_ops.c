@@ -143,7 +143,7 @@ int main(void)
     CHECK(settings != NULL);
 
     write_deck(2);
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(deck_path, &lo, &diags);
     diag_clear(&diags);
     ShellOptions opts = {.deck_path = deck_path,

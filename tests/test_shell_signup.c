@@ -114,7 +114,7 @@ int main(void)
     snprintf(csv, sizeof csv, "%s/data/signups.csv", dir);
 
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
     diag_clear(&diags);
     CHECK(deck != NULL);

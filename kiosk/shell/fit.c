@@ -4,6 +4,7 @@
 #include "fit.h"
 
 #include <SDL_ttf.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,72 @@ static int check_images(const Deck *deck, DiagList *diags)
     return problems;
 }
 
+/* "" for the deck as written; " (Español, larger text)" for a view. */
+static void view_name(const Deck *base, const Deck *v, char *buf, size_t cap)
+{
+    if (v == base) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, cap, " (%s%s)", v->lang_name ? v->lang_name : "?",
+             v->is_large ? ", larger text" : "");
+}
+
+/* Larger text must really be larger: its running text at least
+ * FIT_MIN_GROWTH times the normal view's, after both are fitted. */
+#define FIT_MIN_GROWTH 1.3
+
+/* One slide of one view at one size; returns its body size, or -1 after
+ * reporting that it does not fit. */
+static int fit_slide(const Deck *base, const Deck *v, size_t i, int w, int h,
+                     const LayoutMetrics *m, SlideLayout *lay, DiagList *diags)
+{
+    const Slide *s = &v->slides[i];
+    layout_slide(v, s, w, h, m, lay);
+    if (!lay->truncated && !lay->too_long)
+        return lay->body_px;
+    char what[160];
+    view_name(base, v, what, sizeof what);
+    /* The slide's place in the deck, which every language shares. */
+    diag_add(diags, lay->truncated ? DIAG_ERROR : DIAG_WARNING, base->path, s->line, s->col,
+             "slide %zu%s is too long for a %dx%d screen: its text is shrunk to %d px, below "
+             "the readable %d px (shorten it or split the slide)",
+             i + 1, what, w, h, lay->body_px, lay->min_px);
+    return -1;
+}
+
+/* One language in both text sizes; the larger must be FIT_MIN_GROWTH times
+ * the normal after both are fitted. */
+static int check_language(const Deck *base, size_t lang, const LayoutMetrics *m, SlideLayout *lay,
+                          DiagList *diags)
+{
+    const Deck *normal = deck_view(base, lang, false), *large = deck_view(base, lang, true);
+    int problems = 0;
+    for (size_t i = 0; i < normal->slide_count; i++) {
+        for (size_t k = 0; k < sizeof fit_sizes / sizeof fit_sizes[0]; k++) {
+            int w = fit_sizes[k].w, h = fit_sizes[k].h;
+            int px = fit_slide(base, normal, i, w, h, m, lay, diags);
+            int big = large != normal ? fit_slide(base, large, i, w, h, m, lay, diags) : px;
+            if (px < 0 || big < 0) {
+                problems++;
+                break;
+            }
+            if (large != normal && big * 10 < px * (int)lround(FIT_MIN_GROWTH * 10)) {
+                char what[160];
+                view_name(base, large, what, sizeof what);
+                diag_add(diags, DIAG_WARNING, base->path, normal->slides[i].line,
+                         normal->slides[i].col,
+                         "slide %zu%s has text of %d px on a %dx%d screen, not %.1fx the normal "
+                         "%d px: it is shrunk to fit (shorten it so larger text is larger)",
+                         i + 1, what, big, w, h, FIT_MIN_GROWTH, px);
+                problems++;
+                break;
+            }
+        }
+    }
+    return problems;
+}
+
 int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
 {
     bool own_ttf = !TTF_WasInit();
@@ -69,28 +136,10 @@ int fit_check_deck(const Deck *deck, const char *data_dir, DiagList *diags)
     SlideLayout *lay = malloc(sizeof *lay);
     int problems = 0;
     LayoutMetrics m = {text_measure, fonts};
-    for (size_t i = 0; lay && i < deck->slide_count; i++) {
-        const Slide *s = &deck->slides[i];
-        for (size_t k = 0; k < sizeof fit_sizes / sizeof fit_sizes[0]; k++) {
-            layout_slide(deck, s, fit_sizes[k].w, fit_sizes[k].h, &m, lay);
-            if (lay->truncated) {
-                diag_add(diags, DIAG_ERROR, deck->path, s->line, s->col,
-                         "slide %zu is far too long for a %dx%d screen (expected text that "
-                         "fits: split it over several slides)",
-                         i + 1, fit_sizes[k].w, fit_sizes[k].h);
-                problems++;
-                break;
-            }
-            if (lay->too_long) {
-                diag_add(diags, DIAG_WARNING, deck->path, s->line, s->col,
-                         "slide %zu is too long for a %dx%d screen: its text is shrunk to "
-                         "%d px, below the readable %d px (shorten it or split the slide)",
-                         i + 1, fit_sizes[k].w, fit_sizes[k].h, lay->body_px, lay->min_px);
-                problems++;
-                break;
-            }
-        }
-    }
+    /* Every language, in both text sizes: a client may pick any of them. */
+    size_t langs = deck->lang_count ? deck->lang_count : 1;
+    for (size_t l = 0; lay && l < langs; l++)
+        problems += check_language(deck, l, &m, lay, diags);
     free(lay);
     problems += check_images(deck, diags);
     text_close(fonts);

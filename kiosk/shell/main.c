@@ -352,7 +352,7 @@ int main(int argc, char **argv)
     }
     c.shell.deck_path = c.deck;
 
-    DeckLoadOptions load = {.data_dir = c.shell.data_dir};
+    DeckLoadOptions load = {.data_dir = c.shell.data_dir, .list_untranslated = c.check};
     Deck *deck = deck_load(c.deck, &load, &diags);
     if (c.check && deck)
         fit_check_deck(deck, c.shell.data_dir, &diags);
