@@ -87,9 +87,12 @@ size_t layout_lang_index(const Deck *deck)
 }
 
 /* A view button: as tall as the navigation bar's (a finger's width at
- * least), wide enough for "Letra grande" or "English" at the bar's label
- * size on the 800x480 screen: 17 % of the width. */
-#define VIEW_BUTTON_PERMILLE 170
+ * least). A language button is wide enough for "Español" or "English" at
+ * the bar's label size on the 800x480 screen (15 % of the width), the text
+ * size toggle for "Larger text" or "Letra grande" (21 %): the people who
+ * need that button most must be able to read it. */
+#define VIEW_LANG_BUTTON_PERMILLE 150
+#define VIEW_SIZE_BUTTON_PERMILLE 210
 
 void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, ViewButtons *out)
 {
@@ -97,13 +100,14 @@ void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, Vie
     layout_chrome(deck, w, h, &c);
     memset(out, 0, sizeof *out);
     int bh = c.next.h;
-    int bw = util_imax(bh * 2, (int)lround(w * VIEW_BUTTON_PERMILLE / 1000.0));
+    int bw = util_imax(bh * 2, (int)lround(w * VIEW_LANG_BUTTON_PERMILLE / 1000.0));
+    int sw = util_imax(bh * 2, (int)lround(w * VIEW_SIZE_BUTTON_PERMILLE / 1000.0));
     int gap = util_imax(4, layout_margin(w, h) / 3);
     out->label_px = c.label_px;
     /* The toggle at the far right, where it always is; the languages to
      * its left, in the deck's order. */
-    int x = right - bw;
-    out->larger = (LRect){x, top, bw, bh};
+    int x = right - sw;
+    out->larger = (LRect){x, top, sw, bh};
     size_t cur = layout_lang_index(deck);
     for (size_t i = deck->lang_count; i-- > 0;) {
         if (i == cur || i >= DECK_MAX_LANGUAGES)
@@ -566,7 +570,7 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
      * a title) starts below them. */
     ViewButtons vb;
     layout_slide_view_buttons(deck, w, h, &vb);
-    int gap = layout_margin(w, h) / 2;
+    int gap = layout_margin(w, h);
     int below = vb.strip.y + vb.strip.h + gap - a.c.y;
     /* A portrait screen has height to spare and no width: the buttons get
      * a row of their own. */
