@@ -584,11 +584,12 @@ static void test_signup_row(void)
     app_init(&a, d, W, H, 0);
     const char *cols[APP_ROW_MAX];
     size_t n = app_signup_columns(d, cols);
-    CHECK_INT(n, 9);
+    CHECK_INT(n, 10);
     CHECK_STR(cols[0], "id");
     CHECK_STR(cols[4], "name");
     CHECK_STR(cols[7], "contact_time");
     CHECK_STR(cols[8], "consent_version");
+    CHECK_STR(cols[9], "language");
     form_focus(&a.form, 0);
     form_insert_text(&a.form, "  Zoë Müller ");
     form_choose(&a.form, 3, 1);

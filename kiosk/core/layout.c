@@ -577,8 +577,10 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
     if (s->kind == SLIDE_TITLE || !a.landscape) {
         a.c.y += below;
         a.c.h -= below;
-        return layout_title_slide(&a, allow_split);
+        below = 0;
     }
+    if (s->kind == SLIDE_TITLE)
+        return layout_title_slide(&a, allow_split);
 
     /* Title across the top, then the body below. */
     int y = a.c.y;
