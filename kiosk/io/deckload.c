@@ -1185,6 +1185,30 @@ static size_t find_translations(const char *path, char **out, size_t cap)
     return n;
 }
 
+bool deck_translation_of(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    if (len < 6 || strcmp(base + len - 5, ".yaml") != 0)
+        return false;
+    const char *dot = base + len - 5;
+    const char *code = dot;
+    while (code > base && code[-1] != '.')
+        code--;
+    if (code == base || code == dot)
+        return false;
+    char tag[16];
+    if ((size_t)(dot - code) >= sizeof tag)
+        return false;
+    memcpy(tag, code, (size_t)(dot - code));
+    tag[dot - code] = '\0';
+    if (!valid_lang_code(tag))
+        return false;
+    int n = snprintf(out, cap, "%.*s.yaml", (int)(code - 1 - path), path);
+    return n > 0 && (size_t)n < cap && file_readable(out);
+}
+
 Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags)
 {
     char *buf;

@@ -40,6 +40,10 @@ Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
 Deck *deck_load_sources(const DeckSource *deck, const DeckSource *translations, size_t count,
                         const DeckLoadOptions *opts, DiagList *diags);
 
+/** Whether path is a translation (slides/x.es.yaml next to slides/x.yaml);
+ *  then out holds the deck's path. */
+bool deck_translation_of(const char *path, char *out, size_t cap);
+
 /** The same from memory; name is used in diagnostics and to resolve relative
  *  paths (its directory). */
 Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,

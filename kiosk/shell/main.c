@@ -356,6 +356,13 @@ int main(int argc, char **argv)
     }
     c.shell.deck_path = c.deck;
 
+    /* A translation is checked with its deck: alone it is not a deck. */
+    char base_buf[PATH_MAX];
+    if (c.check && deck_translation_of(c.deck, base_buf, sizeof base_buf)) {
+        printf("%s is a translation of %s: checking that deck and its translations\n", c.deck,
+               base_buf);
+        c.deck = base_buf;
+    }
     DeckLoadOptions load = {.data_dir = c.shell.data_dir, .list_untranslated = c.check};
     Deck *deck = deck_load(c.deck, &load, &diags);
     if (c.check && deck)
