@@ -748,6 +748,17 @@ static void test_view_buttons_place(const Deck *d)
             /* Everything of the form above the bar and on the screen. */
             for (int i = 0; i < a.form.count; i++)
                 CHECK(fl.error[i].y + fl.error[i].h <= fl.cancel.y);
+            /* Larger text: the form's words at least 1.3x on the 7" screen. */
+            if (large && w == 800) {
+                App n;
+                app_init(&n, d, w, h, 0);
+                n.screen = SCREEN_FORM;
+                FormLayout nf;
+                app_form_layout(&n, &nf);
+                CHECK(fl.label_px * 10 >= nf.label_px * 13);
+                CHECK(fl.value_px * 10 >= nf.value_px * 13);
+                CHECK(fl.small_px * 10 >= nf.small_px * 13);
+            }
         }
     }
 }

@@ -126,15 +126,14 @@ typedef struct {
     ChromeLayout chrome;
 } FormMetrics;
 
-static FormMetrics form_metrics(const App *app, FormLayout *out)
+static FormMetrics form_metrics(const App *app, double grow, FormLayout *out)
 {
     FormMetrics fm = {.w = app->w, .h = app->h};
     fm.s = util_imin(fm.w, fm.h);
     fm.m = layout_margin(fm.w, fm.h);
     layout_chrome(app->deck, fm.w, fm.h, &fm.chrome);
     LayoutSizes z = layout_sizes(app->deck, fm.w, fm.h);
-    /* Larger text grows the form's words as much as the slides'. */
-    double k = fm.s * (app->deck->is_large ? DECK_LARGE_TEXT_PERCENT / 100.0 : 1.0) / 1000.0;
+    double k = fm.s * grow / 1000.0;
     out->label_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(FORM_LABEL_PERMILLE * k));
     out->value_px = util_imax(FORM_MIN_VALUE_PX, (int)lround(FORM_VALUE_PERMILLE * k));
     out->small_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(FORM_SMALL_PERMILLE * k));
@@ -194,7 +193,7 @@ static int form_heading(const App *app, FormMetrics *fm, bool landscape, int con
     int needed = landscape ? util_imax(col1_rows * fm->row, col2_rows * fm->row + consent_h)
                            : nfields * fm->row + consent_h;
     if (y + fm->head_h + needed > content_bottom) {
-        int one_line = fm->large ? out->small_px * 6 / 5 : out->small_px * 5 / 4;
+        int one_line = out->small_px * 5 / 4;
         needed -= (fm->eh - one_line) *
                   (landscape ? util_imax(col1_rows, col2_rows + 1) : nfields + 1);
         fm->eh = one_line;
@@ -222,10 +221,34 @@ static void place_choices(FormLayout *out, int i, int n, const FormMetrics *fm)
 
 /* The whole form: on a landscape screen typed fields on the left, choices
  * and consent on the right; portrait, one column. */
+static void form_layout_at(const App *app, double grow, FormLayout *out);
+
+/* Whether every field, message and the consent end above the buttons. */
+static bool form_fits(const App *app, const FormLayout *fl)
+{
+    for (int i = 0; i < app->form.count; i++)
+        if (fl->visible[i] && fl->error[i].y + fl->error[i].h > fl->cancel.y)
+            return false;
+    return true;
+}
+
 void app_form_layout(const App *app, FormLayout *out)
 {
+    /* Larger text grows the form's words as much as the slides'; on a
+     * screen where the rows would then run under the buttons, a little
+     * less (never below normal size; --check reports what that costs). */
+    double grow = app->deck->is_large ? DECK_LARGE_TEXT_PERCENT / 100.0 : 1.0;
+    form_layout_at(app, grow, out);
+    while (grow > 1.0 && out->keyboard.h == 0 && !form_fits(app, out)) {
+        grow -= 0.05;
+        form_layout_at(app, grow < 1.0 ? 1.0 : grow, out);
+    }
+}
+
+static void form_layout_at(const App *app, double grow, FormLayout *out)
+{
     memset(out, 0, sizeof *out);
-    FormMetrics fm = form_metrics(app, out);
+    FormMetrics fm = form_metrics(app, grow, out);
     const Form *f = &app->form;
     if (app->kb_visible && f->focus >= 0) {
         form_layout_typing(app, &fm, out);
@@ -239,8 +262,11 @@ void app_form_layout(const App *app, FormLayout *out)
     out->submit = (LRect){w - m - bw, by, bw, fm.chrome.back.h};
 
     bool landscape = w * 10 >= h * 11;
-    int consent_lines = landscape ? 3 : 2;
-    int consent_h = util_imax(fm.bh, consent_lines * fm.lh) + fm.eh;
+    /* Larger text: the consent gets a line more, so that it can grow too. */
+    int consent_lines = (landscape ? 3 : 2) + fm.large;
+    /* The consent is a paragraph: its lines are the renderer's 5/4. */
+    int consent_line = out->label_px * 5 / 4;
+    int consent_h = util_imax(fm.bh, consent_lines * consent_line) + fm.eh;
     int y = form_heading(app, &fm, landscape, consent_h, out);
     int colw = landscape ? (w - 3 * m) / 2 : w - 2 * m;
     int x2 = landscape ? 2 * m + colw : m;
@@ -254,7 +280,7 @@ void app_form_layout(const App *app, FormLayout *out)
         *yy += fm.row;
     }
     int cy = landscape ? y2 : y1, cx = landscape ? x2 : m;
-    int ci = app->consent_field, ch = util_imax(fm.bh, consent_lines * fm.lh);
+    int ci = app->consent_field, ch = util_imax(fm.bh, consent_lines * consent_line);
     out->visible[ci] = true;
     out->consent_box = (LRect){cx, cy, fm.bh, fm.bh};
     out->consent_text = (LRect){cx + fm.bh + m / 2, cy, colw - fm.bh - m / 2, ch};

@@ -95,6 +95,7 @@ typedef struct {
     bool contact; /* one of the "at least one of these" fields */
     const char **choices;
     size_t choice_count;
+    int line, col; /* where the field starts, for diagnostics (0: a default) */
 } DeckField;
 
 /* Words the kiosk shows, all from the deck so a clinic can translate it. */

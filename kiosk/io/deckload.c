@@ -357,6 +357,8 @@ static bool load_field(YCtx *c, const YNode *m, DeckField *f, const DeckField *p
     static const char *const keys[] = {"id",      "label",   "type", "required",
                                        "contact", "choices", NULL};
     yt_check_keys(c, m, keys, "a sign-up field");
+    f->line = m->line;
+    f->col = m->col;
     f->id = yt_text(c, m, "id", true, "a sign-up field");
     f->label = yt_text(c, m, "label", true, "a sign-up field");
     f->type = (DeckFieldType)yt_enum(c, m, "type", field_types, FIELD_TEXT);
