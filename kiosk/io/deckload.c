@@ -816,21 +816,24 @@ static YNode *copy_node(YCtx *t, const YNode *b, size_t extra)
     if (!m)
         return NULL;
     *m = *b;
-    m->cap = b->n + extra;
+    /* One spare slot: never a zero-sized list, so kids is never NULL. */
+    m->cap = b->n + extra + 1;
     /* NOLINTNEXTLINE(bugprone-sizeof-expression): kids holds pointers */
-    m->kids = m->cap ? arena_alloc(&t->tree, m->cap * sizeof *m->kids) : NULL;
-    if (m->cap && !m->kids)
+    m->kids = arena_alloc(&t->tree, m->cap * sizeof *m->kids);
+    if (!m->kids)
         return NULL;
-    if (b->n)
+    if (b->n && b->kids)
         /* NOLINTNEXTLINE(bugprone-sizeof-expression): as above */
         memcpy(m->kids, b->kids, b->n * sizeof *m->kids);
     return m;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static const YNode *merge(YCtx *t, const char *key, const YNode *b, const YNode *tv);
 
 /* The translation's map tm over the deck's bm, skipping the key that only
  * matched it ('name' of a slide, 'id' of a field). */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static const YNode *merge_map(YCtx *t, const YNode *bm, const YNode *tm, const char *skip,
                               bool texts)
 {
@@ -881,6 +884,7 @@ static bool entry_key(const YNode *e, const char *key, size_t index, bool slug, 
 
 /* Slides by name, fields by id: each of the translation's entries finds the
  * deck's entry it translates, wherever staff have moved it. */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static const YNode *merge_keyed(YCtx *t, const char *list, const YNode *bs, const YNode *ts)
 {
     bool slides = strcmp(list, "slides") == 0;
@@ -915,6 +919,7 @@ static const YNode *merge_keyed(YCtx *t, const char *list, const YNode *bs, cons
     return m;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static const YNode *merge(YCtx *t, const char *key, const YNode *b, const YNode *tv)
 {
     if (!b || strcmp(key, "language") == 0)
@@ -932,6 +937,7 @@ static const YNode *merge(YCtx *t, const char *key, const YNode *b, const YNode 
     return tv; /* text, or a list of texts; the loader checks it */
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static void note_untranslated(YCtx *t, const Deck *ld, const char *key, const YNode *b, bool texts,
                               size_t *count)
 {
@@ -959,6 +965,7 @@ static void note_untranslated(YCtx *t, const Deck *ld, const char *key, const YN
 
 /* The deck's texts the merge kept (the same node as the deck's): each one
  * a note at the deck's FILE:LINE:COL, for --check. */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
 static void list_untranslated(YCtx *t, const Deck *ld, const char *key, const YNode *b,
                               const YNode *m, bool texts, size_t *count)
 {
@@ -1073,6 +1080,7 @@ static void link_languages(Deck *base, Deck **langs, size_t n)
 static void add_translations(Deck *d, const YNode *root, const DeckSource *tr, size_t ntr,
                              const DeckLoadOptions *opts, DiagList *diags)
 {
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): langs holds pointers */
     Deck **langs = arena_alloc(d->arena, DECK_MAX_LANGUAGES * sizeof *langs);
     if (!langs)
         return;

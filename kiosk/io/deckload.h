@@ -33,11 +33,11 @@ typedef struct {
  *  diag_count(diags, DIAG_ERROR). */
 Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags);
 
-/** A deck and its translations from memory: each translation's texts over
+/** A deck (src) and its ntr translations (tr) from memory: each translation's texts over
  *  the deck's (see slides/README.md). A translation with errors is
  *  reported (FILE:LINE:COL in it) and left out; the deck is not affected.
  *  The returned deck owns its languages (deck->langs). */
-Deck *deck_load_sources(const DeckSource *deck, const DeckSource *translations, size_t count,
+Deck *deck_load_sources(const DeckSource *src, const DeckSource *tr, size_t ntr,
                         const DeckLoadOptions *opts, DiagList *diags);
 
 /** Whether path is a translation (slides/x.es.yaml next to slides/x.yaml);
