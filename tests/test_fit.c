@@ -76,6 +76,8 @@ int main(void)
     free(lay);
 
     /* The check --check runs agrees. */
+    /* Every language, normal and larger text (at least 1.3x after
+     * fitting), slides and the form. */
     CHECK_INT(fit_check_deck(d, TEST_SOURCE_DIR, &diags), 0);
     diag_clear(&diags);
 

@@ -80,7 +80,7 @@ void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out)
 
 size_t layout_lang_index(const Deck *deck)
 {
-    for (size_t i = 0; i < deck->lang_count; i++)
+    for (size_t i = 0; deck && i < deck->lang_count; i++)
         if (deck->langs[i] == deck || deck->langs[i]->large == deck)
             return i;
     return 0;
@@ -109,7 +109,7 @@ void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, Vie
     int x = right - sw;
     out->larger = (LRect){x, top, sw, bh};
     size_t cur = layout_lang_index(deck);
-    for (size_t i = deck->lang_count; i-- > 0;) {
+    for (size_t i = deck ? deck->lang_count : 0; i-- > 0;) {
         if (i == cur || i >= DECK_MAX_LANGUAGES)
             continue;
         x -= gap + bw;
@@ -530,7 +530,10 @@ static bool layout_body_slide(Attempt *a, LRect text, LRect img, bool allow_spli
     if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS)) {
         /* Larger text on a wide screen without a picture: a long list
          * takes two columns rather than shrinking back to normal size. */
-        int columns = a->deck->is_large && a->landscape && img.w == 0 && s->item_count >= 4 ? 2 : 1;
+        int columns = a->deck && a->deck->is_large && a->landscape && img.w == 0 &&
+                              s->item_count >= 4
+                          ? 2
+                          : 1;
         by = flow_items(&a->f, s, text.x, s->text ? by + body / 2 : by, text.w, body, columns);
     }
     if (by > bottom)
@@ -606,7 +609,7 @@ void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMe
     /* Larger text keeps a picture beside the text only when the text fits
      * at its full size with it: the words are what the client asked to
      * read, the picture only illustrates them. */
-    bool image = !deck->is_large || s->kind == SLIDE_IMAGE ||
+    bool image = !deck || !deck->is_large || s->kind == SLIDE_IMAGE ||
                  layout_at(deck, s, w, h, m, 1.0, out, false, true);
     /* From the preferred size down in 4 % steps; below the readable minimum
      * the slide is flagged (--check reports it) but still shrinks, because
