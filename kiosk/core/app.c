@@ -173,6 +173,11 @@ static void form_layout_typing(const App *app, const FormMetrics *fm, FormLayout
     layout_view_buttons(app->deck, w, h, out->cancel.x - m / 2, m / 2, &out->view);
     out->heading = (LRect){m, m / 2, util_imax(0, out->view.strip.x - m / 2 - m), fm->bh};
     int top = m / 2 + fm->bh + m / 4;
+    if (out->heading.w < w / 3) {
+        /* A narrow (portrait) screen: the heading gets a row of its own. */
+        out->heading = (LRect){m, top, w - 2 * m, fm->lh};
+        top += fm->lh + m / 4;
+    }
     int avail = h - kh - top;
     place_field(out, app->form.focus, m, top + util_imax(0, (avail - fm->row) / 2), w - 2 * m, fm);
 }
@@ -205,8 +210,15 @@ static int form_heading(const App *app, FormMetrics *fm, bool landscape, int con
     /* The view buttons at the top-right, as on the slides; the heading and
      * intro end before them. */
     layout_view_buttons(app->deck, fm->w, fm->h, fm->w - fm->m, y, &out->view);
-    out->heading = (LRect){fm->m, y, util_imax(0, out->view.strip.x - fm->m / 2 - fm->m),
-                           heading_total};
+    int beside = out->view.strip.x - fm->m / 2 - fm->m;
+    if (beside < fm->w / 2) {
+        /* A narrow (portrait) screen: the buttons get a row of their own,
+         * the heading the whole width under them. */
+        y += out->view.strip.h + fm->m / 4;
+        out->heading = (LRect){fm->m, y, fm->w - 2 * fm->m, heading_total};
+        return y + heading_total;
+    }
+    out->heading = (LRect){fm->m, y, beside, heading_total};
     return y + util_imax(heading_total, out->view.strip.h + fm->m / 4);
 }
 

@@ -100,8 +100,11 @@ void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, Vie
     layout_chrome(deck, w, h, &c);
     memset(out, 0, sizeof *out);
     int bh = c.next.h;
-    int bw = util_imax(bh * 2, (int)lround(w * VIEW_LANG_BUTTON_PERMILLE / 1000.0));
-    int sw = util_imax(bh * 2, (int)lround(w * VIEW_SIZE_BUTTON_PERMILLE / 1000.0));
+    /* Of the long side: a portrait screen gives the buttons a row of
+     * their own, as wide as the landscape one. */
+    int side = util_imax(w, h);
+    int bw = util_imax(bh * 2, (int)lround(side * VIEW_LANG_BUTTON_PERMILLE / 1000.0));
+    int sw = util_imax(bh * 2, (int)lround(side * VIEW_SIZE_BUTTON_PERMILLE / 1000.0));
     int gap = util_imax(4, layout_margin(w, h) / 3);
     out->label_px = c.label_px;
     /* The toggle at the far right, where it always is; the languages to
