@@ -214,6 +214,19 @@ static void test_stale_slide(void)
     diag_clear(&diags);
 }
 
+/* A file named for one language that says another: a warning. */
+static void test_code_mismatch(void)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    Deck *d = load_with(NULL, "language: {code: pt, name: Português}\n", &diags, false);
+    CHECK(d != NULL && d->lang_count == 2);
+    CHECK(has_diag(&diags, "d.fr.yaml: warning: the file is named for language 'fr' but says "
+                           "'code: pt' (expected the same code in both, so staff find the "
+                           "right file)"));
+    deck_free(d);
+    diag_clear(&diags);
+}
+
 static void test_large_theme(void)
 {
     /* The bundled theme, a pale one and a garish one: the larger-text view
@@ -286,6 +299,7 @@ int main(void)
     test_untranslated();
     test_broken();
     test_stale_slide();
+    test_code_mismatch();
     test_large_theme();
     test_bundled();
     return check_report("test_deckload_translations");

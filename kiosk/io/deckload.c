@@ -1077,6 +1077,22 @@ static void link_languages(Deck *base, Deck **langs, size_t n)
     (void)base;
 }
 
+/* The code in a translation's file name (x.es.yaml: "es"), if it has one. */
+static bool file_lang_code(const char *name, char code[16])
+{
+    size_t len = strlen(name);
+    if (len < 6 || strcmp(name + len - 5, ".yaml") != 0)
+        return false;
+    const char *end = name + len - 5, *start = end;
+    while (start > name && start[-1] != '.' && start[-1] != '/')
+        start--;
+    if (start == name || start[-1] != '.' || (size_t)(end - start) >= 16)
+        return false;
+    memcpy(code, start, (size_t)(end - start));
+    code[end - start] = '\0';
+    return valid_lang_code(code);
+}
+
 static void add_translations(Deck *d, const YNode *root, const DeckSource *tr, size_t ntr,
                              const DeckLoadOptions *opts, DiagList *diags)
 {
@@ -1095,6 +1111,12 @@ static void add_translations(Deck *d, const YNode *root, const DeckSource *tr, s
             continue;
         }
         Deck *ld = load_translation(d, root, &tr[i], opts, diags);
+        char code[16];
+        if (ld && file_lang_code(tr[i].name, code) && strcmp(code, ld->lang_code) != 0)
+            diag_add(diags, DIAG_WARNING, tr[i].name, 0, 0,
+                     "the file is named for language '%s' but says 'code: %s' (expected the "
+                     "same code in both, so staff find the right file)",
+                     code, ld->lang_code);
         for (size_t j = 0; ld && j < n; j++)
             if (strcmp(langs[j]->lang_code, ld->lang_code) == 0) {
                 diag_add(diags, DIAG_ERROR, tr[i].name, 0, 0,
