@@ -1249,7 +1249,7 @@ Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags)
         return NULL;
     /* A few more than the kiosk shows, so that the extra ones are reported. */
     char *paths[DECK_MAX_LANGUAGES + 4];
-    DeckSource tr[DECK_MAX_LANGUAGES + 4];
+    DeckSource tr[DECK_MAX_LANGUAGES + 4] = {{0}};
     size_t n = find_translations(path, paths, DECK_MAX_LANGUAGES + 4), ntr = 0;
     for (size_t i = 0; i < n; i++) {
         char *text;
