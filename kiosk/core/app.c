@@ -211,7 +211,7 @@ static int form_heading(const App *app, FormMetrics *fm, bool landscape, int con
      * intro end before them. */
     layout_view_buttons(app->deck, fm->w, fm->h, fm->w - fm->m, y, &out->view);
     int beside = out->view.strip.x - fm->m / 2 - fm->m;
-    if (beside < fm->w / 2) {
+    if (beside < fm->w / 3) {
         /* A narrow (portrait) screen: the buttons get a row of their own,
          * the heading the whole width under them. */
         y += out->view.strip.h + fm->m / 4;

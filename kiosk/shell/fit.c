@@ -189,9 +189,15 @@ static void form_problem(DiagList *diags, const Deck *base, const Deck *v, int l
 {
     char name[160];
     view_name(base, v, name, sizeof name);
-    diag_add(diags, DIAG_WARNING, base->path, line, col,
-             "the form's %s '%.60s'%s is shrunk to fit a %dx%d screen (shorten it)", what, text,
-             name, w, h);
+    if (strcmp(what, "field") == 0)
+        diag_add(diags, DIAG_WARNING, base->path, line, col,
+                 "the form's field '%.60s'%s runs under its buttons on a %dx%d screen (expected "
+                 "fewer fields, or fewer languages)",
+                 text, name, w, h);
+    else
+        diag_add(diags, DIAG_WARNING, base->path, line, col,
+                 "the form's %s '%.60s'%s is shrunk to fit a %dx%d screen (shorten it)", what, text,
+                 name, w, h);
 }
 
 /* The form in one view at one size, with every message showing. In the
