@@ -102,8 +102,58 @@ if [ ${#decks[@]} -eq 0 ]; then
     not_ok "every deck in slides/ passes --check" "no decks in $SRC/slides"
 fi
 for deck in "${decks[@]}"; do
+    base=${deck%.*.yaml}.yaml
+    if [ "$base" != "$deck" ] && [ -f "$base" ]; then
+        # A translation (x.es.yaml) is checked with its deck.
+        expect "--check ${deck#"$SRC"/} checks its deck" 0 \
+            --out "$deck is a translation of $base" --out "$base: ok, " -- --check "$deck"
+        continue
+    fi
     expect "--check ${deck#"$SRC"/}" 0 --out "$deck: ok, " -- --check "$deck"
 done
+
+# --- --check: translations ---------------------------------------------------
+# The bundled Spanish: complete, and every slide fits 800x480 in both text
+# sizes in both languages (a slide that did not would be a warning).
+expect "--check: the bundled Spanish is complete and fits" 0 \
+    --err-line "$SRC/slides/microneedling.es.yaml: note: Español (es): 0 texts not translated" \
+    --out ", 0 warnings" -- --check "$SRC/slides/microneedling.yaml"
+
+# What a translation leaves is listed at the deck's FILE:LINE:COL; a broken
+# translation fails --check with its own FILE:LINE:COL and is left out.
+mkdir -p "$TMP/tr"
+printf 'language: {code: en, name: English}\nlabels:\n  next: Next\nslides:\n  - title: Hello there\n    text: Welcome\n' \
+    >"$TMP/tr/d.yaml"
+printf 'language: {code: es, name: Español}\nslides:\n  - name: hello-there\n    title: Hola\n' \
+    >"$TMP/tr/d.es.yaml"
+expect "--check lists what a translation leaves untranslated" 0 \
+    --err-line "$TMP/tr/d.yaml:3:9: note: not translated into Español (es in $TMP/tr/d.es.yaml): 'next: Next'" \
+    --err-line "$TMP/tr/d.yaml:6:11: note: not translated into Español (es in $TMP/tr/d.es.yaml): 'text: Welcome'" \
+    --err-line "$TMP/tr/d.es.yaml: note: Español (es): 2 texts not translated" \
+    --out "$TMP/tr/d.yaml: ok, 1 slide, 0 warnings" -- --check "$TMP/tr/d.yaml"
+printf 'language: {code: fr, name: Français}\nlabels:\n  nxt: Suivant\n' >"$TMP/tr/d.fr.yaml"
+expect "--check a broken translation" 1 \
+    --err-line "$TMP/tr/d.fr.yaml:3:3: error: unknown key 'nxt' in the labels (did you mean 'next'?)" \
+    --err-line "$TMP/tr/d.fr.yaml: warning: this translation is left out until its errors are fixed; the deck shows in its other languages" \
+    --err "$TMP/tr/d.yaml: 1 error" -- --check "$TMP/tr/d.yaml"
+rm "$TMP/tr/d.fr.yaml"
+
+# Larger text must be larger: a slide so full that its larger text would
+# shrink back towards normal size is reported, for that language and size.
+long="Words that go on and on across the screen to fill it up."
+printf 'slides:\n  - title: Full\n    text: |\n      %s\n      %s\n      %s\n      %s\n' \
+    "$long" "$long" "$long" "$long" >"$TMP/tr/full.yaml"
+expect "--check: larger text that would not be larger is a warning" 0 \
+    --err "$TMP/tr/full.yaml:2:5: warning: slide 1 (English, larger text) has text of" \
+    --err "not 1.3x the normal" -- --check "$TMP/tr/full.yaml"
+
+# --- screenshots in a language, in larger text ------------------------------
+expect "--screenshot --lang refuses a language the deck lacks" 2 \
+    --err "kiosk: --lang: the deck has no language 'xx' (expected one of: en es)" \
+    -- --screenshot "$TMP/shots-view" --screens form-empty --lang xx "$SRC/slides/microneedling.yaml"
+expect "--screenshot in Spanish, larger text" 0 --out "1 screens written" \
+    -- --screenshot "$TMP/shots-view" --screens form-empty --lang es --larger-text --size 800x480 \
+    "$SRC/slides/microneedling.yaml"
 
 # --- --check: the complete example in slides/README.md is a valid deck -----
 example=$TMP/readme-example.yaml

@@ -66,7 +66,7 @@ static int rig_open_any(Rig *r, const char *deck_path, int w, int h, const char 
     setenv("KIOSK_USB_ROOT", r->usb, 1);
     r->settings = rig_settings(pin, extra);
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(r->deck, &lo, &diags);
     diag_print(&diags, stderr);
     diag_clear(&diags);

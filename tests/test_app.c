@@ -1,5 +1,6 @@
 /* The app state machine with a fake clock: hours of attract loop, taps,
  * swipes, transitions and the whole sign-up form in microseconds. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static const char deck_yaml[] =
 static Deck *load(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string("test.yaml", yaml, strlen(yaml), &opts, &diags);
     if (!d)
         diag_print(&diags, stderr);
@@ -584,12 +585,13 @@ static void test_signup_row(void)
     app_init(&a, d, W, H, 0);
     const char *cols[APP_ROW_MAX];
     size_t n = app_signup_columns(d, cols);
-    CHECK_INT(n, 10);
+    CHECK_INT(n, 11);
     CHECK_STR(cols[0], "id");
     CHECK_STR(cols[4], "name");
     CHECK_STR(cols[7], "contact_time");
     CHECK_STR(cols[8], "consent_version");
     CHECK_STR(cols[9], "duplicate_of"); /* new columns go at the end */
+    CHECK_STR(cols[10], "language");
     form_focus(&a.form, 0);
     form_insert_text(&a.form, "  Zoë Müller ");
     form_choose(&a.form, 3, 1);
@@ -603,6 +605,163 @@ static void test_signup_row(void)
     CHECK_STR(row.value[7], "Afternoon"); /* a choice as its text */
     CHECK_STR(row.value[8], "1");
     deck_free(d);
+}
+
+/* ---- language and larger text ------------------------------------------ */
+
+static Deck *load_two_languages(void)
+{
+    static const char es[] = "language: {code: es, name: Español}\n"
+                             "labels: {next: Siguiente}\n"
+                             "signup:\n  heading: Reserve\n"
+                             "slides:\n  - name: two\n    title: Dos\n";
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
+    DeckSource src = {"test.yaml", deck_yaml, strlen(deck_yaml)};
+    DeckSource tr = {"test.es.yaml", es, strlen(es)};
+    Deck *d = deck_load_sources(&src, &tr, 1, &opts, &diags);
+    if (!d || diag_count(&diags, DIAG_ERROR))
+        diag_print(&diags, stderr);
+    diag_clear(&diags);
+    return d;
+}
+
+/* A client switches to Spanish and to larger text on a slide, and the
+ * kiosk forgets both when nobody has touched it for the inactivity time. */
+static void test_view_on_slides(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 0);
+    app_shown(&a, 0);
+    tap(&a, W * 9 / 10, H / 3, 1000); /* to slide "Two" */
+    CHECK_INT(a.slide, 1);
+    ViewButtons vb;
+    layout_slide_view_buttons(a.deck, W, H, &vb);
+    CHECK(vb.lang[0].w == 0); /* the language shown has no button */
+    CHECK(vb.lang[1].w > 0);
+    tap_rect(&a, vb.lang[1], 2000);
+    CHECK_STR(a.deck->lang_code, "es");
+    CHECK_STR(a.deck->slides[a.slide].title, "Dos");
+    CHECK_STR(a.deck->texts.next, "Siguiente");
+    CHECK_INT(a.slide, 1); /* the same slide, now in Spanish */
+    CHECK(a.screen == SCREEN_SLIDES);
+
+    layout_slide_view_buttons(a.deck, W, H, &vb);
+    CHECK(vb.lang[1].w == 0 && vb.lang[0].w > 0);
+    tap_rect(&a, vb.larger, 3000);
+    CHECK(a.large && a.deck->is_large);
+    CHECK_STR(a.deck->lang_code, "es");
+    CHECK(a.deck->theme.text_scale >= 130);
+    tap_rect(&a, vb.lang[0], 4000); /* back to English, still larger */
+    CHECK_STR(a.deck->lang_code, "en");
+    CHECK(a.deck->is_large);
+    layout_slide_view_buttons(a.deck, W, H, &vb);
+    tap_rect(&a, vb.lang[1], 5000);
+
+    /* Inactivity: the next client starts in English at normal size. */
+    tick(&a, 5080 + 59000);
+    CHECK_STR(a.deck->lang_code, "es");
+    tick(&a, 5080 + 60000);
+    CHECK_INT(a.slide, 0);
+    CHECK_STR(a.deck->lang_code, "en");
+    CHECK(!a.large && !a.deck->is_large);
+    CHECK(a.deck == d);
+}
+
+/* On the form, while typing: what was typed stays, the keyboard too. */
+static void test_view_on_form(const Deck *d)
+{
+    App a;
+    app_init(&a, d, W, H, 0);
+    ChromeLayout c;
+    layout_chrome(a.deck, W, H, &c);
+    tap_rect(&a, c.signup, 1000);
+    CHECK(a.screen == SCREEN_FORM);
+    FormLayout fl;
+    app_form_layout(&a, &fl);
+    CHECK(fl.view.lang[1].w > 0);
+    tap_rect(&a, fl.box[0], 2000);
+    CHECK(a.kb_visible);
+    Input text = {.type = IN_TEXT};
+    snprintf(text.text, sizeof text.text, "Zoë");
+    app_update(&a, &text, 2500);
+    app_form_layout(&a, &fl);
+    CHECK(fl.keyboard.h > 0);
+    CHECK(fl.view.lang[1].w > 0); /* the buttons stay while typing */
+    CHECK(!layout_rects_overlap(fl.view.strip, fl.cancel));
+    CHECK(!layout_rects_overlap(fl.view.strip, fl.keyboard));
+    tap_rect(&a, fl.view.lang[1], 3000);
+    CHECK_STR(a.deck->lang_code, "es");
+    CHECK_STR(a.deck->texts.form_heading, "Reserve");
+    CHECK(a.screen == SCREEN_FORM);
+    CHECK_STR(a.form.value[0], "Zoë");
+    CHECK(a.kb_visible);
+    CHECK_INT(a.form.focus, 0);
+    app_form_layout(&a, &fl);
+    tap_rect(&a, fl.view.larger, 4000);
+    CHECK(a.deck->is_large);
+    CHECK_STR(a.form.value[0], "Zoë");
+    /* The keyboard was laid out again for the larger form. */
+    app_form_layout(&a, &fl);
+    CHECK(a.kb.count > 0 && a.kb.keys[0].y >= fl.keyboard.y);
+    tap_rect(&a, fl.view.lang[0], 5000);
+    CHECK_STR(a.deck->lang_code, "en");
+    CHECK_STR(a.form.value[0], "Zoë");
+
+    /* Form inactivity wipes it and resets the view. */
+    tick(&a, 5080 + 45000);
+    CHECK(a.screen == SCREEN_SLIDES);
+    CHECK(a.deck == d);
+
+    /* A sign-up in Spanish records 'es'; its choices read as the deck's. */
+    app_init(&a, d, W, H, 0);
+    app_set_view(&a, 1, false);
+    SignupRow row;
+    app_signup_row(&a, "id", "stamp", "desk", &row);
+    CHECK_STR(row.value[row.count - 1], "es");
+}
+
+/* The view buttons clear the staff corner (top-left), the navigation bar
+ * and the form's buttons, on every screen size, in both text sizes. */
+static void test_view_buttons_place(const Deck *d)
+{
+    static const int sizes[][2] = {{800, 480}, {480, 800}, {1920, 1080}, {1080, 1920}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int large = 0; large < 2; large++) {
+            App a;
+            int w = sizes[k][0], h = sizes[k][1];
+            app_init(&a, d, w, h, 0);
+            app_set_view(&a, 0, large);
+            ViewButtons vb;
+            layout_slide_view_buttons(a.deck, w, h, &vb);
+            ChromeLayout c;
+            layout_chrome(a.deck, w, h, &c);
+            CHECK(!layout_rects_overlap(vb.strip, app_staff_corner(&a)));
+            CHECK(!layout_rects_overlap(vb.strip, c.bar));
+            CHECK(layout_rect_inside(vb.strip, (LRect){0, 0, w, h}));
+            CHECK(vb.larger.h >= 44 && vb.lang[1].h >= 44); /* a finger's width */
+            a.screen = SCREEN_FORM;
+            FormLayout fl;
+            app_form_layout(&a, &fl);
+            CHECK(!layout_rects_overlap(fl.view.strip, fl.heading));
+            for (int i = 0; i < a.form.count; i++)
+                CHECK(!layout_rects_overlap(fl.view.strip, fl.box[i]));
+            /* Everything of the form above the bar and on the screen. */
+            for (int i = 0; i < a.form.count; i++)
+                CHECK(fl.error[i].y + fl.error[i].h <= fl.cancel.y);
+            /* Larger text: the form's words at least 1.3x on the 7" screen. */
+            if (large && w == 800) {
+                App n;
+                app_init(&n, d, w, h, 0);
+                n.screen = SCREEN_FORM;
+                FormLayout nf;
+                app_form_layout(&n, &nf);
+                CHECK(fl.label_px * 10 >= nf.label_px * 13);
+                CHECK(fl.value_px * 10 >= nf.value_px * 13);
+                CHECK(fl.small_px * 10 >= nf.small_px * 13);
+            }
+        }
+    }
 }
 
 int main(void)
@@ -629,5 +788,13 @@ int main(void)
     test_sleep_and_wake(d);
     test_signup_row();
     deck_free(d);
+    Deck *two = load_two_languages();
+    CHECK(two != NULL && two->lang_count == 2);
+    if (two && two->lang_count == 2) {
+        test_view_on_slides(two);
+        test_view_on_form(two);
+        test_view_buttons_place(two);
+    }
+    deck_free(two);
     return check_report("test_app");
 }

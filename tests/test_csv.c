@@ -247,7 +247,7 @@ static int write_raw(const char *path)
 static int write_kiosk(const char *path)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
     diag_print(&diags, stderr);
     diag_clear(&diags);

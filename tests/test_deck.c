@@ -309,8 +309,8 @@ static const Case cases[] = {
      "t.yaml:3:5: error: unknown key 'colour' in a slide (expected one of: layout, name, title, "
      "subtitle, text, items, image, caption, button, duration)"},
     {"far miss at the top", "pages:\n  - title: A\nslides:\n  - title: A\n", false,
-     "t.yaml:1:1: error: unknown key 'pages' in the deck (expected one of: title, name, theme, "
-     "timing, labels, signup, slides)"},
+     "t.yaml:1:1: error: unknown key 'pages' in the deck (expected one of: title, name, "
+     "language, theme, timing, labels, signup, slides)"},
     {"far miss in the theme", "theme:\n  colour: \"#FFFFFF\"\nslides:\n  - title: A\n", false,
      "t.yaml:2:3: error: unknown key 'colour' in the theme (expected one of: background, text, "
      "accent, accent_text, muted, surface, error, font, bold_font, text_size, title_size)"},
@@ -321,7 +321,7 @@ static const Case cases[] = {
      "t.yaml:2:3: error: unknown key 'forward' in the labels (expected one of: next, back, "
      "signup, start_over, staff_title, pin_prompt, pin_wrong, pin_locked, staff_export, "
      "staff_restart, staff_exit, staff_close, staff_erase, staff_erase_yes, staff_cancel, "
-     "space)"},
+     "space, larger_text, normal_text)"},
     {"near miss in the error messages",
      "signup:\n  errors:\n    emial: Bad address\nslides:\n  - title: A\n", false,
      "t.yaml:3:5: error: unknown key 'emial' in the error messages (did you mean 'email'?)"},

@@ -36,7 +36,7 @@ int main(void)
     if (SDL_Init(0) != 0 || TTF_Init() != 0)
         return 1;
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
     CHECK(d != NULL);
     /* No warnings at all: contrast, durations, layouts. */
@@ -76,6 +76,8 @@ int main(void)
     free(lay);
 
     /* The check --check runs agrees. */
+    /* Every language, normal and larger text (at least 1.3x after
+     * fitting), slides and the form. */
     CHECK_INT(fit_check_deck(d, TEST_SOURCE_DIR, &diags), 0);
     diag_clear(&diags);
 

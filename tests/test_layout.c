@@ -30,7 +30,7 @@ static const struct {
 static Deck *load(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/test.yaml", yaml, strlen(yaml), &opts,
                                &diags);
     if (!d)
@@ -58,6 +58,13 @@ static void check_boxes(const Deck *d, const Slide *s, int w, int h, const Slide
             fprintf(stderr, "%dx%d slide '%s': box %d over the navigation bar\n", w, h, s->name, i);
             check_failures++;
         }
+        ViewButtons vb;
+        layout_slide_view_buttons(d, w, h, &vb);
+        if (layout_rects_overlap(a->r, vb.strip)) {
+            fprintf(stderr, "%dx%d slide '%s': box %d under the language/text size buttons\n", w, h,
+                    s->name, i);
+            check_failures++;
+        }
         for (int j = i + 1; j < lay->count; j++) {
             const Box *b = &lay->box[j];
             bool label_in_button = (a->kind == BOX_BUTTON && b->kind == BOX_TEXT &&
@@ -73,7 +80,7 @@ static void check_boxes(const Deck *d, const Slide *s, int w, int h, const Slide
 static void test_bundled_deck_fits_everywhere(void)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
     diag_clear(&diags);
     CHECK(d != NULL);
@@ -94,6 +101,48 @@ static void test_bundled_deck_fits_everywhere(void)
         }
     }
     free(lay);
+    deck_free(d);
+}
+
+/* Larger text on the bundled deck, in every language and on every screen:
+ * its preferred size at least 1.3x normal, nothing shrunk below the
+ * readable size, nothing under the buttons, never smaller than normal
+ * text. (The fixed advance here is wider than the real font: the 1.3x
+ * after fitting is proved with the real fonts by test_fit, through
+ * fit_check_deck(), which is what --check runs.) */
+static void test_larger_text(void)
+{
+    DiagList diags = DIAG_LIST_INIT;
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
+    Deck *d = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
+    diag_clear(&diags);
+    CHECK(d != NULL && d->lang_count == 2);
+    if (!d)
+        return;
+    SlideLayout *normal = malloc(sizeof *normal), *large = malloc(sizeof *large);
+    for (size_t l = 0; l < d->lang_count; l++) {
+        const Deck *n = deck_view(d, l, false), *g = deck_view(d, l, true);
+        CHECK(g->is_large && g != n);
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            int w = sizes[k].w, h = sizes[k].h;
+            for (size_t i = 0; i < d->slide_count; i++) {
+                layout_slide(n, &n->slides[i], w, h, &fake, normal);
+                layout_slide(g, &g->slides[i], w, h, &fake, large);
+                CHECK(!large->truncated && !large->too_long);
+                check_boxes(g, &g->slides[i], w, h, large);
+                LayoutSizes zn = layout_sizes(n, w, h), zg = layout_sizes(g, w, h);
+                CHECK(zg.body * 10 >= zn.body * 13);
+                CHECK(zg.title <= zn.title + 1); /* titles keep their size */
+                if (large->body_px < normal->body_px) {
+                    fprintf(stderr, "%s %dx%d slide %zu: larger text %d px, normal %d px\n",
+                            n->lang_code, w, h, i + 1, large->body_px, normal->body_px);
+                    check_failures++;
+                }
+            }
+        }
+    }
+    free(normal);
+    free(large);
     deck_free(d);
 }
 
@@ -425,7 +474,7 @@ static void test_choice_labels_padded(void)
 {
     static const int at[][2] = {{800, 480}, {1280, 800}, {1920, 1080}, {1080, 1920}};
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *bundled = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &opts, &diags);
     diag_clear(&diags);
     /* Long words and long options a clinic may write. */
@@ -452,6 +501,7 @@ int main(void)
     test_sizes_scale_with_screen();
     test_wrap();
     test_bundled_deck_fits_everywhere();
+    test_larger_text();
     test_shrinks_then_flags();
     test_no_lone_word();
     test_every_kind_has_its_parts();

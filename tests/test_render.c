@@ -31,7 +31,7 @@ typedef struct {
 static Deck *load_file(const char *path)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load(path, &opts, &diags);
     diag_clear(&diags);
     return d;
@@ -40,7 +40,7 @@ static Deck *load_file(const char *path)
 static Deck *load_string(const char *yaml)
 {
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions opts = {TEST_SOURCE_DIR};
+    DeckLoadOptions opts = {.data_dir = TEST_SOURCE_DIR};
     Deck *d = deck_load_string(TEST_SOURCE_DIR "/slides/t.yaml", yaml, strlen(yaml), &opts, &diags);
     diag_clear(&diags);
     return d;
@@ -338,6 +338,50 @@ static void test_keyboard_keys_labelled(void)
     deck_free(d);
 }
 
+/* Switching language and text size with real finger events redraws the
+ * slide at once in the new view: the slide textures are not stale. */
+static void test_view_switch_redraws(void)
+{
+    Deck *d = load_file(TEST_SOURCE_DIR "/slides/microneedling.yaml");
+    Rig r;
+    CHECK(d && d->lang_count == 2 && rig_open(&r, d, 800, 480) == 0);
+    if (!d || d->lang_count != 2)
+        return;
+    frame(&r, 0);
+    SDL_Surface *en = grab(&r);
+    ViewButtons vb;
+    layout_slide_view_buttons(r.app.deck, 800, 480, &vb);
+    float fx = (vb.lang[1].x + vb.lang[1].w / 2.0f) / 800,
+          fy = (vb.lang[1].y + vb.lang[1].h / 2.0f) / 480;
+    finger(&r, SDL_FINGERDOWN, fx, fy, 100);
+    finger(&r, SDL_FINGERUP, fx, fy, 180);
+    CHECK_STR(r.app.deck->lang_code, "es");
+    frame(&r, 200);
+    SDL_Surface *es = grab(&r);
+    /* The title's row differs: "Microneedling para..." is not the English. */
+    int differ = 0;
+    for (int y = 60; y < 240; y += 3)
+        for (int x = 20; x < 400; x += 3)
+            differ += pixel(en, x, y) != pixel(es, x, y);
+    CHECK(differ > 100);
+    layout_slide_view_buttons(r.app.deck, 800, 480, &vb);
+    fx = (vb.larger.x + vb.larger.w / 2.0f) / 800;
+    fy = (vb.larger.y + vb.larger.h / 2.0f) / 480;
+    finger(&r, SDL_FINGERDOWN, fx, fy, 300);
+    finger(&r, SDL_FINGERUP, fx, fy, 380);
+    CHECK(r.app.deck->is_large);
+    frame(&r, 400);
+    SDL_Surface *large = grab(&r);
+    /* The high-contrast theme: a white page (the deck's is off-white). */
+    CHECK_INT(pixel(es, 2, 300) & 0xFFFFFF, 0xF7F3EE);
+    CHECK_INT(pixel(large, 2, 300) & 0xFFFFFF, 0xFFFFFF);
+    SDL_FreeSurface(en);
+    SDL_FreeSurface(es);
+    SDL_FreeSurface(large);
+    rig_close(&r);
+    deck_free(d);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
@@ -349,6 +393,7 @@ int main(void)
     test_missing_image_placeholder();
     test_keyboard_keys_labelled();
     test_screenshots();
+    test_view_switch_redraws();
     TTF_Quit();
     SDL_Quit();
     return check_report("test_render");

@@ -250,7 +250,7 @@ static void check_invariants(Monkey *m)
     INV(!a->corner_hold || (a->down && a->screen == SCREEN_SLIDES), "corner hold on screen %d",
         (int)a->screen);
     HitKind pk = a->pressed.kind;
-    INV(pk >= HIT_NONE && pk <= HIT_STAFF_ERASE_NO, "pressed kind %d", (int)pk);
+    INV(pk >= HIT_NONE && pk <= HIT_LARGER, "pressed kind %d", (int)pk);
     INV(pk == HIT_NONE || a->down, "button %d shown pressed with no finger down", (int)pk);
     if (pk == HIT_KEY)
         INV(a->pressed.index >= 0 && a->pressed.index < a->kb.count, "pressed key %d of %d",

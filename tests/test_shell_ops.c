@@ -143,7 +143,7 @@ int main(void)
     CHECK(settings != NULL);
 
     write_deck(2);
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(deck_path, &lo, &diags);
     diag_clear(&diags);
     ShellOptions opts = {.deck_path = deck_path,
@@ -194,6 +194,27 @@ int main(void)
     tap(c.next);
     run_for(50);
     CHECK_INT(shown()->slide_count, 4);
+
+    /* A translation saved next to the deck: reloaded like the deck, and
+     * its language button appears; a broken one is left out, the deck and
+     * its other languages shown. */
+    char es_path[300];
+    snprintf(es_path, sizeof es_path, "%s/deck.es.yaml", dir);
+    const char *es = "language: {code: es, name: Español}\nslides:\n  - name: a\n    title: Uno\n";
+    CHECK_INT(shell_app(sh)->base->lang_count, 1);
+    write_file(es_path, es, strlen(es));
+    run_for(800);
+    tap(c.next);
+    run_for(50);
+    CHECK_INT(shell_app(sh)->base->lang_count, 2);
+    CHECK_STR(deck_view(shell_app(sh)->base, 1, false)->slides[0].title, "Uno");
+    write_file(es_path, "language: {code: es, name: Español}\nslides: [\n", 47);
+    run_for(800);
+    tap(c.next);
+    run_for(50);
+    CHECK_INT(shell_app(sh)->base->lang_count, 1);
+    CHECK_INT(shown()->slide_count, 4);
+    unlink(es_path);
 
     /* A change while a client fills in the form waits until they are done. */
     tap(c.signup);

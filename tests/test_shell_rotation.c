@@ -68,7 +68,7 @@ int main(void)
 
     for (int rot = 0; rot < 360; rot += 90) {
         DiagList diags = DIAG_LIST_INIT;
-        DeckLoadOptions lo = {TEST_SOURCE_DIR};
+        DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
         Deck *deck = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
         diag_clear(&diags);
         /* A 7" panel in landscape; the UI is portrait at 90 and 270. */

@@ -114,7 +114,7 @@ int main(void)
     snprintf(csv, sizeof csv, "%s/data/signups.csv", dir);
 
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(TEST_SOURCE_DIR "/slides/microneedling.yaml", &lo, &diags);
     diag_clear(&diags);
     CHECK(deck != NULL);
@@ -154,6 +154,17 @@ int main(void)
 
     press(find_action(a, KEY_DONE));
     CHECK(!a->kb_visible);
+
+    /* The client switches to Spanish on the form, with the language
+     * button: the form speaks Spanish and what was typed stays. */
+    app_form_layout(a, &fl);
+    CHECK(fl.view.lang[1].w > 0);
+    tap_rect(fl.view.lang[1]);
+    CHECK_STR(a->deck->lang_code, "es");
+    CHECK_STR(a->deck->fields[0].label, "Su nombre");
+    CHECK_STR(a->form.value[0], "Jane Test");
+    CHECK_INT(a->screen, SCREEN_FORM);
+
     app_form_layout(a, &fl);
     tap_rect(fl.box[1]);
     CHECK_INT(a->kb.page, KB_PAGE_PHONE);
@@ -195,17 +206,18 @@ int main(void)
     char *fields[16] = {0};
     size_t used = 0, used2 = 0;
     int n = csv_parse_row(buf, len, &used, fields, 16); /* header */
-    CHECK_INT(n, 10);
+    CHECK_INT(n, 11);
     CHECK_STR(fields[0], "id");
     CHECK_STR(fields[4], "name");
     CHECK_STR(fields[8], "consent_version");
     CHECK_STR(fields[9], "duplicate_of");
+    CHECK_STR(fields[10], "language");
     for (int i = 0; i < 16; i++) {
         free(fields[i]);
         fields[i] = NULL;
     }
     n = csv_parse_row(buf + used, len - used, &used2, fields, 16);
-    CHECK_INT(n, 10);
+    CHECK_INT(n, 11);
     if (n == 10) {
         CHECK_INT(strlen(fields[0]), 16);
         CHECK(strlen(fields[1]) >= 25); /* 2026-12-02T10:39:23+01:00 */
@@ -215,16 +227,23 @@ int main(void)
         /* A leading + is guarded against spreadsheet formulas. */
         CHECK_STR(fields[5], "'+44-20-7946-0958");
         CHECK_STR(fields[6], "ann.lee@example.com");
+        /* "Tarde" on screen; the column reads the same in every language. */
         CHECK_STR(fields[7], "Afternoon");
         CHECK_STR(fields[8], "2026-12-01");
         CHECK_STR(fields[9], ""); /* not a duplicate */
+        CHECK_STR(fields[10], "es");
     }
     for (int i = 0; i < 16; i++)
         free(fields[i]);
     CHECK_INT(used + used2, len);
 
-    /* The form was wiped for the next person. */
+    /* The form was wiped for the next person; the thank-you screen is in
+     * Spanish, and tapping it starts the next client in English. */
     CHECK_STR(a->form.value[0], "");
+    CHECK_STR(a->deck->lang_code, "es");
+    tap(W / 2, H / 2);
+    CHECK_INT(a->screen, SCREEN_SLIDES);
+    CHECK_STR(a->deck->lang_code, "en");
     shell_close(sh);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

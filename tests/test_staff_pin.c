@@ -36,7 +36,7 @@ static int restart(Rig *r)
     shell_close(r->sh);
     r->sh = NULL;
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {TEST_SOURCE_DIR};
+    DeckLoadOptions lo = {.data_dir = TEST_SOURCE_DIR};
     Deck *deck = deck_load(r->deck, &lo, &diags);
     diag_clear(&diags);
     r->sh = deck ? shell_open(&r->opts, deck) : NULL;

@@ -339,11 +339,11 @@ csv="$TMP/signups.csv"
 if [ -f "$csv" ]; then
     rows=$(($(wc -l <"$csv") - 1))
     row=$(sed -n 2p "$csv" | tr -d '\r')
-    IFS=, read -r id stamp kiosk deck name phone email when consent dup <<<"$row"
+    IFS=, read -r id stamp kiosk deck name phone email when consent dup lang <<<"$row"
     if [ "$rows" -eq 1 ] && [ "$kiosk" = xvfb ] && [ "$deck" = microneedling ] &&
         [ "$name" = "Ann Lee" ] && [ "$phone" = "020 7946 0958" ] &&
         [ "$email" = "ann.lee@example.com" ] && [ "$when" = Afternoon ] &&
-        [ -n "$stamp" ] && [ -n "$consent" ] && [ -z "$dup" ]; then
+        [ -n "$stamp" ] && [ -n "$consent" ] && [ -z "$dup" ] && [ "$lang" = en ]; then
         pass "the CSV holds the sign-up: $name, $phone, $email, $when"
     else
         fail "the CSV does not hold the sign-up as typed ($rows rows):"

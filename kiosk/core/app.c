@@ -62,7 +62,8 @@ static void setup_form(App *app)
 void app_init(App *app, const Deck *deck, int w, int h, uint64_t now)
 {
     memset(app, 0, sizeof *app);
-    app->deck = deck;
+    app->base = deck;
+    app->deck = deck_view(deck, 0, false);
     app->w = w;
     app->h = h;
     app->screen = SCREEN_SLIDES;
@@ -88,7 +89,16 @@ void app_shown(App *app, uint64_t now)
 
 void app_set_deck(App *app, const Deck *deck, uint64_t now)
 {
-    app->deck = deck;
+    /* The client keeps the language they chose if the new deck still has
+     * it (matched by code: a translation may come or go). */
+    const char *code = app->deck ? app->deck->lang_code : NULL;
+    size_t lang = 0;
+    for (size_t i = 0; code && i < deck->lang_count; i++)
+        if (strcmp(deck->langs[i]->lang_code, code) == 0)
+            lang = i;
+    app->base = deck;
+    app->lang = lang;
+    app->deck = deck_view(deck, lang, app->large);
     if (app->slide >= (int)deck->slide_count)
         app->slide = 0;
     app->from_slide = app->slide;
@@ -125,22 +135,28 @@ static void relayout_keyboard(App *app);
 typedef struct {
     int w, h, s, m;
     int lh, bh, eh, row; /* label, box and message heights; one field's row */
+    bool large;          /* the larger-text view */
     int head_h;
     ChromeLayout chrome;
 } FormMetrics;
 
-static FormMetrics form_metrics(const App *app, FormLayout *out)
+static FormMetrics form_metrics(const App *app, double grow, FormLayout *out)
 {
     FormMetrics fm = {.w = app->w, .h = app->h};
     fm.s = util_imin(fm.w, fm.h);
     fm.m = layout_margin(fm.w, fm.h);
     layout_chrome(app->deck, fm.w, fm.h, &fm.chrome);
     LayoutSizes z = layout_sizes(app->deck, fm.w, fm.h);
-    out->label_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(fm.s * FORM_LABEL_PERMILLE / 1000.0));
-    out->value_px = util_imax(FORM_MIN_VALUE_PX, (int)lround(fm.s * FORM_VALUE_PERMILLE / 1000.0));
-    out->small_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(fm.s * FORM_SMALL_PERMILLE / 1000.0));
-    fm.lh = out->label_px * 5 / 4;
-    fm.bh = util_imax(FORM_MIN_BOX_PX, out->value_px * 2 - out->value_px / 6);
+    double k = fm.s * grow / 1000.0;
+    out->label_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(FORM_LABEL_PERMILLE * k));
+    out->value_px = util_imax(FORM_MIN_VALUE_PX, (int)lround(FORM_VALUE_PERMILLE * k));
+    out->small_px = util_imax(FORM_MIN_LABEL_PX, (int)lround(FORM_SMALL_PERMILLE * k));
+    fm.large = app->deck->is_large;
+    /* Larger text keeps the rows tighter (a box 1.5 lines tall, a label
+     * line 1.15): the words grow, and the form still fits 800x480. */
+    fm.lh = fm.large ? out->label_px * 23 / 20 : out->label_px * 5 / 4;
+    fm.bh = util_imax(FORM_MIN_BOX_PX,
+                      fm.large ? out->value_px * 3 / 2 : out->value_px * 2 - out->value_px / 6);
     /* Room for a two-line message under each field when the screen has it;
      * one line on small screens. */
     fm.eh = out->small_px * 5 / 2;
@@ -166,8 +182,16 @@ static void form_layout_typing(const App *app, const FormMetrics *fm, FormLayout
     out->keyboard = (LRect){0, h - kh, w, kh};
     int cw = util_imax(fm->bh * 2, (int)lround(w * FORM_TYPING_CANCEL_PERMILLE / 1000.0));
     out->cancel = (LRect){w - m - cw, m / 2, cw, fm->bh};
-    out->heading = (LRect){m, m / 2, w - 3 * m - cw, fm->bh};
+    /* The view buttons just left of Cancel: a client can switch while
+     * typing, and what they typed stays. */
+    layout_view_buttons(app->deck, w, h, out->cancel.x - m / 2, m / 2, &out->view);
+    out->heading = (LRect){m, m / 2, util_imax(0, out->view.strip.x - m / 2 - m), fm->bh};
     int top = m / 2 + fm->bh + m / 4;
+    if (out->heading.w < w / 3) {
+        /* A narrow (portrait) screen: the heading gets a row of its own. */
+        out->heading = (LRect){m, top, w - 2 * m, fm->lh};
+        top += fm->lh + m / 4;
+    }
     int avail = h - kh - top;
     place_field(out, app->form.focus, m, top + util_imax(0, (avail - fm->row) / 2), w - 2 * m, fm);
 }
@@ -197,8 +221,19 @@ static int form_heading(const App *app, FormMetrics *fm, bool landscape, int con
     int heading_total = fm->head_h + fm->lh + fm->m / 3;
     if (y + heading_total + needed > content_bottom)
         heading_total = fm->head_h + fm->m / 4; /* no room for the intro */
-    out->heading = (LRect){fm->m, y, fm->w - 2 * fm->m, heading_total};
-    return y + heading_total;
+    /* The view buttons at the top-right, as on the slides; the heading and
+     * intro end before them. */
+    layout_view_buttons(app->deck, fm->w, fm->h, fm->w - fm->m, y, &out->view);
+    int beside = out->view.strip.x - fm->m / 2 - fm->m;
+    if (beside < fm->w / 3) {
+        /* A narrow (portrait) screen: the buttons get a row of their own,
+         * the heading the whole width under them. */
+        y += out->view.strip.h + fm->m / 4;
+        out->heading = (LRect){fm->m, y, fm->w - 2 * fm->m, heading_total};
+        return y + heading_total;
+    }
+    out->heading = (LRect){fm->m, y, beside, heading_total};
+    return y + util_imax(heading_total, out->view.strip.h + fm->m / 4);
 }
 
 static void place_choices(FormLayout *out, int i, int n, const FormMetrics *fm)
@@ -212,10 +247,34 @@ static void place_choices(FormLayout *out, int i, int n, const FormMetrics *fm)
 
 /* The whole form: on a landscape screen typed fields on the left, choices
  * and consent on the right; portrait, one column. */
+static void form_layout_at(const App *app, double grow, FormLayout *out);
+
+/* Whether every field, message and the consent end above the buttons. */
+static bool form_fits(const App *app, const FormLayout *fl)
+{
+    for (int i = 0; i < app->form.count; i++)
+        if (fl->visible[i] && fl->error[i].y + fl->error[i].h > fl->cancel.y)
+            return false;
+    return true;
+}
+
 void app_form_layout(const App *app, FormLayout *out)
 {
+    /* Larger text grows the form's words as much as the slides'; on a
+     * screen where the rows would then run under the buttons, a little
+     * less (never below normal size; --check reports what that costs). */
+    double grow = app->deck->is_large ? DECK_LARGE_TEXT_PERCENT / 100.0 : 1.0;
+    form_layout_at(app, grow, out);
+    while (grow > 1.0 && out->keyboard.h == 0 && !form_fits(app, out)) {
+        grow -= 0.05;
+        form_layout_at(app, grow < 1.0 ? 1.0 : grow, out);
+    }
+}
+
+static void form_layout_at(const App *app, double grow, FormLayout *out)
+{
     memset(out, 0, sizeof *out);
-    FormMetrics fm = form_metrics(app, out);
+    FormMetrics fm = form_metrics(app, grow, out);
     const Form *f = &app->form;
     if (app->kb_visible && f->focus >= 0) {
         form_layout_typing(app, &fm, out);
@@ -229,8 +288,11 @@ void app_form_layout(const App *app, FormLayout *out)
     out->submit = (LRect){w - m - bw, by, bw, fm.chrome.back.h};
 
     bool landscape = w * 10 >= h * 11;
-    int consent_lines = landscape ? 3 : 2;
-    int consent_h = util_imax(fm.bh, consent_lines * fm.lh) + fm.eh;
+    /* Larger text: the consent gets a line more, so that it can grow too. */
+    int consent_lines = (landscape ? 3 : 2) + fm.large;
+    /* The consent is a paragraph: its lines are the renderer's 5/4. */
+    int consent_line = out->label_px * 5 / 4;
+    int consent_h = util_imax(fm.bh, consent_lines * consent_line) + fm.eh;
     int y = form_heading(app, &fm, landscape, consent_h, out);
     int colw = landscape ? (w - 3 * m) / 2 : w - 2 * m;
     int x2 = landscape ? 2 * m + colw : m;
@@ -244,7 +306,7 @@ void app_form_layout(const App *app, FormLayout *out)
         *yy += fm.row;
     }
     int cy = landscape ? y2 : y1, cx = landscape ? x2 : m;
-    int ci = app->consent_field, ch = util_imax(fm.bh, consent_lines * fm.lh);
+    int ci = app->consent_field, ch = util_imax(fm.bh, consent_lines * consent_line);
     out->visible[ci] = true;
     out->consent_box = (LRect){cx, cy, fm.bh, fm.bh};
     out->consent_text = (LRect){cx + fm.bh + m / 2, cy, colw - fm.bh - m / 2, ch};
@@ -323,10 +385,26 @@ static bool slide_is_cta(const App *app)
            app->deck->slides[app->slide].button;
 }
 
+/* The view buttons, on the slides and the form. */
+static Hit hit_view(const ViewButtons *vb, int x, int y)
+{
+    if (layout_rect_contains(vb->larger, x, y))
+        return (Hit){HIT_LARGER, 0, 0};
+    for (int i = 0; i < DECK_MAX_LANGUAGES; i++)
+        if (vb->lang[i].w > 0 && layout_rect_contains(vb->lang[i], x, y))
+            return (Hit){HIT_LANG, i, 0};
+    return (Hit){HIT_NONE, 0, 0};
+}
+
 static Hit hit_slides(const App *app, int x, int y)
 {
     ChromeLayout c;
     layout_chrome(app->deck, app->w, app->h, &c);
+    ViewButtons vb;
+    layout_slide_view_buttons(app->deck, app->w, app->h, &vb);
+    Hit view = hit_view(&vb, x, y);
+    if (view.kind != HIT_NONE)
+        return view;
     if (app->slide > 0 && layout_rect_contains(c.back, x, y))
         return (Hit){HIT_BACK, 0, 0};
     if (layout_rect_contains(c.next, x, y))
@@ -401,6 +479,9 @@ static Hit hit_form(const App *app, int x, int y)
         int k = keyboard_hit(&app->kb, x, y);
         return k >= 0 ? (Hit){HIT_KEY, k, 0} : (Hit){HIT_NONE, 0, 0};
     }
+    Hit view = hit_view(&fl.view, x, y);
+    if (view.kind != HIT_NONE)
+        return view;
     if (layout_rect_contains(fl.cancel, x, y))
         return (Hit){HIT_CANCEL, 0, 0};
     if (fl.submit.w && layout_rect_contains(fl.submit, x, y))
@@ -469,9 +550,24 @@ static void navigate(App *app, int dir, uint64_t now)
 
 static void wipe_pin(App *app);
 
+void app_set_view(App *app, size_t lang, bool large)
+{
+    if (lang >= app->base->lang_count)
+        lang = 0;
+    app->lang = lang;
+    app->large = large;
+    app->deck = deck_view(app->base, lang, large);
+    /* Larger text moves the form's rows, and the keyboard with them. */
+    if (app->screen == SCREEN_FORM && app->kb_visible)
+        relayout_keyboard(app);
+    app->dirty = true;
+}
+
 static void restart_loop(App *app, uint64_t now)
 {
     wipe_pin(app);
+    /* The next client starts in the deck's own language at normal size. */
+    app_set_view(app, 0, false);
     app->screen = SCREEN_SLIDES;
     app->attract = true;
     app->kb_visible = false;
@@ -705,6 +801,12 @@ static void tap(App *app, int x, int y, uint64_t now)
         break;
     case HIT_THANKS:
         restart_loop(app, now);
+        break;
+    case HIT_LANG:
+        app_set_view(app, (size_t)hit.index, app->large);
+        break;
+    case HIT_LARGER:
+        app_set_view(app, app->lang, !app->large);
         break;
     case HIT_NONE:
         break;
@@ -978,6 +1080,13 @@ double app_transition(const App *app, uint64_t now)
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
+size_t app_signup_duplicate_column(const Deck *d)
+{
+    /* After id, timestamp, kiosk, deck, the fields and consent_version. */
+    size_t fields = d->field_count < DECK_MAX_FIELDS ? d->field_count : DECK_MAX_FIELDS;
+    return 4 + fields + 1;
+}
+
 size_t app_signup_columns(const Deck *d, const char *out[APP_ROW_MAX])
 {
     size_t n = 0;
@@ -989,13 +1098,14 @@ size_t app_signup_columns(const Deck *d, const char *out[APP_ROW_MAX])
         out[n++] = d->fields[i].id;
     out[n++] = "consent_version";
     out[n++] = "duplicate_of";
+    out[n++] = "language";
     return n;
 }
 
 void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
                     SignupRow *row)
 {
-    const Deck *d = app->deck;
+    const Deck *d = app->base;
     const Form *f = &app->form;
     size_t n = 0;
     row->value[n++] = id;
@@ -1023,6 +1133,7 @@ void app_signup_row(const App *app, const char *id, const char *stamp, const cha
     }
     row->value[n++] = d->texts.consent_version;
     row->value[n++] = "";
+    row->value[n++] = app->deck->lang_code ? app->deck->lang_code : "";
     row->count = n;
 }
 
@@ -1039,7 +1150,11 @@ const char *app_preview_name(AppPreview which)
 
 void app_preview_slide(App *app, int slide)
 {
-    app_init(app, app->deck, app->w, app->h, 0);
+    /* The pictures show the view chosen before (a language, larger text). */
+    size_t lang = app->lang;
+    bool large = app->large;
+    app_init(app, app->base, app->w, app->h, 0);
+    app_set_view(app, lang, large);
     if (slide >= 0 && slide < (int)app->deck->slide_count)
         app->slide = app->from_slide = slide;
 }

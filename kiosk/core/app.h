@@ -69,7 +69,9 @@ typedef enum {
     HIT_STAFF_CLOSE,
     HIT_STAFF_ERASE,     /* asks to confirm the erase */
     HIT_STAFF_ERASE_YES, /* confirmed: EFFECT_ERASE */
-    HIT_STAFF_ERASE_NO
+    HIT_STAFF_ERASE_NO,
+    HIT_LANG,  /* index = the language to switch to */
+    HIT_LARGER /* the larger/normal text toggle */
 } HitKind;
 
 typedef struct {
@@ -119,7 +121,10 @@ typedef struct {
 #define APP_FRAME_MS 16            /* transitions animate at ~60 fps */
 
 typedef struct {
-    const Deck *deck; /* borrowed; the shell keeps it alive */
+    const Deck *deck; /* what the client sees: base in lang, larger or not */
+    const Deck *base; /* borrowed; the shell keeps it alive */
+    size_t lang;      /* index into base->langs; back to 0 when the kiosk resets */
+    bool large;       /* larger text and high contrast, until the kiosk resets */
     int w, h;
     Screen screen;
 
@@ -184,11 +189,16 @@ void app_stored(App *app, bool saved_now, uint64_t now_ms);
  *  is done if the screen is not the slides). */
 void app_set_deck(App *app, const Deck *deck, uint64_t now_ms);
 
+/** Switches the client's view: language lang (an index into the deck's
+ *  languages), larger text or not. What the form holds is kept. */
+void app_set_view(App *app, size_t lang, bool large);
+
 /* One sign-up as the CSV holds it: id, timestamp, kiosk id, deck name, the
- * deck's fields, the consent version, and duplicate_of (dupe.h: the id of
- * an earlier row with the same phone or email, or empty). New columns go
- * at the end, so older rows read the same by position. */
-#define APP_ROW_MAX (4 + DECK_MAX_FIELDS + 2)
+ * deck's fields, the consent version, duplicate_of (dupe.h: the id of an
+ * earlier row with the same phone or email, or empty) and the language the
+ * client used. New columns go at the end, so older rows read the same by
+ * position. */
+#define APP_ROW_MAX (4 + DECK_MAX_FIELDS + 3)
 
 typedef struct {
     const char *value[APP_ROW_MAX]; /* point into text, the deck, the arguments */
@@ -200,9 +210,13 @@ typedef struct {
  *  literals); returns how many. */
 size_t app_signup_columns(const Deck *deck, const char *out[APP_ROW_MAX]);
 
-/** The row for what the form holds: choices as their text, typed values
- *  without leading or trailing spaces; duplicate_of empty (the shell, which
- *  holds the index of earlier rows, sets the last value). The row holds
+/** Where duplicate_of is in a row of this deck's columns. */
+size_t app_signup_duplicate_column(const Deck *deck);
+
+/** The row for what the form holds: choices as their text in the deck's
+ *  own language (the column reads the same whatever the client chose),
+ *  typed values without leading or trailing spaces; duplicate_of empty (the
+ *  shell, which holds the index of earlier rows, sets it). The row holds
  *  personal data: wipe it (util_wipe) when done. */
 void app_signup_row(const App *app, const char *id, const char *stamp, const char *kiosk_id,
                     SignupRow *row);
@@ -245,6 +259,7 @@ typedef struct {
     LRect consent_box, consent_text;
     LRect submit, cancel;
     LRect keyboard; /* h == 0 when hidden */
+    ViewButtons view;
     int label_px, value_px, small_px;
     int heading_px; /* the heading's size when the whole form shows */
 } FormLayout;

@@ -28,6 +28,14 @@
 #define DECK_MAX_CHOICES 6       /* choice buttons that fit one row or two */
 #define DECK_MIN_DURATION_MS 2000
 #define DECK_MAX_DURATION_MS 120000
+/* The deck's own language and its translations. Each other language is a
+ * button on every slide; four buttons still leave the title its row. */
+#define DECK_MAX_LANGUAGES 4
+/* Larger text: running text grows by this much (percent), at least the
+ * 1.3x the accessibility issue asks for. */
+#define DECK_LARGE_TEXT_PERCENT 135
+/* WCAG 2.1 AAA contrast for text (1.4.6). */
+#define DECK_AAA_CONTRAST 7.0
 
 typedef struct {
     uint8_t r, g, b;
@@ -94,6 +102,7 @@ typedef struct {
     const char **choices;
     size_t choice_count;
     DeckCapitalize capitalize; /* text fields: words when the id is a name */
+    int line, col;             /* where the field starts, for diagnostics (0: a default) */
 } DeckField;
 
 /* Words the kiosk shows, all from the deck so a clinic can translate it. */
@@ -111,9 +120,11 @@ typedef struct {
     const char *staff_title, *pin_prompt, *pin_wrong, *pin_locked;
     const char *staff_export, *staff_restart, *staff_exit, *staff_close;
     const char *staff_erase, *staff_erase_yes, *staff_cancel;
+    /* The view buttons on every slide and the form. */
+    const char *larger_text, *normal_text;
 } DeckTexts;
 
-typedef struct {
+typedef struct Deck {
     const char *path; /* the file it was loaded from */
     const char *name; /* short name written with each sign-up */
     const char *title;
@@ -130,11 +141,36 @@ typedef struct {
     size_t slide_count;
     DeckField *fields;
     size_t field_count;
+    /* Languages: every language's Deck has the same slides and fields and
+     * differs only in its texts. langs[0] is the deck's own language; all
+     * of them share the one list (owned by langs[0]). */
+    const char *lang_code; /* "en" */
+    const char *lang_name; /* in that language: "English", "Español" */
+    const struct Deck *const *langs;
+    size_t lang_count;
+    /* This deck in larger text and the high-contrast theme; NULL when this
+     * is that view (see deck_view()). */
+    const struct Deck *large;
+    bool is_large;
     void *arena; /* private: owns every string above */
 } Deck;
 
-/** NULL is a no-op. */
+/** NULL is a no-op. Frees the translations and larger-text views too. */
 void deck_free(Deck *deck);
+
+/** What a client sees: the deck in language lang (an index into
+ *  deck->langs; out of range means the deck's own), in larger text when
+ *  large. deck is any of its languages' Decks. */
+const Deck *deck_view(const Deck *deck, size_t lang, bool large);
+
+/** The larger-text view's theme: text_scale grown by
+ *  DECK_LARGE_TEXT_PERCENT, colours replaced by a high-contrast set whose
+ *  text pairs all reach DECK_AAA_CONTRAST. */
+DeckTheme deck_large_theme(const DeckTheme *theme);
+
+/** Whether every text/background pair of theme reaches min:1 (the pairs
+ *  the renderer draws); sets *worst to the lowest ratio found. */
+bool deck_theme_contrast_ok(const DeckTheme *theme, double min, double *worst);
 
 /** Default attract-loop time for text with this many words: a base plus
  *  reading time at about three words a second. */

@@ -78,6 +78,56 @@ void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out)
     out->label_px = util_imax(12, (int)lround(bh * 0.46));
 }
 
+size_t layout_lang_index(const Deck *deck)
+{
+    for (size_t i = 0; deck && i < deck->lang_count; i++)
+        if (deck->langs[i] == deck || deck->langs[i]->large == deck)
+            return i;
+    return 0;
+}
+
+/* A view button: as tall as the navigation bar's (a finger's width at
+ * least). A language button is wide enough for "Español" or "English" at
+ * the bar's label size on the 800x480 screen (15 % of the width), the text
+ * size toggle for "Larger text" or "Letra grande" (21 %): the people who
+ * need that button most must be able to read it. */
+#define VIEW_LANG_BUTTON_PERMILLE 150
+#define VIEW_SIZE_BUTTON_PERMILLE 210
+
+void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, ViewButtons *out)
+{
+    ChromeLayout c;
+    layout_chrome(deck, w, h, &c);
+    memset(out, 0, sizeof *out);
+    int bh = c.next.h;
+    /* Of the long side: a portrait screen gives the buttons a row of
+     * their own, as wide as the landscape one. */
+    int side = util_imax(w, h);
+    int bw = util_imax(bh * 2, (int)lround(side * VIEW_LANG_BUTTON_PERMILLE / 1000.0));
+    int sw = util_imax(bh * 2, (int)lround(side * VIEW_SIZE_BUTTON_PERMILLE / 1000.0));
+    int gap = util_imax(4, layout_margin(w, h) / 3);
+    out->label_px = c.label_px;
+    /* The toggle at the far right, where it always is; the languages to
+     * its left, in the deck's order. */
+    int x = right - sw;
+    out->larger = (LRect){x, top, sw, bh};
+    size_t cur = layout_lang_index(deck);
+    for (size_t i = deck ? deck->lang_count : 0; i-- > 0;) {
+        if (i == cur || i >= DECK_MAX_LANGUAGES)
+            continue;
+        x -= gap + bw;
+        out->lang[i] = (LRect){x, top, bw, bh};
+    }
+    out->strip = (LRect){x, top, right - x, bh};
+}
+
+void layout_slide_view_buttons(const Deck *deck, int w, int h, ViewButtons *out)
+{
+    int m = layout_margin(w, h);
+    /* Up in the margin a little: the title's first line stays beside it. */
+    layout_view_buttons(deck, w, h, w - m, m / 2, out);
+}
+
 LRect layout_content(const Deck *deck, int w, int h)
 {
     (void)deck;
@@ -340,15 +390,26 @@ static int flow_text(Flow *f, const char *text, int x, int y, int w, int px, boo
     return y;
 }
 
-static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
+static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px, int columns)
 {
     bool steps = s->kind == SLIDE_STEPS;
     int lh = line_height(px, false);
     int marker = steps ? (int)lround(px * 1.45) : util_imax(6, px * 2 / 5);
     int indent = steps ? marker + px * 3 / 4 : px + px / 4;
+    /* Two columns (larger text on a wide screen): the first half of the
+     * items down the left, the rest down the right, read in order. */
+    size_t per_col = columns > 1 ? (s->item_count + 1) / 2 : s->item_count;
+    int col_gap = px, top0 = y, bottom = y;
+    if (columns > 1)
+        w = (w - col_gap) / 2;
     for (size_t i = 0; i < s->item_count; i++) {
-        if (i > 0)
+        if (i == per_col) {
+            bottom = y;
+            y = top0;
+            x += w + col_gap;
+        } else if (i > 0) {
             y += steps ? lh / 3 : lh / 4;
+        }
         int top = y;
         y = flow_text(f, s->items[i], x + indent, y, w - indent, px, false, false, INK_TEXT);
         int first_line_mid = top + lh / 2;
@@ -369,7 +430,7 @@ static int flow_items(Flow *f, const Slide *s, int x, int y, int w, int px)
                 b->ink = INK_ACCENT;
         }
     }
-    return y;
+    return util_imax(y, bottom);
 }
 
 static int widest_word(const LayoutMetrics *m, const char *text, int px, bool bold)
@@ -609,6 +670,7 @@ typedef struct {
     int body, title, hero; /* text sizes at this scale */
     LRect c;               /* the content area */
     bool landscape;
+    bool image; /* the picture is shown (larger text may drop it) */
     Flow f;
 } Attempt;
 
@@ -626,7 +688,7 @@ static bool layout_title_slide(Attempt *a, bool allow_split)
     SlideLayout *out = a->f.out;
     const LayoutMetrics *m = a->f.m;
     LRect text, img;
-    split_columns(a->c, a->landscape, s->image != NULL, &text, &img, 0, LAYOUT_IMAGE_SHARE);
+    split_columns(a->c, a->landscape, a->image, &text, &img, 0, LAYOUT_IMAGE_SHARE);
     push_image(&a->f, s, img);
     /* The big title gives way first, down to a normal title's size, so
      * that one long word does not shrink the whole slide. */
@@ -708,8 +770,15 @@ static bool layout_body_slide(Attempt *a, LRect text, LRect img, bool allow_spli
     int by = text.y;
     if (s->text)
         by = flow_text(&a->f, s->text, text.x, by, text.w, body, false, false, INK_TEXT);
-    if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS))
-        by = flow_items(&a->f, s, text.x, s->text ? by + body / 2 : by, text.w, body);
+    if (s->item_count && (s->kind == SLIDE_BULLETS || s->kind == SLIDE_STEPS)) {
+        /* Larger text on a wide screen without a picture: a long list
+         * takes two columns rather than shrinking back to normal size. */
+        int columns = a->deck && a->deck->is_large && a->landscape && img.w == 0 &&
+                              s->item_count >= 4
+                          ? 2
+                          : 1;
+        by = flow_items(&a->f, s, text.x, s->text ? by + body / 2 : by, text.w, body, columns);
+    }
     if (by > bottom)
         return false;
     /* Centre the body in the space it has, so short slides do not cling to
@@ -724,7 +793,7 @@ static bool layout_body_slide(Attempt *a, LRect text, LRect img, bool allow_spli
 /* One attempt at a given scale; returns true if everything fits (without
  * splitting a word unless allow_split). */
 static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const LayoutMetrics *m,
-                      double scale, SlideLayout *out, bool allow_split)
+                      double scale, SlideLayout *out, bool allow_split, bool image)
 {
     LayoutSizes z = layout_sizes(deck, w, h);
     Attempt a = {.deck = deck,
@@ -736,22 +805,47 @@ static bool layout_at(const Deck *deck, const Slide *s, int w, int h, const Layo
                  .hero = util_imax(8, (int)lround(z.hero * scale)),
                  .c = layout_content(deck, w, h),
                  .landscape = is_landscape(w, h),
+                 .image = image && s->image != NULL,
                  .f = {m, out, false}};
     out->count = 0;
     out->truncated = false;
     out->body_px = a.body;
     out->min_px = z.min_body;
+    /* The view buttons sit top-right: the title's row ends before them, and
+     * what would run under them (a title slide's picture, a slide without
+     * a title) starts below them. */
+    ViewButtons vb;
+    layout_slide_view_buttons(deck, w, h, &vb);
+    int gap = layout_margin(w, h);
+    int below = vb.strip.y + vb.strip.h + gap - a.c.y;
+    /* A portrait screen has height to spare and no width: the buttons get
+     * a row of their own. */
+    if (s->kind == SLIDE_TITLE || !a.landscape) {
+        a.c.y += below;
+        a.c.h -= below;
+        below = 0;
+    }
     if (s->kind == SLIDE_TITLE)
         return layout_title_slide(&a, allow_split);
 
     /* Title across the top, then the body below. */
     int y = a.c.y;
     if (s->title)
-        y = flow_text(&a.f, s->title, a.c.x, y, a.c.w, a.title, true, true, INK_TEXT) + a.body / 2;
+        y = flow_text(&a.f, s->title, a.c.x, y, a.landscape ? vb.strip.x - gap - a.c.x : a.c.w,
+                      a.title, true, true, INK_TEXT) +
+            a.body / 2;
+    y = util_imax(y, a.c.y + below);
     LRect text, img;
     bool booking = s->kind == SLIDE_SIGNUP && deck && deck->booking_url;
-    split_columns(a.c, a.landscape, (s->image != NULL || booking) && s->kind != SLIDE_IMAGE, &text,
-                  &img, y - a.c.y, booking ? LAYOUT_BOOKING_SHARE : LAYOUT_IMAGE_SHARE);
+    split_columns(a.c, a.landscape, (a.image || booking) && s->kind != SLIDE_IMAGE, &text, &img,
+                  y - a.c.y, booking ? LAYOUT_BOOKING_SHARE : LAYOUT_IMAGE_SHARE);
+    /* Beside a title that wraps, the booking code's column starts right
+     * under the view buttons: on 800x480 those lines are what the code
+     * needs for whole 5 px modules. */
+    if (booking && a.landscape && img.h > 0 && a.c.y + below < img.y) {
+        img.h += img.y - (a.c.y + below);
+        img.y = a.c.y + below;
+    }
     if (text.h <= 0)
         return false;
     if (s->kind == SLIDE_IMAGE)
@@ -764,6 +858,11 @@ void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMe
 {
     LayoutSizes z = layout_sizes(deck, w, h);
     out->too_long = false;
+    /* Larger text keeps a picture beside the text only when the text fits
+     * at its full size with it: the words are what the client asked to
+     * read, the picture only illustrates them. */
+    bool image = !deck || !deck->is_large || s->kind == SLIDE_IMAGE ||
+                 layout_at(deck, s, w, h, m, 1.0, out, false, true);
     /* From the preferred size down in 4 % steps; below the readable minimum
      * the slide is flagged (--check reports it) but still shrinks, because
      * clipped or overlapping text would be worse on a client's screen. */
@@ -774,7 +873,7 @@ void layout_slide(const Deck *deck, const Slide *s, int w, int h, const LayoutMe
          * exactly these scales, rounding included. */
         /* NOLINTNEXTLINE(cert-flp30-c,clang-analyzer-security.FloatLoopCounter) */
         for (double scale = 1.0; scale > 0.2; scale -= 0.04) {
-            if (layout_at(deck, s, w, h, m, scale, out, pass == 1)) {
+            if (layout_at(deck, s, w, h, m, scale, out, pass == 1, image)) {
                 out->too_long = out->body_px < z.min_body;
                 return;
             }

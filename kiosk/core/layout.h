@@ -82,6 +82,26 @@ typedef struct {
 
 void layout_chrome(const Deck *deck, int w, int h, ChromeLayout *out);
 
+/** The view buttons: one per other language (its name in that language)
+ *  and the larger/normal text toggle, in a row ending at the top-right.
+ *  Sizes come from the screen, never from the labels, so the core can hit
+ *  test them; the renderer shrinks a long label to fit. */
+typedef struct {
+    LRect strip;                    /* all of them; w == 0 when none */
+    LRect larger;                   /* the text size toggle */
+    LRect lang[DECK_MAX_LANGUAGES]; /* switch to language i; w == 0 for the one shown */
+    int label_px;
+} ViewButtons;
+
+/** The view buttons in a row whose right end is at right and top at top. */
+void layout_view_buttons(const Deck *deck, int w, int h, int right, int top, ViewButtons *out);
+
+/** The view buttons where the slides show them: top-right of the content. */
+void layout_slide_view_buttons(const Deck *deck, int w, int h, ViewButtons *out);
+
+/** The index of deck (a view) among its languages; 0 when it has none. */
+size_t layout_lang_index(const Deck *deck);
+
 /** The area above the navigation bar where slide content goes. */
 LRect layout_content(const Deck *deck, int w, int h);
 

@@ -8,6 +8,7 @@
 #include "ytree.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -215,6 +216,10 @@ static void set_defaults(Deck *d)
     t->staff_erase = "Erase from kiosk";
     t->staff_erase_yes = "Yes, erase";
     t->staff_cancel = "Cancel";
+    t->larger_text = "Larger text";
+    t->normal_text = "Normal text";
+    d->lang_code = "en";
+    d->lang_name = "English";
 }
 
 /* Only https: the link opens on a client's own phone. */
@@ -323,13 +328,29 @@ static void load_labels(YCtx *c, Deck *d, const YNode *root)
     const YNode *l = yt_map(c, root, "labels");
     if (!l)
         return;
-    static const char *const keys[] = {
-        "next",       "back",        "signup",      "start_over",      "staff_title",
-        "pin_prompt", "pin_wrong",   "pin_locked",  "staff_export",    "staff_restart",
-        "staff_exit", "staff_close", "staff_erase", "staff_erase_yes", "staff_cancel",
-        "space",      NULL};
+    static const char *const keys[] = {"next",
+                                       "back",
+                                       "signup",
+                                       "start_over",
+                                       "staff_title",
+                                       "pin_prompt",
+                                       "pin_wrong",
+                                       "pin_locked",
+                                       "staff_export",
+                                       "staff_restart",
+                                       "staff_exit",
+                                       "staff_close",
+                                       "staff_erase",
+                                       "staff_erase_yes",
+                                       "staff_cancel",
+                                       "space",
+                                       "larger_text",
+                                       "normal_text",
+                                       NULL};
     yt_check_keys(c, l, keys, "the labels");
     set_text(c, l, "space", &d->texts.key_space);
+    set_text(c, l, "larger_text", &d->texts.larger_text);
+    set_text(c, l, "normal_text", &d->texts.normal_text);
     set_text(c, l, "staff_title", &d->texts.staff_title);
     set_text(c, l, "pin_prompt", &d->texts.pin_prompt);
     set_text(c, l, "pin_wrong", &d->texts.pin_wrong);
@@ -386,6 +407,8 @@ static bool load_field(YCtx *c, const YNode *m, DeckField *f, const DeckField *p
     static const char *const keys[] = {"id",      "label",   "type",       "required",
                                        "contact", "choices", "capitalize", NULL};
     yt_check_keys(c, m, keys, "a sign-up field");
+    f->line = m->line;
+    f->col = m->col;
     f->id = yt_text(c, m, "id", true, "a sign-up field");
     f->label = yt_text(c, m, "label", true, "a sign-up field");
     f->type = (DeckFieldType)yt_enum(c, m, "type", field_types, FIELD_TEXT);
@@ -572,9 +595,9 @@ static size_t count_words(const char *s)
     return n;
 }
 
-static const char *slugify(Arena *a, const char *title, size_t index)
+/* The slide's file-name-safe name from its title (or its number). */
+static void slug_into(char buf[48], const char *title, size_t index)
 {
-    char buf[48];
     size_t n = 0;
     bool dash = false;
     for (const char *p = title ? title : ""; *p && n < 32; p++) {
@@ -589,10 +612,16 @@ static const char *slugify(Arena *a, const char *title, size_t index)
         }
     }
     if (n == 0) {
-        snprintf(buf, sizeof buf, "slide-%zu", index + 1);
-        return arena_strdup(a, buf);
+        snprintf(buf, 48, "slide-%zu", index + 1);
+        return;
     }
     buf[n] = '\0';
+}
+
+static const char *slugify(Arena *a, const char *title, size_t index)
+{
+    char buf[48];
+    slug_into(buf, title, index);
     return arena_strdup(a, buf);
 }
 
@@ -734,6 +763,38 @@ static void load_slides(YCtx *c, Deck *d, const YNode *root)
     }
 }
 
+static bool valid_lang_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 12)
+        return false;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+            return false;
+    return true;
+}
+
+/* language: {code: es, name: Español}; the deck's own defaults to English. */
+static void load_language(YCtx *c, Deck *d, const YNode *root)
+{
+    const YNode *l = yt_map(c, root, "language");
+    if (!l)
+        return;
+    static const char *const keys[] = {"code", "name", NULL};
+    yt_check_keys(c, l, keys, "the language");
+    const char *code = yt_text(c, l, "code", true, "the language");
+    const char *name = yt_text(c, l, "name", true, "the language");
+    if (code && !valid_lang_code(code))
+        yt_err(c, yt_get(l, "code"),
+               "language code '%s' is not a language tag (expected lowercase letters like 'es' "
+               "or 'pt-br')",
+               code);
+    else if (code)
+        d->lang_code = code;
+    if (name)
+        d->lang_name = name;
+}
+
 static void check_contrast(YCtx *c, const Deck *d)
 {
     const DeckTheme *t = &d->theme;
@@ -779,8 +840,8 @@ static Deck *load_root(YCtx *c, const YNode *root)
                yt_describe(root));
         return NULL;
     }
-    static const char *const keys[] = {"title",  "name",   "theme",  "timing",
-                                       "labels", "signup", "slides", NULL};
+    static const char *const keys[] = {"title",  "name",   "language", "theme", "timing",
+                                       "labels", "signup", "slides",   NULL};
     yt_check_keys(c, root, keys, "the deck");
     d->title = yt_text(c, root, "title", false, "");
     const char *name = yt_text(c, root, "name", false, "");
@@ -795,24 +856,386 @@ static Deck *load_root(YCtx *c, const YNode *root)
         name = arena_strndup(c->arena, base, n);
     }
     d->name = name;
+    load_language(c, d, root);
     load_theme(c, d, root);
     load_timing(c, d, root);
     load_labels(c, d, root);
     load_signup(c, d, root);
     load_slides(c, d, root);
-    check_contrast(c, d);
     return d;
 }
 
-Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
-                       DiagList *diags)
+/* ---- translations ------------------------------------------------------
+ *
+ * A translation file mirrors the deck and holds only texts. Its tree is
+ * merged into the deck's tree (the deck's nodes where it says nothing, its
+ * own where it does) and the merged tree goes through the same load_root()
+ * as the deck: every text key the deck has, today's or tomorrow's, is
+ * translatable without code here. Slides are matched by their name (the
+ * 'name:' or the slug of the deck's title), fields by id: both survive
+ * staff reordering slides, which positions would not. */
+
+/* Keys that are not words a client reads: the same in every language. */
+static const char *const untranslatable[] = {"theme",
+                                             "timing",
+                                             "name",
+                                             "id",
+                                             "type",
+                                             "layout",
+                                             "image",
+                                             "duration",
+                                             "required",
+                                             "contact",
+                                             "consent_version",
+                                             "button_on_every_slide",
+                                             NULL};
+
+/* The error messages' keys are words like 'required' that elsewhere name
+ * a setting: under 'errors:' every value is a message. */
+static bool all_text(const char *key)
 {
-    YCtx c = yt_ctx(&deck_format, name, diags);
+    return key && strcmp(key, "errors") == 0;
+}
+
+static bool is_untranslatable(const char *key)
+{
+    for (size_t i = 0; key && untranslatable[i]; i++)
+        if (strcmp(key, untranslatable[i]) == 0)
+            return true;
+    return false;
+}
+
+static YNode *copy_node(YCtx *t, const YNode *b, size_t extra)
+{
+    YNode *m = arena_alloc(&t->tree, sizeof *m);
+    if (!m)
+        return NULL;
+    *m = *b;
+    /* One spare slot: never a zero-sized list, so kids is never NULL. */
+    m->cap = b->n + extra + 1;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): kids holds pointers */
+    m->kids = arena_alloc(&t->tree, m->cap * sizeof *m->kids);
+    if (!m->kids)
+        return NULL;
+    if (b->n && b->kids)
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): as above */
+        memcpy(m->kids, b->kids, b->n * sizeof *m->kids);
+    return m;
+}
+
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static const YNode *merge(YCtx *t, const char *key, const YNode *b, const YNode *tv);
+
+/* The translation's map tm over the deck's bm, skipping the key that only
+ * matched it ('name' of a slide, 'id' of a field). */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static const YNode *merge_map(YCtx *t, const YNode *bm, const YNode *tm, const char *skip,
+                              bool texts)
+{
+    YNode *m = copy_node(t, bm, tm->n);
+    if (!m)
+        return bm;
+    for (size_t i = 0; i + 1 < tm->n; i += 2) {
+        const YNode *k = tm->kids[i], *v = tm->kids[i + 1];
+        if (k->type != YN_SCALAR || (skip && strcmp(k->str, skip) == 0))
+            continue;
+        if (!texts && is_untranslatable(k->str)) {
+            yt_err(t, k,
+                   "'%s' cannot be translated: it is not text (expected only texts here; "
+                   "change '%s' in the deck itself)",
+                   k->str, k->str);
+            continue;
+        }
+        size_t j = 0;
+        while (j + 1 < m->n &&
+               !(m->kids[j]->type == YN_SCALAR && strcmp(m->kids[j]->str, k->str) == 0))
+            j += 2;
+        const YNode *merged = merge(t, k->str, j + 1 < m->n ? m->kids[j + 1] : NULL, v);
+        if (j + 1 < m->n) {
+            m->kids[j + 1] = (YNode *)merged;
+        } else {
+            m->kids[m->n++] = (YNode *)k;
+            m->kids[m->n++] = (YNode *)merged;
+        }
+    }
+    return m;
+}
+
+/* What a slide (or field) is called in a translation: its 'name' (its
+ * 'id'); for the deck's slides without a name, the slug of the title. */
+static bool entry_key(const YNode *e, const char *key, size_t index, bool slug, char buf[48])
+{
+    const YNode *v = e->type == YN_MAP ? yt_get(e, key) : NULL;
+    if (v && v->type == YN_SCALAR && v->len > 0 && v->len < 48) {
+        memcpy(buf, v->str, v->len + 1);
+        return true;
+    }
+    if (!slug || e->type != YN_MAP)
+        return false;
+    const YNode *title = yt_get(e, "title");
+    slug_into(buf, title && title->type == YN_SCALAR ? title->str : NULL, index);
+    return true;
+}
+
+/* Slides by name, fields by id: each of the translation's entries finds the
+ * deck's entry it translates, wherever staff have moved it. */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static const YNode *merge_keyed(YCtx *t, const char *list, const YNode *bs, const YNode *ts)
+{
+    bool slides = strcmp(list, "slides") == 0;
+    const char *key = slides ? "name" : "id";
+    YNode *m = copy_node(t, bs, 0);
+    if (!m)
+        return bs;
+    for (size_t i = 0; i < ts->n; i++) {
+        const YNode *te = ts->kids[i];
+        char want[48], have[48];
+        if (te->type != YN_MAP || !entry_key(te, key, i, false, want)) {
+            yt_err(t, te,
+                   "an entry of '%s' has no '%s' (expected '- %s: ...' naming the %s it "
+                   "translates)",
+                   list, key, key, slides ? "slide" : "field");
+            continue;
+        }
+        size_t j = 0;
+        while (j < bs->n &&
+               !(entry_key(bs->kids[j], key, j, slides, have) && strcmp(have, want) == 0))
+            j++;
+        if (j == bs->n) {
+            yt_warn(t, yt_get(te, key),
+                    "no %s in the deck is called '%s' (expected the %s of one of the deck's %s; "
+                    "kiosk --check lists those not yet translated)",
+                    slides ? "slide" : "field", want, key, list);
+            continue;
+        }
+        if (bs->kids[j]->type == YN_MAP)
+            m->kids[j] = (YNode *)merge_map(t, bs->kids[j], te, key, false);
+    }
+    return m;
+}
+
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static const YNode *merge(YCtx *t, const char *key, const YNode *b, const YNode *tv)
+{
+    if (!b || strcmp(key, "language") == 0)
+        return tv; /* a text the deck leaves at its default; the language itself */
+    if ((strcmp(key, "slides") == 0 || strcmp(key, "fields") == 0) && b->type == YN_SEQ &&
+        tv->type == YN_SEQ)
+        return merge_keyed(t, key, b, tv);
+    if (b->type == YN_MAP && tv->type == YN_MAP)
+        return merge_map(t, b, tv, NULL, all_text(key));
+    if (b->type == YN_SEQ && tv->type == YN_SEQ && b->n != tv->n)
+        yt_err(t, tv,
+               "'%s' has %zu entries, the deck's has %zu (expected one translation per "
+               "entry, in the deck's order)",
+               key, tv->n, b->n);
+    return tv; /* text, or a list of texts; the loader checks it */
+}
+
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static void note_untranslated(YCtx *t, const Deck *ld, const char *key, const YNode *b, bool texts,
+                              size_t *count)
+{
+    if (!texts && is_untranslatable(key))
+        return;
+    if (b->type == YN_SCALAR) {
+        if (b->len == 0)
+            return;
+        /* The first line, and not much of it: enough to find the text. */
+        int shown = (int)strcspn(b->str, "\n");
+        shown = shown > 50 ? 50 : shown;
+        diag_add(t->diags, DIAG_NOTE, b->file, b->line, b->col,
+                 "not translated into %s (%s in %s): '%s: %.*s%s'", ld->lang_name, ld->lang_code,
+                 t->file, key ? key : "", shown, b->str, (size_t)shown < b->len ? "..." : "");
+        (*count)++;
+        return;
+    }
+    for (size_t i = 0; i < b->n; i += b->type == YN_MAP ? 2 : 1) {
+        if (b->type == YN_MAP)
+            note_untranslated(t, ld, b->kids[i]->str, b->kids[i + 1], all_text(key), count);
+        else
+            note_untranslated(t, ld, key, b->kids[i], false, count);
+    }
+}
+
+/* The deck's texts the merge kept (the same node as the deck's): each one
+ * a note at the deck's FILE:LINE:COL, for --check. */
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the tree, which yt_build bounds */
+static void list_untranslated(YCtx *t, const Deck *ld, const char *key, const YNode *b,
+                              const YNode *m, bool texts, size_t *count)
+{
+    if (!m || (!texts && is_untranslatable(key)) || strcmp(key ? key : "", "language") == 0)
+        return;
+    if (b == m) {
+        note_untranslated(t, ld, key, b, texts, count);
+        return;
+    }
+    if (b->type == YN_MAP && m->type == YN_MAP) {
+        for (size_t i = 0; i + 1 < b->n; i += 2)
+            if (b->kids[i]->type == YN_SCALAR)
+                list_untranslated(t, ld, b->kids[i]->str, b->kids[i + 1],
+                                  yt_get(m, b->kids[i]->str), all_text(key), count);
+    } else if (b->type == YN_SEQ && m->type == YN_SEQ && b->n == m->n) {
+        for (size_t i = 0; i < b->n; i++)
+            list_untranslated(t, ld, key, b->kids[i], m->kids[i], false, count);
+    }
+}
+
+/* Loads the merged tree as a deck; keeps only what is said about the
+ * translation's own file (the deck's problems were reported already).
+ * Returns the errors among those. */
+static size_t load_merged(YCtx *t, const YNode *merged, Deck **out)
+{
+    DiagList *real = t->diags, scratch = DIAG_LIST_INIT;
+    t->diags = &scratch;
+    *out = load_root(t, merged);
+    t->diags = real;
+    size_t errors = 0;
+    for (size_t i = 0; i < scratch.count; i++) {
+        const Diag *g = &scratch.items[i];
+        if (!g->file || strcmp(g->file, t->file) != 0)
+            continue;
+        diag_add(real, g->level, g->file, g->line, g->col, "%s", g->message);
+        errors += g->level == DIAG_ERROR;
+    }
+    diag_clear(&scratch);
+    return errors;
+}
+
+/* One translation over the loaded deck (its tree still alive in broot).
+ * Returns its Deck, or NULL with the reasons in diags: a broken
+ * translation leaves its language out, never the deck. */
+static Deck *load_translation(const Deck *base, const YNode *broot, const DeckSource *src,
+                              const DeckLoadOptions *opts, DiagList *diags)
+{
+    YCtx t = yt_ctx(&deck_format, src->name, diags);
+    t.data_dir = opts ? opts->data_dir : NULL;
+    Deck *ld = NULL;
+    size_t errors_before = diag_count(diags, DIAG_ERROR);
+    if (yt_begin(&t, src->len, DECK_MAX_BYTES) != 0)
+        goto done;
+    const YNode *troot = yt_build(&t, src->text, src->len);
+    if (!troot)
+        goto done;
+    if (troot->type != YN_MAP || !yt_get(troot, "language")) {
+        yt_err(&t, troot,
+               "a translation needs 'language:' (expected 'language: {code: es, name: "
+               "Español}' and the texts it translates, laid out as in the deck)");
+        goto done;
+    }
+    const YNode *merged = merge_map(&t, broot, troot, NULL, false);
+    size_t errors = load_merged(&t, merged, &ld);
+    if (errors || diag_count(diags, DIAG_ERROR) > errors_before || !ld) {
+        ld = NULL;
+        goto done;
+    }
+    ld->name = base->name; /* the sign-up rows' deck name, the screenshots' names */
+    ld->title = ld->title ? ld->title : base->title;
+    for (size_t i = 0; i < ld->slide_count && i < base->slide_count; i++)
+        ld->slides[i].name = base->slides[i].name;
+    ld->path = arena_strdup(t.arena, src->name);
+    ld->arena = t.arena;
+    t.arena = NULL;
+    if (opts && opts->list_untranslated) {
+        size_t n = 0;
+        list_untranslated(&t, ld, NULL, broot, merged, false, &n);
+        diag_add(diags, DIAG_NOTE, src->name, 0, 0, "%s (%s): %zu text%s not translated",
+                 ld->lang_name, ld->lang_code, n, n == 1 ? "" : "s");
+    }
+done:
+    if (!ld)
+        diag_add(diags, DIAG_WARNING, src->name, 0, 0,
+                 "this translation is left out until its errors are fixed; the deck shows in "
+                 "its other languages");
+    yt_end(&t);
+    return ld;
+}
+
+/* The languages list and each language's larger-text view. */
+static void link_languages(Deck *base, Deck **langs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        langs[i]->langs = (const Deck *const *)langs;
+        langs[i]->lang_count = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Deck *v = arena_alloc(langs[i]->arena, sizeof *v);
+        if (!v)
+            continue;
+        *v = *langs[i];
+        v->theme = deck_large_theme(&langs[i]->theme);
+        v->large = NULL;
+        v->is_large = true;
+        v->arena = NULL; /* its strings are its language's */
+        langs[i]->large = v;
+    }
+    (void)base;
+}
+
+/* The code in a translation's file name (x.es.yaml: "es"), if it has one. */
+static bool file_lang_code(const char *name, char code[16])
+{
+    size_t len = strlen(name);
+    if (len < 6 || strcmp(name + len - 5, ".yaml") != 0)
+        return false;
+    const char *end = name + len - 5, *start = end;
+    while (start > name && start[-1] != '.' && start[-1] != '/')
+        start--;
+    if (start == name || start[-1] != '.' || (size_t)(end - start) >= 16)
+        return false;
+    memcpy(code, start, (size_t)(end - start));
+    code[end - start] = '\0';
+    return valid_lang_code(code);
+}
+
+static void add_translations(Deck *d, const YNode *root, const DeckSource *tr, size_t ntr,
+                             const DeckLoadOptions *opts, DiagList *diags)
+{
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): langs holds pointers */
+    Deck **langs = arena_alloc(d->arena, DECK_MAX_LANGUAGES * sizeof *langs);
+    if (!langs)
+        return;
+    size_t n = 0;
+    langs[n++] = d;
+    for (size_t i = 0; i < ntr; i++) {
+        if (n == DECK_MAX_LANGUAGES) {
+            diag_add(diags, DIAG_WARNING, tr[i].name, 0, 0,
+                     "too many translations (expected at most %d languages with the deck's own); "
+                     "this one is left out",
+                     DECK_MAX_LANGUAGES);
+            continue;
+        }
+        Deck *ld = load_translation(d, root, &tr[i], opts, diags);
+        char code[16];
+        if (ld && file_lang_code(tr[i].name, code) && strcmp(code, ld->lang_code) != 0)
+            diag_add(diags, DIAG_WARNING, tr[i].name, 0, 0,
+                     "the file is named for language '%s' but says 'code: %s' (expected the "
+                     "same code in both, so staff find the right file)",
+                     code, ld->lang_code);
+        for (size_t j = 0; ld && j < n; j++)
+            if (strcmp(langs[j]->lang_code, ld->lang_code) == 0) {
+                diag_add(diags, DIAG_ERROR, tr[i].name, 0, 0,
+                         "language '%s' is already %s (expected each language once); this one "
+                         "is left out",
+                         ld->lang_code, j == 0 ? "the deck's own" : langs[j]->path);
+                deck_free(ld);
+                ld = NULL;
+            }
+        if (ld)
+            langs[n++] = ld;
+    }
+    link_languages(d, langs, n);
+}
+
+Deck *deck_load_sources(const DeckSource *src, const DeckSource *tr, size_t ntr,
+                        const DeckLoadOptions *opts, DiagList *diags)
+{
+    YCtx c = yt_ctx(&deck_format, src->name, diags);
     c.data_dir = opts ? opts->data_dir : NULL;
     Deck *d = NULL;
-    if (yt_begin(&c, len, DECK_MAX_BYTES) != 0)
+    if (yt_begin(&c, src->len, DECK_MAX_BYTES) != 0)
         goto done;
-    const YNode *root = yt_build(&c, text, len);
+    const YNode *root = yt_build(&c, src->text, src->len);
     if (root)
         d = load_root(&c, root);
     if (d && !c.fatal && d->slide_count == 0)
@@ -821,13 +1244,96 @@ Deck *deck_load_string(const char *name, const char *text, size_t len, const Dec
     if (d && (c.fatal || d->slide_count == 0))
         d = NULL;
     if (d) {
-        d->path = arena_strdup(c.arena, name);
+        check_contrast(&c, d);
+        d->path = arena_strdup(c.arena, src->name);
         d->arena = c.arena;
         c.arena = NULL;
+        add_translations(d, root, tr, ntr, opts, diags);
     }
 done:
     yt_end(&c);
     return d;
+}
+
+Deck *deck_load_string(const char *name, const char *text, size_t len, const DeckLoadOptions *opts,
+                       DiagList *diags)
+{
+    DeckSource src = {name, text, len};
+    return deck_load_sources(&src, NULL, 0, opts, diags);
+}
+
+/* The translations next to a deck: for slides/microneedling.yaml, the files
+ * slides/microneedling.CODE.yaml, in name order. Returns how many paths
+ * (malloc'd) went into out. */
+static size_t find_translations(const char *path, char **out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t stem = strlen(base);
+    if (stem > 5 && strcmp(base + stem - 5, ".yaml") == 0)
+        stem -= 5;
+    else
+        return 0;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL && n < cap) {
+        const char *f = e->d_name;
+        size_t len = strlen(f);
+        if (strncmp(f, base, stem) != 0 || f[stem] != '.' || len <= stem + 6 ||
+            strcmp(f + len - 5, ".yaml") != 0)
+            continue;
+        char code[16];
+        size_t clen = len - stem - 6;
+        if (clen >= sizeof code)
+            continue;
+        memcpy(code, f + stem + 1, clen);
+        code[clen] = '\0';
+        if (!valid_lang_code(code))
+            continue;
+        char full[PATH_MAX];
+        if (snprintf(full, sizeof full, "%s/%s", dir, f) >= (int)sizeof full)
+            continue;
+        out[n] = strdup(full);
+        n += out[n] != NULL;
+    }
+    closedir(dh);
+    /* readdir's order is the file system's: sort for a stable button order. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(out[j - 1], out[j]) > 0; j--) {
+            char *tmp = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = tmp;
+        }
+    return n;
+}
+
+bool deck_translation_of(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    if (len < 6 || strcmp(base + len - 5, ".yaml") != 0)
+        return false;
+    const char *dot = base + len - 5;
+    const char *code = dot;
+    while (code > base && code[-1] != '.')
+        code--;
+    if (code == base || code == dot)
+        return false;
+    char tag[16];
+    if ((size_t)(dot - code) >= sizeof tag)
+        return false;
+    memcpy(tag, code, (size_t)(dot - code));
+    tag[dot - code] = '\0';
+    if (!valid_lang_code(tag))
+        return false;
+    int n = snprintf(out, cap, "%.*s.yaml", (int)(code - 1 - path), path);
+    return n > 0 && (size_t)n < cap && file_readable(out);
 }
 
 Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags)
@@ -836,7 +1342,23 @@ Deck *deck_load(const char *path, const DeckLoadOptions *opts, DiagList *diags)
     size_t len;
     if (yt_read_file(path, DECK_MAX_BYTES, "deck", diags, &buf, &len) != 0)
         return NULL;
-    Deck *d = deck_load_string(path, buf, len, opts, diags);
+    /* A few more than the kiosk shows, so that the extra ones are reported. */
+    char *paths[DECK_MAX_LANGUAGES + 4];
+    DeckSource tr[DECK_MAX_LANGUAGES + 4] = {{0}};
+    size_t n = find_translations(path, paths, DECK_MAX_LANGUAGES + 4), ntr = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *text;
+        size_t tlen;
+        if (yt_read_file(paths[i], DECK_MAX_BYTES, "translation", diags, &text, &tlen) != 0)
+            continue;
+        tr[ntr++] = (DeckSource){paths[i], text, tlen};
+    }
+    DeckSource src = {path, buf, len};
+    Deck *d = deck_load_sources(&src, tr, ntr, opts, diags);
+    for (size_t i = 0; i < ntr; i++)
+        free((char *)tr[i].text);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
     free(buf);
     return d;
 }

@@ -25,12 +25,14 @@
 
 /* ---- pass 1: YAML events to a tree with marks ------------------------- */
 
-static void report(YCtx *c, DiagLevel level, bool fatal, int line, int col, const char *fmt,
-                   va_list ap)
+static void report(YCtx *c, DiagLevel level, bool fatal, const YNode *at, int line, int col,
+                   const char *fmt, va_list ap)
 {
     char msg[900];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    diag_add(c->diags, level, c->file, line, col, "%s", msg);
+    /* A node names its own file: a translation's tree is merged into the
+     * deck's, and each problem must point at the file that holds it. */
+    diag_add(c->diags, level, at && at->file ? at->file : c->file, line, col, "%s", msg);
     if (fatal)
         c->fatal++;
 }
@@ -39,7 +41,7 @@ void yt_err(YCtx *c, const YNode *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report(c, DIAG_ERROR, true, at ? at->line : 1, at ? at->col : 1, fmt, ap);
+    report(c, DIAG_ERROR, true, at, at ? at->line : 1, at ? at->col : 1, fmt, ap);
     va_end(ap);
 }
 
@@ -48,7 +50,7 @@ void yt_err_soft(YCtx *c, const YNode *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report(c, DIAG_ERROR, false, at ? at->line : 1, at ? at->col : 1, fmt, ap);
+    report(c, DIAG_ERROR, false, at, at ? at->line : 1, at ? at->col : 1, fmt, ap);
     va_end(ap);
 }
 
@@ -56,7 +58,7 @@ void yt_warn(YCtx *c, const YNode *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report(c, DIAG_WARNING, false, at ? at->line : 1, at ? at->col : 1, fmt, ap);
+    report(c, DIAG_WARNING, false, at, at ? at->line : 1, at ? at->col : 1, fmt, ap);
     va_end(ap);
 }
 
@@ -64,7 +66,7 @@ void yt_err_at(YCtx *c, int line, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    report(c, DIAG_ERROR, true, line, col, fmt, ap);
+    report(c, DIAG_ERROR, true, NULL, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -77,6 +79,7 @@ static YNode *node_new(YCtx *c, YNodeType type, yaml_mark_t mark)
         n->type = type;
         n->line = (int)mark.line + 1;
         n->col = (int)mark.column + 1;
+        n->file = c->file;
     }
     return n;
 }

@@ -20,8 +20,9 @@ typedef enum { YN_SCALAR, YN_MAP, YN_SEQ } YNodeType;
 
 typedef struct YNode {
     YNodeType type;
-    int line, col;   /* 1-based */
-    const char *str; /* scalars */
+    int line, col;    /* 1-based */
+    const char *file; /* the file it came from (a translation merges two) */
+    const char *str;  /* scalars */
     size_t len;
     bool plain;          /* unquoted scalar: may be a number or boolean */
     struct YNode **kids; /* maps: key, value, key, value ... */

@@ -168,7 +168,7 @@ static void row_contacts(const Shell *sh, const SignupRow *row, const char **pho
     *email = e >= 0 ? row->value[4 + e] : NULL;
 }
 
-/* Sets the row's duplicate_of (its last value) to the id of the earliest
+/* Sets the row's duplicate_of to the id of the earliest
  * row of the last day with the same phone or email; the client is told
  * nothing different. */
 static void mark_duplicate(Shell *sh, SignupRow *row, int64_t t, char earlier[17])
@@ -181,7 +181,7 @@ static void mark_duplicate(Shell *sh, SignupRow *row, int64_t t, char earlier[17
     const char *found = dupe_find(&sh->dupes, t, p, e);
     if (found)
         util_format(earlier, 17, "%s", found);
-    row->value[row->count - 1] = earlier;
+    row->value[app_signup_duplicate_column(sh->deck)] = earlier;
     util_wipe(p, sizeof p);
     util_wipe(e, sizeof e);
 }

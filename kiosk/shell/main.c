@@ -37,6 +37,8 @@ static const char usage_text[] =
     "  --screens LIST   with --screenshot, only these: 'slides', slide names, or screens\n"
     "                   (form-empty, form-typing, form-errors, form-filled, thanks,\n"
     "                   thanks-saved-later, staff-pin, staff), comma-separated\n"
+    "  --lang CODE      with --screenshot, in this language of the deck (es)\n"
+    "  --larger-text    with --screenshot, as a client sees it after \"Larger text\"\n"
     "  --signups FILE   where sign-ups are stored (default\n"
     "                   $XDG_DATA_HOME/kiosk/signups.csv, else ~/.local/share/kiosk/)\n"
     "  --kiosk-id ID    name of this screen, written with every sign-up (default: host name)\n"
@@ -150,6 +152,8 @@ static const struct {
     {"--rotation", OPT_ROTATION, 0},
     {"--screenshot", OPT_STRING, offsetof(Cli, shell.screenshot_dir)},
     {"--screens", OPT_STRING, offsetof(Cli, shell.screens)},
+    {"--lang", OPT_STRING, offsetof(Cli, shell.view_lang)},
+    {"--larger-text", OPT_FLAG, offsetof(Cli, shell.view_large)},
     {"--signups", OPT_STRING, offsetof(Cli, shell.signups_path)},
     {"--kiosk-id", OPT_STRING, offsetof(Cli, shell.kiosk_id)},
     {"--renderer", OPT_STRING, offsetof(Cli, shell.renderer)},
@@ -358,7 +362,14 @@ int main(int argc, char **argv)
     }
     c.shell.deck_path = c.deck;
 
-    DeckLoadOptions load = {.data_dir = c.shell.data_dir};
+    /* A translation is checked with its deck: alone it is not a deck. */
+    char base_buf[PATH_MAX];
+    if (c.check && deck_translation_of(c.deck, base_buf, sizeof base_buf)) {
+        printf("%s is a translation of %s: checking that deck and its translations\n", c.deck,
+               base_buf);
+        c.deck = base_buf;
+    }
+    DeckLoadOptions load = {.data_dir = c.shell.data_dir, .list_untranslated = c.check};
     Deck *deck = deck_load(c.deck, &load, &diags);
     if (c.check && deck)
         fit_check_deck(deck, c.shell.data_dir, &diags);

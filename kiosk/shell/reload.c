@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "deckload.h"
 #include "log.h"
@@ -25,6 +26,14 @@ static void watch_files(Reload *r, const Deck *d)
         return;
     watch_clear(r->watch);
     watch_add(r->watch, r->deck_path);
+    /* Its translations, loaded or not: a new one, or a broken one fixed,
+     * reloads the deck as an edit of the deck does. */
+    size_t n = strlen(r->deck_path);
+    char pattern[4096];
+    if (n > 5 && strcmp(r->deck_path + n - 5, ".yaml") == 0 &&
+        snprintf(pattern, sizeof pattern, "%.*s.*.yaml", (int)(n - 5), r->deck_path) <
+            (int)sizeof pattern)
+        watch_add_pattern(r->watch, pattern);
     if (d->theme.font)
         watch_add(r->watch, d->theme.font);
     if (d->theme.bold_font)

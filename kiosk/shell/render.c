@@ -56,8 +56,9 @@ typedef struct {
 struct Render {
     SDL_Renderer *r;
     TextFonts *fonts;
-    const Deck *deck;
-    SDL_Texture *disc; /* an anti-aliased white disc, tinted for dots and corners */
+    const Deck *deck;      /* the view drawn: a language, larger text or not */
+    const Deck *deck_base; /* the deck loaded; deck is one of its views */
+    SDL_Texture *disc;     /* an anti-aliased white disc, tinted for dots and corners */
     SlideTex slides[RENDER_SLIDE_CACHE];
     Label labels[RENDER_LABEL_CACHE];
     Image images[RENDER_IMAGE_CACHE];
@@ -152,10 +153,29 @@ static void drop_caches(Render *r)
     }
 }
 
+/* A client switched language or text size: the slides and labels are
+ * drawn again in the new view; decoded pictures stay. */
+static void set_view(Render *r, const Deck *view)
+{
+    for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
+        if (r->slides[i].tex)
+            SDL_DestroyTexture(r->slides[i].tex);
+        r->slides[i] = (SlideTex){0};
+    }
+    for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
+        if (r->labels[i].tex)
+            SDL_DestroyTexture(r->labels[i].tex);
+        SDL_free(r->labels[i].text);
+        r->labels[i] = (Label){0};
+    }
+    r->deck = view;
+}
+
 void render_set_deck(Render *r, const Deck *deck)
 {
     drop_caches(r);
     r->deck = deck;
+    r->deck_base = deck;
     r->missing_images = 0;
 }
 
@@ -622,6 +642,21 @@ static void button(Render *r, LRect rc, const char *text, int px, ButtonStyle st
     }
 }
 
+/* The language buttons (each language's name in that language) and the
+ * text size toggle, on the slides and the form. */
+static void draw_view_buttons(Render *r, const App *app, const ViewButtons *vb)
+{
+    const Deck *d = r->deck;
+    for (size_t i = 0; i < d->lang_count && i < DECK_MAX_LANGUAGES; i++)
+        if (vb->lang[i].w > 0)
+            button(r, vb->lang[i], d->langs[i]->lang_name, vb->label_px, BTN_SECONDARY,
+                   app->pressed.kind == HIT_LANG && app->pressed.index == (int)i);
+    if (vb->larger.w > 0)
+        button(r, vb->larger, d->is_large ? d->texts.normal_text : d->texts.larger_text,
+               vb->label_px, d->is_large ? BTN_PRIMARY : BTN_SECONDARY,
+               app->pressed.kind == HIT_LARGER);
+}
+
 static void draw_chrome(Render *r, const App *app)
 {
     const Deck *d = r->deck;
@@ -647,6 +682,9 @@ static void draw_chrome(Render *r, const App *app)
     if (c.signup.w > 0)
         button(r, c.signup, d->texts.signup_button, c.label_px, BTN_PRIMARY,
                app->pressed.kind == HIT_SIGNUP);
+    ViewButtons vb;
+    layout_slide_view_buttons(d, app->w, app->h, &vb);
+    draw_view_buttons(r, app, &vb);
 }
 
 static void copy_slide(Render *r, int index, int w, int h, int dx, Uint8 alpha)
@@ -949,6 +987,7 @@ static void draw_form(Render *r, const App *app)
                app->pressed.kind == HIT_SUBMIT);
     if (typing)
         draw_keyboard(r, app, fl.keyboard);
+    draw_view_buttons(r, app, &fl.view);
 }
 
 static void draw_thanks(Render *r, const App *app)
@@ -1117,6 +1156,8 @@ bool render_prepare(Render *r, const App *app)
 
 void render_frame(Render *r, const App *app, uint64_t now)
 {
+    if (app->deck != r->deck && app->base == r->deck_base)
+        set_view(r, app->deck);
     if (app->asleep) {
         /* Outside opening hours: black, so the panel idles. */
         SDL_SetRenderDrawColor(r->r, 0, 0, 0, 255);

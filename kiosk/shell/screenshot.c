@@ -77,10 +77,30 @@ static bool check_names(const Shell *sh, const char *list)
     return true;
 }
 
+/* --lang and --larger-text: the view every picture shows. */
+static bool set_view(Shell *sh)
+{
+    size_t lang = 0;
+    const char *code = sh->opts->view_lang;
+    if (code) {
+        while (lang < sh->deck->lang_count && strcmp(sh->deck->langs[lang]->lang_code, code) != 0)
+            lang++;
+        if (lang == sh->deck->lang_count) {
+            fprintf(stderr, "kiosk: --lang: the deck has no language '%s' (expected one of:", code);
+            for (size_t i = 0; i < sh->deck->lang_count; i++)
+                fprintf(stderr, " %s", sh->deck->langs[i]->lang_code);
+            fprintf(stderr, ")\n");
+            return false;
+        }
+    }
+    app_set_view(&sh->app, lang, sh->opts->view_large);
+    return true;
+}
+
 int screenshot_all(Shell *sh, const char *dir)
 {
     const char *list = sh->opts->screens;
-    if (!check_names(sh, list))
+    if (!check_names(sh, list) || !set_view(sh))
         return 2;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "kiosk: cannot create %s: %s\n", dir, strerror(errno));

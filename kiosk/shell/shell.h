@@ -27,6 +27,8 @@ typedef struct {
     const char *kiosk_id;       /* written with every sign-up */
     const char *screenshot_dir; /* non-NULL: render every screen to PNGs and return */
     const char *screens;        /* with screenshot_dir: "all" (NULL), "slides", or names */
+    const char *view_lang;      /* with screenshot_dir: the language shown (a code) */
+    bool view_large;            /* with screenshot_dir: larger text */
     bool windowed;
     bool headless;          /* no display, no watcher, no signals: tests (implied by screenshots) */
     int width, height;      /* 0: the display's size (or 1920x1080 headless) */

@@ -1,6 +1,7 @@
 #include "watch.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 typedef struct {
     int wd;
     char name[NAME_MAX + 1];
+    bool pattern; /* name is a shell pattern (a deck's translations) */
 } Watched;
 
 struct Watch {
@@ -62,7 +64,9 @@ static bool is_watched(Watch *w, int wd, const char *name)
     bool hit = false;
     pthread_mutex_lock(&w->lock);
     for (int i = 0; i < w->count && !hit; i++)
-        hit = w->files[i].wd == wd && strcmp(w->files[i].name, name) == 0;
+        hit = w->files[i].wd == wd &&
+              (w->files[i].pattern ? fnmatch(w->files[i].name, name, FNM_PERIOD) == 0
+                                   : strcmp(w->files[i].name, name) == 0);
     pthread_mutex_unlock(&w->lock);
     return hit;
 }
@@ -133,7 +137,7 @@ Watch *watch_start(Uint32 event_type, char *err, size_t errlen)
     return w;
 }
 
-int watch_add(Watch *w, const char *path)
+static int add(Watch *w, const char *path, bool pattern)
 {
     if (!w || !path)
         return -1;
@@ -156,12 +160,23 @@ int watch_add(Watch *w, const char *path)
     pthread_mutex_lock(&w->lock);
     if (w->count < WATCH_MAX_FILES && strlen(name) <= NAME_MAX) {
         w->files[w->count].wd = wd;
+        w->files[w->count].pattern = pattern;
         snprintf(w->files[w->count].name, sizeof w->files[w->count].name, "%s", name);
         w->count++;
         rc = 0;
     }
     pthread_mutex_unlock(&w->lock);
     return rc;
+}
+
+int watch_add(Watch *w, const char *path)
+{
+    return add(w, path, false);
+}
+
+int watch_add_pattern(Watch *w, const char *path)
+{
+    return add(w, path, true);
 }
 
 void watch_clear(Watch *w)

@@ -28,6 +28,11 @@ Watch *watch_start(Uint32 event_type, char *err, size_t errlen);
  *  renaming a new file into place are seen). Returns 0 or -1. */
 int watch_add(Watch *w, const char *path);
 
+/** Watches the files whose names match the last part of path, a shell
+ *  pattern ("slides/microneedling.*.yaml"): created, changed or removed.
+ *  Returns 0 or -1. */
+int watch_add_pattern(Watch *w, const char *path);
+
 /** Forgets every watched file (before watching a new deck's files). */
 void watch_clear(Watch *w);
 

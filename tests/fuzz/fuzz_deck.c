@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     DiagList diags = DIAG_LIST_INIT;
     /* Relative paths in the deck are looked up from the working directory
      * (.ci/fuzz.sh runs from the source tree, so images/... exist). */
-    DeckLoadOptions opts = {"."};
+    DeckLoadOptions opts = {.data_dir = "."};
     Deck *d = deck_load_string("slides/fuzz.yaml", text, size, &opts, &diags);
     /* deck.h: NULL comes with at least one error. */
     if (!d && diag_count(&diags, DIAG_ERROR) == 0)

@@ -288,7 +288,7 @@ int main(int argc, char **argv)
         return 2;
     }
     DiagList diags = DIAG_LIST_INIT;
-    DeckLoadOptions lo = {argv[2]};
+    DeckLoadOptions lo = {.data_dir = argv[2]};
     Deck *deck = deck_load(argv[1], &lo, &diags);
     diag_clear(&diags);
     if (!deck) {
