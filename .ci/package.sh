@@ -103,6 +103,11 @@ for f in \
     usr/bin/kiosk-session \
     usr/share/kiosk/slides/microneedling.yaml \
     usr/lib/systemd/system/kiosk.service \
+    usr/lib/systemd/system/kiosk-usb-mount@.service \
+    usr/lib/systemd/system/kiosk-usb-eject.path \
+    usr/lib/systemd/system/kiosk-usb-eject.service \
+    usr/lib/udev/rules.d/90-kiosk-usb.rules \
+    usr/libexec/kiosk/kiosk-usb \
     usr/share/kiosk/packaging/kiosk.desktop \
     usr/share/kiosk/packaging/kiosk.yaml \
     usr/share/doc/kiosk/raspberry-pi.md \
