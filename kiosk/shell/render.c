@@ -128,7 +128,8 @@ Render *render_create(SDL_Renderer *renderer, TextFonts *fonts, char *err, size_
     return r;
 }
 
-static void drop_caches(Render *r)
+/* The slides and labels drawn for one view of the deck. */
+static void drop_drawn(Render *r)
 {
     for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
         if (r->slides[i].tex)
@@ -141,6 +142,11 @@ static void drop_caches(Render *r)
         SDL_free(r->labels[i].text);
         r->labels[i] = (Label){0};
     }
+}
+
+static void drop_caches(Render *r)
+{
+    drop_drawn(r);
     for (int i = 0; i < RENDER_IMAGE_CACHE; i++) {
         if (r->images[i].tex)
             SDL_DestroyTexture(r->images[i].tex);
@@ -157,17 +163,7 @@ static void drop_caches(Render *r)
  * drawn again in the new view; decoded pictures stay. */
 static void set_view(Render *r, const Deck *view)
 {
-    for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
-        if (r->slides[i].tex)
-            SDL_DestroyTexture(r->slides[i].tex);
-        r->slides[i] = (SlideTex){0};
-    }
-    for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
-        if (r->labels[i].tex)
-            SDL_DestroyTexture(r->labels[i].tex);
-        SDL_free(r->labels[i].text);
-        r->labels[i] = (Label){0};
-    }
+    drop_drawn(r);
     r->deck = view;
 }
 
