@@ -66,9 +66,9 @@ CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-fr
     -fsanitize=address,undefined -fno-sanitize-recover=undefined
     -Wall -Wextra -I"$SRC/kiosk/core" -I"$SRC/kiosk/io")
 # shellcheck disable=SC2207
-YAML_CFLAGS=($(pkg-config --cflags yaml-0.1 libcrypt))
+YAML_CFLAGS=($(pkg-config --cflags yaml-0.1 libcrypt libqrencode libcurl))
 # shellcheck disable=SC2207
-LIBS=($(pkg-config --libs yaml-0.1 libcrypt) -lm)
+LIBS=($(pkg-config --libs yaml-0.1 libcrypt libqrencode libcurl) -lm)
 core=(kiosk/core/*.c kiosk/io/*.c)
 say "building the core (${#core[@]} files) and the targets"
 build_start=$SECONDS

@@ -65,11 +65,15 @@ stop_all() {
     local i pid
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         pid=${pids[i]}
+        # $! of "as ... &" is the subshell running as(); the program is
+        # its child, which a TERM to the subshell alone would orphan.
+        pkill -TERM -P "$pid" 2>/dev/null
         kill -TERM "$pid" 2>/dev/null
         for _ in $(seq 30); do
-            kill -0 "$pid" 2>/dev/null || break
+            kill -0 "$pid" 2>/dev/null || pgrep -P "$pid" >/dev/null || break
             sleep 0.1
         done
+        pkill -KILL -P "$pid" 2>/dev/null
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
