@@ -231,3 +231,17 @@ void rig_close(Rig *r, bool keep)
     }
     files_rm_tree(r->dir);
 }
+
+void rig_open_staff(Rig *r)
+{
+    LRect c = app_staff_corner(rig_app(r));
+    rig_feed(r, IN_DOWN, c.x + c.w / 2, c.y + c.h / 2);
+    rig_turn(r, APP_STAFF_HOLD_MS + 100, true);
+    rig_feed(r, IN_UP, c.x + c.w / 2, c.y + c.h / 2);
+    Input pin = {.type = IN_TEXT};
+    snprintf(pin.text, sizeof pin.text, "%s", RIG_PIN);
+    shell_feed(r->sh, &pin, r->now);
+    Input done = {.type = IN_KEY, .key = KEYIN_RETURN};
+    shell_feed(r->sh, &done, r->now);
+    rig_turn(r, 100, true);
+}

@@ -59,6 +59,8 @@ void rig_tap(Rig *r, LRect rc);
  *  Send. Returns true when the thank-you screen shows. */
 bool rig_sign_up(Rig *r, const char *name, const char *phone, const char *email, int choice);
 
+/** The staff screen as staff reach it: the corner held, RIG_PIN typed. */
+void rig_open_staff(Rig *r);
 /** The app as the shell has it. */
 const App *rig_app(const Rig *r);
 

@@ -418,7 +418,25 @@ static void test_outage_and_restart(void)
     stop_server(&hook);
     back_to_slides(&r);
     CHECK(rig_sign_up(&r, "Gus Hay", "07700 900004", "gus@example.com", 0));
-    rig_turn(&r, 50, false);
+    for (int i = 0; i < 10; i++) { /* a failed try: counted as waiting */
+        rig_turn(&r, 50, false);
+        usleep(50 * 1000);
+    }
+    /* Exported to the stick while it waits: Erase is not offered, so the
+     * erase cannot take it from the front desk's inbox. */
+    back_to_slides(&r);
+    rig_open_staff(&r);
+    CHECK_INT(rig_app(&r)->screen, SCREEN_STAFF);
+    StaffLayout sl;
+    app_staff_layout(rig_app(&r), &sl);
+    rig_tap(&r, sl.export_btn);
+    for (int i = 0; i < 200 && !strstr(rig_app(&r)->staff.message, "Saved"); i++) {
+        rig_turn(&r, 20, false);
+        usleep(10 * 1000);
+    }
+    CHECK(strstr(rig_app(&r)->staff.message, "Saved") != NULL);
+    CHECK(strstr(rig_app(&r)->staff.message, "still wait") != NULL);
+    CHECK_INT(rig_app(&r)->staff.erasable, 0);
     rig_close(&r, true);
     smtp = start_server("smtp", smtp_port, smtp_log, false);
     hook = start_server("hook", hook_port, hook_log, true);

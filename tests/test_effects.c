@@ -45,21 +45,6 @@ static void next_client(Rig *r)
     rig_turn(r, 1000, true);
 }
 
-/* The staff screen as staff reach it: the corner held, the PIN typed. */
-static void open_staff(Rig *r)
-{
-    LRect c = app_staff_corner(rig_app(r));
-    rig_feed(r, IN_DOWN, c.x + c.w / 2, c.y + c.h / 2);
-    rig_turn(r, APP_STAFF_HOLD_MS + 100, true);
-    rig_feed(r, IN_UP, c.x + c.w / 2, c.y + c.h / 2);
-    Input pin = {.type = IN_TEXT};
-    snprintf(pin.text, sizeof pin.text, "%s", RIG_PIN);
-    shell_feed(r->sh, &pin, r->now);
-    Input done = {.type = IN_KEY, .key = KEYIN_RETURN};
-    shell_feed(r->sh, &done, r->now);
-    rig_turn(r, 100, true);
-}
-
 int main(void)
 {
     signal(SIGXFSZ, SIG_IGN); /* EFBIG, not death, when the "disk" is full */
@@ -99,7 +84,7 @@ int main(void)
     CHECK_INT(n->kept, 3);
     next_client(&r);
     /* Staff's Exit while it waits asks first; a second tap exits. */
-    open_staff(&r);
+    rig_open_staff(&r);
     CHECK_INT(rig_app(&r)->screen, SCREEN_STAFF);
     StaffLayout sl;
     app_staff_layout(rig_app(&r), &sl);

@@ -1,5 +1,6 @@
 /* dupe: see dupe.h. */
 #include "dupe.h"
+#include "retain.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -113,48 +114,9 @@ void dupe_free(DupeIndex *ix)
     ix->n = ix->cap = 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* n digits at s as a number; -1 if any is not a digit. */
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 int64_t dupe_parse_time(const char *s)
 {
-    if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':')
-        return -1;
-    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
-    int h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        se < 0 || se > 60)
-        return -1;
-    int64_t off = 0;
-    const char *z = s + 19;
-    if (strcmp(z, "Z") != 0) {
-        int oh = strlen(z) == 6 && z[3] == ':' ? digits(z + 1, 2) : -1;
-        int om = oh >= 0 ? digits(z + 4, 2) : -1;
-        if ((z[0] != '+' && z[0] != '-') || oh < 0 || om < 0)
-            return -1;
-        off = (int64_t)(oh * 3600 + om * 60) * (z[0] == '-' ? -1 : 1);
-    }
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    /* One reader of the sign-up file's times: retention's. */
+    int64_t t;
+    return s && retain_parse_time(s, &t) == 0 ? t : -1;
 }

@@ -262,6 +262,19 @@ void delivery_describe(Delivery *d, char *out, size_t cap)
         util_format(out, cap, "Delivery: starting");
 }
 
+size_t delivery_waiting(Delivery *d)
+{
+    if (!d)
+        return 0;
+    size_t waiting = 0;
+    SDL_LockMutex(d->mu);
+    for (int k = 0; k < ROUTE_COUNT; k++)
+        if (d->routes[k].thread && d->routes[k].waiting > waiting)
+            waiting = d->routes[k].waiting;
+    SDL_UnlockMutex(d->mu);
+    return waiting;
+}
+
 void delivery_stop(Delivery *d)
 {
     if (!d)

@@ -36,6 +36,10 @@ void delivery_kick(Delivery *d);
  *  "Delivery: not set up", or with a failing route named. */
 void delivery_describe(Delivery *d, char *out, size_t cap);
 
+/** How many sign-ups wait for the route furthest behind; 0 without
+ *  delivery (NULL). */
+size_t delivery_waiting(Delivery *d);
+
 /** Asks the threads to end, cancels a send in progress, and waits for
  *  them (at most about a second: a send is cut off, and the row is sent
  *  again at the next start). Frees d; NULL is a no-op. */

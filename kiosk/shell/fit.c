@@ -157,16 +157,23 @@ typedef struct {
     int label_px, small_px; /* before shrinking */
 } FormSizes;
 
+/* The form as one view shows it at w x h, with every message showing. */
+static void form_with_errors(App *app, const Deck *base, size_t lang, bool large, int w, int h,
+                             FormLayout *fl)
+{
+    app_init(app, base, w, h, 0);
+    app_set_view(app, lang, large);
+    app_preview(app, APP_PREVIEW_FORM_ERRORS);
+    app_form_layout(app, fl);
+}
+
 static void form_sizes(const Deck *base, size_t lang, bool large, int w, int h,
                        const LayoutMetrics *m, FormSizes *out)
 {
     App app;
-    app_init(&app, base, w, h, 0);
-    app_set_view(&app, lang, large);
-    app_preview(&app, APP_PREVIEW_FORM_ERRORS);
-    const Deck *v = app.deck;
     FormLayout fl;
-    app_form_layout(&app, &fl);
+    form_with_errors(&app, base, lang, large, w, h, &fl);
+    const Deck *v = app.deck;
     memset(out, 0, sizeof *out);
     out->label_px = fl.label_px;
     out->small_px = fl.small_px;
@@ -208,12 +215,9 @@ static int check_form(const Deck *base, size_t lang, bool large, int w, int h,
                       const LayoutMetrics *m, DiagList *diags)
 {
     App app;
-    app_init(&app, base, w, h, 0);
-    app_set_view(&app, lang, large);
-    app_preview(&app, APP_PREVIEW_FORM_ERRORS);
-    const Deck *v = app.deck;
     FormLayout fl;
-    app_form_layout(&app, &fl);
+    form_with_errors(&app, base, lang, large, w, h, &fl);
+    const Deck *v = app.deck;
     FormSizes got, normal;
     form_sizes(base, lang, large, w, h, m, &got);
     form_sizes(base, lang, false, w, h, m, &normal);

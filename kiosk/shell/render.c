@@ -128,7 +128,8 @@ Render *render_create(SDL_Renderer *renderer, TextFonts *fonts, char *err, size_
     return r;
 }
 
-static void drop_caches(Render *r)
+/* The slides and labels drawn for one view of the deck. */
+static void drop_drawn(Render *r)
 {
     for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
         if (r->slides[i].tex)
@@ -141,6 +142,11 @@ static void drop_caches(Render *r)
         SDL_free(r->labels[i].text);
         r->labels[i] = (Label){0};
     }
+}
+
+static void drop_caches(Render *r)
+{
+    drop_drawn(r);
     for (int i = 0; i < RENDER_IMAGE_CACHE; i++) {
         if (r->images[i].tex)
             SDL_DestroyTexture(r->images[i].tex);
@@ -157,17 +163,7 @@ static void drop_caches(Render *r)
  * drawn again in the new view; decoded pictures stay. */
 static void set_view(Render *r, const Deck *view)
 {
-    for (int i = 0; i < RENDER_SLIDE_CACHE; i++) {
-        if (r->slides[i].tex)
-            SDL_DestroyTexture(r->slides[i].tex);
-        r->slides[i] = (SlideTex){0};
-    }
-    for (int i = 0; i < RENDER_LABEL_CACHE; i++) {
-        if (r->labels[i].tex)
-            SDL_DestroyTexture(r->labels[i].tex);
-        SDL_free(r->labels[i].text);
-        r->labels[i] = (Label){0};
-    }
+    drop_drawn(r);
     r->deck = view;
 }
 
@@ -818,6 +814,14 @@ static void draw_value(Render *r, const char *value, int px, SDL_Color c, LRect 
     LRect in = {box.x + pad, box.y, box.w - 2 * pad, box.h};
     int w = 0, h = px;
     SDL_Texture *t = value[0] ? text_texture(r, value, strlen(value), px, false, c, &w, &h) : NULL;
+    /* A long value the client is not typing in is shown whole, a little
+     * smaller, so they can check it; cut at the start, it would read as a
+     * different address. */
+    int fit_px = t && w > 0 ? px * (in.w - px / 3) / w : px;
+    if (t && !focused && fit_px < px && fit_px >= px * 6 / 10) {
+        SDL_DestroyTexture(t);
+        t = text_texture(r, value, strlen(value), fit_px, false, c, &w, &h);
+    }
     int x = in.x;
     if (t) {
         /* Show the end of a long value: that is where the client types. */
@@ -887,10 +891,18 @@ static void draw_form_heading(Render *r, const FormLayout *fl, bool typing)
     }
     LRect head = {fl->heading.x, fl->heading.y, fl->heading.w, fl->heading_px * 6 / 5};
     text_in(r, d->texts.form_heading, fl->heading_px, true, col(d->theme.text), head, ALIGN_LEFT);
-    if (fl->heading.h > head.h + fl->label_px)
-        text_in(r, d->texts.form_intro, fl->label_px, false, muted,
-                (LRect){fl->heading.x, head.y + head.h, fl->heading.w, fl->label_px * 5 / 4},
-                ALIGN_LEFT);
+    if (fl->heading.h <= head.h + fl->label_px)
+        return;
+    /* Under the view buttons, when the heading's area has the room, the
+     * intro line has the whole width and keeps its size. */
+    LRect intro = {fl->heading.x, head.y + head.h, fl->heading.w, fl->label_px * 5 / 4};
+    const LRect *vs = &fl->view.strip;
+    int below = util_imax(intro.y, vs->y + vs->h);
+    if (vs->w > 0 && vs->x > intro.x && below + intro.h <= fl->heading.y + fl->heading.h) {
+        intro.y = below;
+        intro.w = vs->x + vs->w - intro.x;
+    }
+    text_in(r, d->texts.form_intro, fl->label_px, false, muted, intro, ALIGN_LEFT);
 }
 
 static void draw_choices(Render *r, const App *app, const FormLayout *fl, int i)
@@ -1036,7 +1048,13 @@ static void draw_keypad(Render *r, const App *app, bool enabled)
                                    : col(t->surface);
         if (a->kind == KEY_DONE && enabled && !pressed)
             fill = col(t->accent);
-        round_rect(r, rc, util_imin(rc.w, rc.h) / 6, fill);
+        /* An edge, so a key reads as a key where the page is the keys'
+         * colour (the larger-text theme is white on white). */
+        if (enabled && !pressed && a->kind != KEY_DONE)
+            outlined(r, rc, util_imin(rc.w, rc.h) / 6, util_imax(2, rc.h / 30), col(t->muted),
+                     fill);
+        else
+            round_rect(r, rc, util_imin(rc.w, rc.h) / 6, fill);
         SDL_Color fg = pressed || (a->kind == KEY_DONE && enabled) ? col(t->accent_text)
                        : enabled                                   ? col(t->text)
                                                                    : col(t->muted);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "delivery.h"
 #include "effects.h"
 #include "export.h"
 #include "kiosk_version.h"
@@ -340,6 +341,18 @@ static void keep_verified(Shell *sh, const ExportJob *job)
 {
     size_t rows, verified;
     result_rows(&job->res, &rows, &verified);
+    /* Erasing rows the mail server or the webhook has not had yet would
+     * lose them for the front desk's inbox: Erase waits until they are
+     * sent. */
+    size_t waiting = delivery_waiting(sh->delivery);
+    if (verified > 0 && waiting > 0) {
+        char msg[240];
+        snprintf(msg, sizeof msg,
+                 "%s %zu sign-up%s still wait%s to be delivered: Erase is offered after that.",
+                 job->message, waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "");
+        app_staff_message(&sh->app, msg);
+        return;
+    }
     ExportResult *v = malloc(sizeof *v);
     if (!v || verified == 0) {
         free(v);
