@@ -4,7 +4,9 @@
   delivery_server.py smtp PORT LOG [CERT KEY]   aiosmtpd; with CERT and KEY it
                                                 offers STARTTLS and requires it
   delivery_server.py smtps PORT LOG CERT KEY    aiosmtpd with TLS from the start
-  delivery_server.py hook PORT LOG CERT KEY     an HTTPS server taking POSTs
+  delivery_server.py hook PORT LOG [CERT KEY]   an HTTPS server taking POSTs
+                                                (plain HTTP without CERT and KEY,
+                                                for the VM test's insecure: true)
 
 Each message or request is one line appended to LOG (flushed at once):
   MSG <message-id> tls=<yes|no> auth=<kiosk|none|refused> rcpt=<addresses>
@@ -84,7 +86,7 @@ def smtp(port, log, cert=None, key=None, implicit=False):
         c.stop()
 
 
-def hook(port, log, cert, key):
+def hook(port, log, cert=None, key=None):
     class H(http.server.BaseHTTPRequestHandler):
         def log_message(self, *a):
             pass
@@ -112,9 +114,10 @@ def hook(port, log, cert, key):
             self.end_headers()
 
     srv = http.server.HTTPServer(("127.0.0.1", port), H)
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(cert, key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    if cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(cert, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("ready", flush=True)
     srv.serve_forever()
 

@@ -11,14 +11,16 @@ IMAGE_RECIPE_VERSION=1
 
 # What the base holds: a kernel and an init to boot, the guest agent the test
 # talks to, Mesa's GBM/EGL so SDL's kmsdrm can draw on virtio-gpu (software:
-# kms_swrast/llvmpipe), man-db (the test reads man kiosk), and the kiosk's
-# runtime dependencies so that installing the .deb needs no download.
+# kms_swrast/llvmpipe), man-db (the test reads man kiosk), aiosmtpd for the
+# test's mail server (tests/delivery_server.py, run in the guest), and the
+# kiosk's runtime dependencies so that installing the .deb needs no download.
 IMAGE_PACKAGES=(
     linux-image-amd64 initramfs-tools zstd
     systemd systemd-sysv udev dbus kmod procps
     qemu-guest-agent
     adduser passwd
     man-db
+    python3-aiosmtpd
     libgl1-mesa-dri libegl1 libegl-mesa0 libgbm1 libgles2
     libsdl2-2.0-0 libsdl2-ttf-2.0-0 libsdl2-image-2.0-0 libyaml-0-2 libcrypt1 libsystemd0
 )
@@ -103,6 +105,32 @@ image_customize() {
     printf '[Journal]\nStorage=volatile\n' >"$root/etc/systemd/journald.conf.d/volatile.conf"
 }
 
+# image_mail_server ROOT SERVER_PY: the delivery test's receivers in the
+# guest, as a service of their own (kiosk-test-mail, enabled): an SMTP
+# server on 127.0.0.1:2525 and a plain-HTTP webhook on 127.0.0.1:8025
+# (tests/delivery_server.py), each recording what it took in
+# /var/lib/kiosk-test/{smtp,hook}.log, which the test reads through the
+# guest agent. Stopping the unit is the test's server outage.
+image_mail_server() {
+    local root=$1 server=$2 lib=/usr/local/lib/kiosk-test
+    mkdir -p "$root$lib"
+    install -m 0755 "$server" "$root$lib/delivery_server.py"
+    cat >"$root/etc/systemd/system/kiosk-test-mail.service" <<EOF
+[Unit]
+Description=Whole-system test: SMTP server and webhook on loopback (delivery_server.py)
+Before=kiosk.service
+
+[Service]
+StateDirectory=kiosk-test
+# Both in one unit, so that one systemctl stop is an outage of both.
+ExecStart=/bin/sh -c '/usr/bin/python3 $lib/delivery_server.py smtp 2525 /var/lib/kiosk-test/smtp.log & exec /usr/bin/python3 $lib/delivery_server.py hook 8025 /var/lib/kiosk-test/hook.log'
+
+[Install]
+WantedBy=multi-user.target
+EOF
+    chroot "$root" systemctl enable kiosk-test-mail.service >/dev/null 2>&1
+}
+
 # image_make BASE_TAR DEB OUT_IMG WORK_DIR [SETUP_SCRIPT]: the per-run image.
 # Unpacks the base, installs the .deb with apt (its postinst runs, in a
 # chroot, as on an image being prepared), runs SETUP_SCRIPT (bash, in the
@@ -122,6 +150,7 @@ image_make() {
         set -e
         export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
         chroot "$root" apt-get install -y -q --no-install-recommends /tmp/kiosk.deb
+        image_mail_server "$root" "$SRC/tests/delivery_server.py"
         if [[ -n $setup ]]; then
             cp "$setup" "$root/tmp/setup.sh"
             chroot "$root" bash -e /tmp/setup.sh

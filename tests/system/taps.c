@@ -183,7 +183,8 @@ static int signup(void)
             value = "Ann Lee";
             break;
         case FORM_PHONE:
-            value = "020 7946 0958";
+            /* The phone keypad has no space key (digits, + and -). */
+            value = "020-7946-0958";
             break;
         case FORM_EMAIL:
             value = "ann.lee@example.com";

@@ -117,12 +117,14 @@ systemctl start kiosk
     return vm.ga.run(script, timeout=120)
 
 
-def open_staff(vm, plan, buttons, screen, tag):
-    """Close (harmless on the slides: the next slide), then the corner hold
-    and the PIN."""
+def open_staff(vm, plan, buttons, screen, tag, close=True):
+    """Close the staff screen an earlier step left open, then the corner
+    hold and the PIN. Not from the slides (close=False): the slides' "Larger
+    text" button is where the staff screen's Close is."""
     from run import play
-    vm.tap(*buttons["close"])
-    time.sleep(1.5)
+    if close:
+        vm.tap(*buttons["close"])
+        time.sleep(1.5)
     return play(vm, plan, screen, tag, 0.8)
 
 
@@ -169,7 +171,7 @@ def run_usb(vm, screen, args, proof, log):
     mounted = guest_wait(vm, "findmnt -n -o SOURCE %s" % MOUNT, 40)
     log("slow stick mounted from %s" % (mounted or "nowhere"))
     c0 = cursor(vm)
-    ok = open_staff(vm, plan, buttons, screen, "usb-pull")
+    ok = open_staff(vm, plan, buttons, screen, "usb-pull", close=False)
     vm.tap(*buttons["export"])
     tmp = guest_wait(vm, "ls %s | grep '\\.tmp$'" % MOUNT, 60, poll=0.2)
     time.sleep(1.0)
