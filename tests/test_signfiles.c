@@ -87,6 +87,36 @@ static bool has(const char *path, const char *text)
     return yes;
 }
 
+/* Archives set aside in the same second are "-2", "-3", ... "-10": they
+ * come after the plain name, in number order (the outbox sends in this
+ * order), and names merely like an archive's are not archives. */
+static void test_archive_order(void)
+{
+    static const char *const names[] = {
+        "signups-20260301-090000-10.csv", "signups-20260301-090000.csv",
+        "signups-20260301-090000-2.csv",  "signups-20250301-090000-3.csv",
+        "signups-20260301-090001.csv",    "signups-20260301-0900001.csv",
+    };
+    static const char *const order[] = {
+        "signups-20250301-090000-3.csv", "signups-20260301-090000.csv",
+        "signups-20260301-090000-2.csv", "signups-20260301-090000-10.csv",
+        "signups-20260301-090001.csv",
+    };
+    SignFiles fs;
+    char err[256];
+    files_rm_tree(dir);
+    mkdir(dir, 0700);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        put(names[i], ARCH1);
+    CHECK_INT(signfiles_names(live, &fs, err, sizeof err), 0);
+    CHECK_INT(fs.n, 5);
+    for (size_t i = 0; i < fs.n && i < 5; i++) {
+        const char *base = strrchr(fs.file[i].path, '/');
+        CHECK_STR(base ? base + 1 : "", order[i]);
+        CHECK_INT(fs.file[i].rows, 0); /* names only: not read */
+    }
+}
+
 static void test_retain(void)
 {
     char p[300], err[256];
@@ -205,6 +235,7 @@ int main(void)
     snprintf(usb, sizeof usb, "%s/usb", root);
     snprintf(live, sizeof live, "%s/signups.csv", dir);
     test_list();
+    test_archive_order();
     test_retain();
     test_export_and_erase();
     test_pulled_mid_copy();

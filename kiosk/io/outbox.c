@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
 #include "dupe.h"
 #include "fsx.h"
+#include "signfiles.h"
 #include "store.h"
 #include "util.h"
 
@@ -20,12 +22,27 @@
  * "after - <seconds>" when the file had no rows. */
 #define OUTBOX_AFTER "after "
 
+/* An archive known to hold nothing waiting. Archives get no new rows and
+ * the delivered ids only grow, so it need not be read again until it is
+ * rewritten (retention, erase), which changes what stat says. */
+typedef struct {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    bool has_start; /* the starting row is in it */
+} Settled;
+
 struct Outbox {
     char *signups, *list;
     uint64_t *ids; /* delivered ids, sorted, as numbers (they are 16 hex digits) */
     size_t nids, capids;
     char after[17];    /* the starting point: rows up to this id are not sent */
     long long after_t; /* when the list was made; 0: not known */
+    SignFiles *files;  /* the last listing of the sign-up files */
+    Settled *settled;
+    size_t nsettled, capsettled;
 };
 
 /* A row id as a number; false if it is not 16 lower-case hex digits. */
@@ -168,6 +185,68 @@ int outbox_each_row(const char *path, int (*fn)(void *ctx, const OutboxRow *row)
     return 0;
 }
 
+/* ---- the files rows are sent from ----------------------------------------- */
+
+/* Into seq, oldest first: the archives (sorted by name, which is by when
+ * the store set them aside), then the live file. A row waiting when the
+ * form changed is in an archive, and is still sent, before newer rows. */
+static int sources(Outbox *o, const char **seq, size_t *n, char *err, size_t errlen)
+{
+    *n = 0;
+    if (signfiles_names(o->signups, o->files, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < o->files->n; i++)
+        if (o->files->file[i].kind == SIGNFILE_ARCHIVE)
+            seq[(*n)++] = o->files->file[i].path;
+    seq[(*n)++] = o->signups; /* missing: no rows */
+    return 0;
+}
+
+static bool same_file(const Settled *k, const struct stat *st)
+{
+    return k->dev == st->st_dev && k->ino == st->st_ino && k->size == st->st_size &&
+           k->mtime.tv_sec == st->st_mtim.tv_sec && k->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The entry for path if it still describes the file st (NULL if none). */
+static const Settled *settled_find(const Outbox *o, const char *path, const struct stat *st)
+{
+    for (size_t i = 0; i < o->nsettled; i++)
+        if (strcmp(o->settled[i].path, path) == 0)
+            return same_file(&o->settled[i], st) ? &o->settled[i] : NULL;
+    return NULL;
+}
+
+/* Remembers that path, as st describes it, holds nothing waiting. Out of
+ * memory only means it is read again next time. */
+static void settled_put(Outbox *o, const char *path, const struct stat *st, bool has_start)
+{
+    Settled *k = NULL;
+    for (size_t i = 0; i < o->nsettled && !k; i++)
+        if (strcmp(o->settled[i].path, path) == 0)
+            k = &o->settled[i];
+    if (!k) {
+        if (o->nsettled == o->capsettled) {
+            size_t cap = o->capsettled ? o->capsettled * 2 : 8;
+            Settled *p = realloc(o->settled, cap * sizeof *p);
+            if (!p)
+                return;
+            o->settled = p;
+            o->capsettled = cap;
+        }
+        char *copy = strdup(path);
+        if (!copy)
+            return;
+        k = &o->settled[o->nsettled++];
+        k->path = copy;
+    }
+    k->dev = st->st_dev;
+    k->ino = st->st_ino;
+    k->size = st->st_size;
+    k->mtime = st->st_mtim;
+    k->has_start = has_start;
+}
+
 /* ---- a route's list ------------------------------------------------------ */
 
 static int last_id(void *ctx, const OutboxRow *row)
@@ -176,12 +255,17 @@ static int last_id(void *ctx, const OutboxRow *row)
     return 0;
 }
 
-/* Makes the list with the file's last row as the starting point. */
+/* Makes the list with the last row of the last file as the starting point. */
 static int create_list(Outbox *o, char *err, size_t errlen)
 {
     char last[17] = "-", text[64], tmp[4200];
-    if (outbox_each_row(o->signups, last_id, last, err, errlen) != 0)
+    const char *seq[SIGNFILES_MAX + 1];
+    size_t nseq;
+    if (sources(o, seq, &nseq, err, errlen) != 0)
         return -1;
+    for (size_t i = 0; i < nseq; i++)
+        if (outbox_each_row(seq[i], last_id, last, err, errlen) != 0)
+            return -1;
     long long now = (long long)time(NULL);
     int n = snprintf(text, sizeof text, OUTBOX_AFTER "%s %lld\n", last, now);
     snprintf(tmp, sizeof tmp, "%s.tmp", o->list);
@@ -257,8 +341,9 @@ int outbox_open(Outbox **out, const char *signups, const char *route, char *err,
     if (o) {
         o->signups = strdup(signups);
         o->list = malloc(n);
+        o->files = calloc(1, sizeof *o->files);
     }
-    if (!o || !o->signups || !o->list) {
+    if (!o || !o->signups || !o->list || !o->files) {
         util_format(err, errlen, "out of memory");
         outbox_close(o);
         return -1;
@@ -288,6 +373,10 @@ void outbox_close(Outbox *o)
     free(o->signups);
     free(o->list);
     free(o->ids);
+    free(o->files);
+    for (size_t i = 0; i < o->nsettled; i++)
+        free(o->settled[i].path);
+    free(o->settled);
     free(o);
 }
 
@@ -368,20 +457,47 @@ static int scan_after(void *ctx, const OutboxRow *row)
     return scan_row(ctx, row);
 }
 
+/* Which file of seq holds the starting row; n when none does. */
+static size_t find_start_file(Outbox *o, const char **seq, size_t n, char *err, size_t errlen)
+{
+    if (strcmp(o->after, "-") == 0)
+        return n;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        const Settled *k = fsx_sys.stat(seq[i], &st) == 0 ? settled_find(o, seq[i], &st) : NULL;
+        Scan s = {.o = o};
+        if (k ? k->has_start
+              : outbox_each_row(seq[i], find_start, &s, err, errlen) == 0 && s.past_start)
+            return i;
+    }
+    return n;
+}
+
 int outbox_next(Outbox *o, OutboxRow *row, size_t *waiting, char *err, size_t errlen)
 {
     memset(row, 0, sizeof *row);
-    Scan s = {.o = o, .first = row};
-    /* Is the starting row still in the file? If the file was started
-     * afresh since, every row in it is newer than the starting point. */
-    if (strcmp(o->after, "-") != 0 && outbox_each_row(o->signups, find_start, &s, err, errlen) != 0)
+    const char *seq[SIGNFILES_MAX + 1];
+    size_t n;
+    if (sources(o, seq, &n, err, errlen) != 0)
         return -1;
-    bool start_found = s.past_start;
-    s.start_found = start_found;
-    s.past_start = !start_found;
-    if (outbox_each_row(o->signups, start_found ? scan_after : scan_row, &s, err, errlen) != 0) {
-        outbox_row_free(row);
-        return -1;
+    /* Is the starting row still there? If the files were started afresh
+     * since, every row in them is newer than the starting point. */
+    size_t start = find_start_file(o, seq, n, err, errlen);
+    Scan s = {.o = o, .first = row, .start_found = start < n, .past_start = start == n};
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        bool archive = i + 1 < n, known = archive && fsx_sys.stat(seq[i], &st) == 0;
+        if (known && settled_find(o, seq[i], &st)) {
+            s.past_start = s.past_start || i == start;
+            continue;
+        }
+        size_t before = s.waiting;
+        if (outbox_each_row(seq[i], s.start_found ? scan_after : scan_row, &s, err, errlen) != 0) {
+            outbox_row_free(row);
+            return -1;
+        }
+        if (known && s.waiting == before)
+            settled_put(o, seq[i], &st, i == start);
     }
     if (s.failed) {
         outbox_row_free(row);

@@ -7,7 +7,7 @@
  * small file per route beside it, "<signups>.sent-<route>", listing the
  * ids of the rows that route has delivered (one id a line, appended and
  * fsynced after the receiver said yes). A row is waiting when it is a
- * complete row of the sign-up file, comes after the route's starting
+ * complete row of a sign-up file, comes after the route's starting
  * point, and its id is not in that list. So:
  *
  * - the durable step that stores a sign-up (store_append()'s write and
@@ -21,16 +21,19 @@
  *   route that keeps failing holds back only itself.
  *
  * The starting point: when a route's list does not exist yet (delivery
- * just set up), it is made with "after <id of the file's last row> <now>",
- * so setting up email does not mail out years of old sign-ups. Rows after
- * that id wait; if the id is no longer in the file (a new file was
- * started, or old rows were removed), rows stamped after <now> wait.
+ * just set up), it is made with "after <id of the last row> <now>", so
+ * setting up email does not mail out years of old sign-ups. Rows after
+ * that id wait; if the id is no longer in any file (old rows were
+ * removed), rows stamped after <now> wait.
  *
- * Limits, said plainly: only the live sign-up file is read, so rows still
- * waiting when the store renames the file aside (the deck's fields were
- * changed) stay in the renamed file, undelivered; the kiosk logs how many
- * were waiting at start. A row the disk refused waits in the store's
- * queue (store.h) and is delivered once it reaches the file. */
+ * The files: the live sign-up file and the archives the store set it
+ * aside as (the deck's fields changed, or it grew past its limit; see
+ * signfiles.h), oldest first, so a row waiting when the form changed is
+ * still sent, before newer ones. An archive found with nothing waiting is
+ * not read again until it changes. The ".partial" of torn rows is not
+ * sent: a torn row is not a sign-up anyone confirmed. A row the disk
+ * refused waits in the store's queue (store.h) and is delivered once it
+ * reaches the file. */
 #ifndef KIOSK_OUTBOX_H
 #define KIOSK_OUTBOX_H
 

@@ -107,12 +107,34 @@ static bool is_archive(const char *name, const char *stem, size_t stemlen)
     return strcmp(p, ".csv") == 0;
 }
 
-static int cmp_path(const void *a, const void *b)
+/* An archive's name up to its time, and its number among those set aside
+ * in the same second: the store adds "-2", "-3", ... (at most 4 digits,
+ * where the time ends in 6) and plain name order would put "-2" first. */
+static size_t archive_key(const char *path, long *seq)
 {
-    return strcmp(((const SignFile *)a)->path, ((const SignFile *)b)->path);
+    size_t end = strlen(path) - 4, d = end; /* before ".csv" */
+    while (d > 0 && path[d - 1] >= '0' && path[d - 1] <= '9')
+        d--;
+    *seq = 1;
+    if (end - d > 4 || d == 0 || path[d - 1] != '-')
+        return end;
+    *seq = strtol(path + d, NULL, 10);
+    return d - 1;
 }
 
-static void add(SignFiles *fs, SignFileKind kind, const char *path)
+/* Oldest first. */
+static int cmp_path(const void *a, const void *b)
+{
+    const char *pa = ((const SignFile *)a)->path, *pb = ((const SignFile *)b)->path;
+    long sa, sb;
+    size_t la = archive_key(pa, &sa), lb = archive_key(pb, &sb);
+    int c = strncmp(pa, pb, la < lb ? la : lb);
+    if (c == 0)
+        c = (la > lb) - (la < lb);
+    return c ? c : (sa > sb) - (sa < sb);
+}
+
+static void add(SignFiles *fs, SignFileKind kind, const char *path, bool count)
 {
     struct stat st;
     if (fs->n >= SIGNFILES_MAX || fsx_sys.lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -120,11 +142,11 @@ static void add(SignFiles *fs, SignFileKind kind, const char *path)
     SignFile *f = &fs->file[fs->n++];
     f->kind = kind;
     snprintf(f->path, sizeof f->path, "%s", path);
-    f->rows = count_rows(path, kind);
+    f->rows = count ? count_rows(path, kind) : 0;
 }
 
 /* The archives in live's folder, sorted by name. */
-static int list_archives(const char *live, SignFiles *fs, char *err, size_t errlen)
+static int list_archives(const char *live, SignFiles *fs, bool count, char *err, size_t errlen)
 {
     char *dir = fsx_dir_of(live);
     const char *base = strrchr(live, '/');
@@ -146,7 +168,7 @@ static int list_archives(const char *live, SignFiles *fs, char *err, size_t errl
         if (!is_archive(e->d_name, base, stemlen))
             continue;
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
-            add(fs, SIGNFILE_ARCHIVE, path);
+            add(fs, SIGNFILE_ARCHIVE, path, count);
     }
     closedir(d);
     free(dir);
@@ -154,7 +176,7 @@ static int list_archives(const char *live, SignFiles *fs, char *err, size_t errl
     return 0;
 }
 
-int signfiles_list(const char *live, SignFiles *out, char *err, size_t errlen)
+static int list(const char *live, SignFiles *out, bool count, char *err, size_t errlen)
 {
     char partial[4096];
     util_format(err, errlen, "%s", "");
@@ -163,10 +185,20 @@ int signfiles_list(const char *live, SignFiles *out, char *err, size_t errlen)
         util_format(err, errlen, "no sign-ups file, or its name is too long");
         return -1;
     }
-    add(out, SIGNFILE_LIVE, live);
-    int rc = list_archives(live, out, err, errlen);
-    add(out, SIGNFILE_RECOVERED, partial);
+    add(out, SIGNFILE_LIVE, live, count);
+    int rc = list_archives(live, out, count, err, errlen);
+    add(out, SIGNFILE_RECOVERED, partial, count);
     return rc;
+}
+
+int signfiles_list(const char *live, SignFiles *out, char *err, size_t errlen)
+{
+    return list(live, out, true, err, errlen);
+}
+
+int signfiles_names(const char *live, SignFiles *out, char *err, size_t errlen)
+{
+    return list(live, out, false, err, errlen);
 }
 
 void signfiles_totals(const SignFiles *fs, size_t *live, size_t *archived, size_t *recovered)
