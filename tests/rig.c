@@ -45,6 +45,12 @@ int rig_open_in(Rig *r, const char *dir, const char *extra, int w, int h)
     return rig_open_any(r, NULL, w, h, RIG_PIN, dir, extra);
 }
 
+int rig_open_deck_in(Rig *r, const char *deck_path, const char *dir, const char *extra, int w,
+                     int h)
+{
+    return rig_open_any(r, deck_path, w, h, RIG_PIN, dir, extra);
+}
+
 static int rig_open_any(Rig *r, const char *deck_path, int w, int h, const char *pin,
                         const char *dir, const char *extra)
 {

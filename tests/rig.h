@@ -42,6 +42,10 @@ int rig_open_pin(Rig *r, const char *deck_path, int w, int h, const char *pin);
  *  delivery section. */
 int rig_open_in(Rig *r, const char *dir, const char *extra, int w, int h);
 
+/** rig_open_in() on the deck at deck_path (NULL: the bundled deck). */
+int rig_open_deck_in(Rig *r, const char *deck_path, const char *dir, const char *extra, int w,
+                     int h);
+
 /** Moves the clock on by ms and has the shell take one turn (events queued
  *  with SDL_PushEvent, timers, effects; drawing when draw). Returns what
  *  shell_turn returns. */

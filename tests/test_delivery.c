@@ -6,9 +6,10 @@
  * by each route, in order, with its id as Message-ID and Idempotency-Key;
  * across a server outage (rows made while it is down arrive when it is
  * back); across a lost reply (the retry carries the same key); across a
- * kiosk restart with rows waiting; a server without STARTTLS gets nothing
- * unless insecure is set, with a message saying why; duplicates are
- * marked in the file and in what is sent.
+ * kiosk restart with rows waiting; across a change of the deck's form
+ * with a row waiting (the old file set aside); a server without STARTTLS
+ * gets nothing unless insecure is set, with a message saying why;
+ * duplicates are marked in the file and in what is sent.
  *
  * Needs /usr/bin/python3 with aiosmtpd and openssl (scripts/deps --test);
  * without them it says SKIP and exits 77. Ports: 25000-25999. */
@@ -452,6 +453,71 @@ static void test_outage_and_restart(void)
     stop_server(&hook);
 }
 
+/* The deck's form changed (staff renamed a field) while a sign-up waits
+ * with both servers down: the kiosk starts on the new deck, the store sets
+ * the old file aside, and the waiting sign-up still arrives once by each
+ * route, before the first one made on the new form. */
+static void test_form_changed_while_waiting(void)
+{
+    char dir[128], smtp_log[160], hook_log[160], yaml[2048], url[64], deck[200], cmd[600];
+    snprintf(dir, sizeof dir, "%s/formchange", tmp);
+    mkdir(dir, 0700);
+    snprintf(smtp_log, sizeof smtp_log, "%s/smtp.log", dir);
+    snprintf(hook_log, sizeof hook_log, "%s/hook.log", dir);
+    snprintf(deck, sizeof deck, "%s/changed.yaml", dir);
+    snprintf(cmd, sizeof cmd,
+             "sed 's/id: contact_time/id: best_time/' %s/slides/microneedling.yaml > %s",
+             TEST_SOURCE_DIR, deck);
+    CHECK_INT(sh(cmd), 0);
+    snprintf(url, sizeof url, "smtp://127.0.0.1:%d", smtp_port);
+    delivery_yaml(yaml, sizeof yaml, url, true, true);
+    Rig r;
+    CHECK(rig_open_in(&r, dir, yaml, 1280, 800) == 0);
+    if (!r.sh)
+        return;
+    CHECK(rig_sign_up(&r, "Hal Ives", "07700 900005", "hal@example.com", 0));
+    char old[4][64], now[4][64], needle[128];
+    CHECK_INT(csv_column(r.csv, "id", old, 4), 1);
+    for (int i = 0; i < 10; i++) { /* a failed try while down */
+        rig_turn(&r, 50, false);
+        usleep(50 * 1000);
+    }
+    rig_close(&r, true);
+
+    CHECK(rig_open_deck_in(&r, deck, dir, yaml, 1280, 800) == 0);
+    if (!r.sh)
+        return;
+    CHECK_INT(csv_column(r.csv, "id", now, 4), 0); /* the old rows were set aside */
+    pid_t smtp = start_server("smtp", smtp_port, smtp_log, false);
+    pid_t hook = start_server("hook", hook_port, hook_log, true);
+    CHECK(wait_lines(&r, smtp_log, "MSG", 1, ARRIVE_MS));
+    CHECK(wait_lines(&r, hook_log, "POST", 1, ARRIVE_MS));
+    CHECK(rig_sign_up(&r, "Ida Jo", "07700 900006", "ida@example.com", 1));
+    CHECK(wait_lines(&r, smtp_log, "MSG", 2, ARRIVE_MS));
+    CHECK(wait_lines(&r, hook_log, "POST", 2, ARRIVE_MS));
+    CHECK_INT(csv_column(r.csv, "id", now, 4), 1);
+    message_id(needle, sizeof needle, old[0]);
+    CHECK_INT(count_lines(smtp_log, needle), 1);
+    post_key(needle, sizeof needle, old[0]);
+    CHECK_INT(count_lines(hook_log, needle), 1);
+    message_id(needle, sizeof needle, now[0]);
+    CHECK_INT(count_lines(smtp_log, needle), 1);
+    /* In order, each with the fields it was made with. */
+    char eml[300];
+    size_t len;
+    snprintf(eml, sizeof eml, "%s.1.eml", smtp_log);
+    char *text = files_slurp(eml, &len);
+    CHECK(text && strstr(text, old[0]) && strstr(text, "contact_time"));
+    free(text);
+    snprintf(eml, sizeof eml, "%s.2.eml", smtp_log);
+    text = files_slurp(eml, &len);
+    CHECK(text && strstr(text, now[0]) && strstr(text, "best_time"));
+    free(text);
+    rig_close(&r, true);
+    stop_server(&smtp);
+    stop_server(&hook);
+}
+
 int main(void)
 {
     if (access(PY, X_OK) != 0 || sh(PY " -c 'import aiosmtpd' 2>/dev/null") != 0 ||
@@ -477,6 +543,7 @@ int main(void)
     test_smtps();
     test_no_starttls_refused();
     test_outage_and_restart();
+    test_form_changed_while_waiting();
     int failed = check_report("test_delivery");
     if (!failed)
         files_rm_tree(tmp);
