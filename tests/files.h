@@ -4,6 +4,7 @@
 #define KIOSK_TEST_FILES_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,15 @@ static inline char *files_slurp(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+/* Whether the file at path holds text (false if it cannot be read). */
+static inline bool files_contain(const char *path, const char *text)
+{
+    char *b = files_slurp(path, NULL);
+    bool yes = b && strstr(b, text);
+    free(b);
+    return yes;
 }
 
 /* Permission bits, or (mode_t)-1 when there is no such file. */

@@ -78,15 +78,6 @@ static void test_list(void)
     CHECK_INT(fs.n, 0);
 }
 
-static bool has(const char *path, const char *text)
-{
-    size_t len;
-    char *b = files_slurp(path, &len);
-    bool yes = b && strstr(b, text);
-    free(b);
-    return yes;
-}
-
 /* Archives set aside in the same second are "-2", "-3", ... "-10": they
  * come after the plain name, in number order (the outbox sends in this
  * order), and names merely like an archive's are not archives. */
@@ -124,7 +115,8 @@ static void test_retain(void)
     setup();
     CHECK_INT(signfiles_retain(live, NOW, 90, 0, &c, err, sizeof err), 0);
     CHECK_INT(c.removed, 1);
-    CHECK(has(live, "Ann") && !has(live, "Old Bob") && has(live, "id,timestamp,name"));
+    CHECK(files_contain(live, "Ann") && !files_contain(live, "Old Bob") &&
+          files_contain(live, "id,timestamp,name"));
     CHECK_INT(files_mode(live) & 0777, 0600);
     /* An archive left with no rows goes. */
     snprintf(p, sizeof p, "%s/signups-20240301-090000-2.csv", dir);
@@ -132,7 +124,7 @@ static void test_retain(void)
     CHECK(access(p, F_OK) != 0);
     /* A live file left with no rows keeps its header. */
     CHECK_INT(signfiles_retain(live, NOW + 400 * 86400LL, 90, 0, &c, err, sizeof err), 0);
-    CHECK(has(live, "id,timestamp,name") && !has(live, "Ann"));
+    CHECK(files_contain(live, "id,timestamp,name") && !files_contain(live, "Ann"));
     /* Nothing old: the file is not rewritten (same inode). */
     struct stat before, after;
     snprintf(p, sizeof p, "%s/signups-20260301-090000.csv", dir);
@@ -165,9 +157,9 @@ static void test_export_and_erase(void)
         CHECK(res->item[i].verified);
     char p[300];
     snprintf(p, sizeof p, "%s/%s", usb, names[2]);
-    CHECK(has(p, "Torn \"Tom")); /* the torn row, whole, as it was */
+    CHECK(files_contain(p, "Torn \"Tom")); /* the torn row, whole, as it was */
     snprintf(p, sizeof p, "%s/%s", usb, names[3]);
-    CHECK(has(p, "Ann") && has(p, "Old Bob"));
+    CHECK(files_contain(p, "Ann") && files_contain(p, "Old Bob"));
 
     /* A row arrives after the export; the erase keeps it and the header. */
     FILE *f = fopen(live, "a");
@@ -179,7 +171,7 @@ static void test_export_and_erase(void)
     CHECK_INT(it->rows, 2);
     CHECK_INT(signfiles_erase_prefix(it->src, it->len, it->hash, 1, &erased, err, sizeof err), 0);
     CHECK_INT(erased, 2);
-    CHECK(has(live, "id,timestamp,name\r\nl3,") && !has(live, "Ann"));
+    CHECK(files_contain(live, "id,timestamp,name\r\nl3,") && !files_contain(live, "Ann"));
     /* An archive exported whole goes. */
     it = &res->item[1];
     CHECK_INT(signfiles_erase_prefix(it->src, it->len, it->hash, 0, &erased, err, sizeof err), 0);
