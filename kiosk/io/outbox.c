@@ -34,6 +34,15 @@ typedef struct {
     bool has_start; /* the starting row is in it */
 } Settled;
 
+/* One file rows are sent from, as this pass found it. */
+typedef struct {
+    const char *path;
+    struct stat st; /* taken before the file is read, when known */
+    bool known;     /* an archive whose stat was taken: it may be remembered */
+    bool settled;   /* remembered, and unchanged since: nothing in it waits */
+    bool has_start; /* when settled: the starting row is in it */
+} Source;
+
 struct Outbox {
     char *signups, *list;
     uint64_t *ids; /* delivered ids, sorted, as numbers (they are 16 hex digits) */
@@ -41,6 +50,8 @@ struct Outbox {
     char after[17];    /* the starting point: rows up to this id are not sent */
     long long after_t; /* when the list was made; 0: not known */
     SignFiles *files;  /* the last listing of the sign-up files */
+    Source *src;       /* what sources() made of it: archives, then live */
+    size_t nsrc;
     Settled *settled;
     size_t nsettled, capsettled;
 };
@@ -187,19 +198,13 @@ int outbox_each_row(const char *path, int (*fn)(void *ctx, const OutboxRow *row)
 
 /* ---- the files rows are sent from ----------------------------------------- */
 
-/* Into seq, oldest first: the archives (sorted by name, which is by when
- * the store set them aside), then the live file. A row waiting when the
- * form changed is in an archive, and is still sent, before newer rows. */
-static int sources(Outbox *o, const char **seq, size_t *n, char *err, size_t errlen)
+/* The entry for path, changed since or not; NULL if none. */
+static Settled *settled_slot(const Outbox *o, const char *path)
 {
-    *n = 0;
-    if (signfiles_names(o->signups, o->files, err, errlen) != 0)
-        return -1;
-    for (size_t i = 0; i < o->files->n; i++)
-        if (o->files->file[i].kind == SIGNFILE_ARCHIVE)
-            seq[(*n)++] = o->files->file[i].path;
-    seq[(*n)++] = o->signups; /* missing: no rows */
-    return 0;
+    for (size_t i = 0; i < o->nsettled; i++)
+        if (strcmp(o->settled[i].path, path) == 0)
+            return &o->settled[i];
+    return NULL;
 }
 
 static bool same_file(const Settled *k, const struct stat *st)
@@ -208,23 +213,11 @@ static bool same_file(const Settled *k, const struct stat *st)
            k->mtime.tv_sec == st->st_mtim.tv_sec && k->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* The entry for path if it still describes the file st (NULL if none). */
-static const Settled *settled_find(const Outbox *o, const char *path, const struct stat *st)
-{
-    for (size_t i = 0; i < o->nsettled; i++)
-        if (strcmp(o->settled[i].path, path) == 0)
-            return same_file(&o->settled[i], st) ? &o->settled[i] : NULL;
-    return NULL;
-}
-
 /* Remembers that path, as st describes it, holds nothing waiting. Out of
  * memory only means it is read again next time. */
 static void settled_put(Outbox *o, const char *path, const struct stat *st, bool has_start)
 {
-    Settled *k = NULL;
-    for (size_t i = 0; i < o->nsettled && !k; i++)
-        if (strcmp(o->settled[i].path, path) == 0)
-            k = &o->settled[i];
+    Settled *k = settled_slot(o, path);
     if (!k) {
         if (o->nsettled == o->capsettled) {
             size_t cap = o->capsettled ? o->capsettled * 2 : 8;
@@ -247,6 +240,30 @@ static void settled_put(Outbox *o, const char *path, const struct stat *st, bool
     k->has_start = has_start;
 }
 
+/* Into o->src, oldest first: the archives (signfiles_names() sorts them),
+ * then the live file. A row waiting when the form changed is in an
+ * archive, and is still sent, before newer rows. Each archive is looked
+ * up among those remembered once, here, with the stat taken before it is
+ * read. */
+static int sources(Outbox *o, char *err, size_t errlen)
+{
+    o->nsrc = 0;
+    if (signfiles_names(o->signups, o->files, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < o->files->n; i++) {
+        if (o->files->file[i].kind != SIGNFILE_ARCHIVE)
+            continue;
+        Source *c = &o->src[o->nsrc++];
+        *c = (Source){.path = o->files->file[i].path};
+        c->known = fsx_sys.stat(c->path, &c->st) == 0;
+        const Settled *k = c->known ? settled_slot(o, c->path) : NULL;
+        c->settled = k && same_file(k, &c->st);
+        c->has_start = c->settled && k->has_start;
+    }
+    o->src[o->nsrc++] = (Source){.path = o->signups}; /* missing: no rows */
+    return 0;
+}
+
 /* ---- a route's list ------------------------------------------------------ */
 
 static int last_id(void *ctx, const OutboxRow *row)
@@ -259,12 +276,10 @@ static int last_id(void *ctx, const OutboxRow *row)
 static int create_list(Outbox *o, char *err, size_t errlen)
 {
     char last[17] = "-", text[64], tmp[4200];
-    const char *seq[SIGNFILES_MAX + 1];
-    size_t nseq;
-    if (sources(o, seq, &nseq, err, errlen) != 0)
+    if (sources(o, err, errlen) != 0)
         return -1;
-    for (size_t i = 0; i < nseq; i++)
-        if (outbox_each_row(seq[i], last_id, last, err, errlen) != 0)
+    for (size_t i = 0; i < o->nsrc; i++)
+        if (outbox_each_row(o->src[i].path, last_id, last, err, errlen) != 0)
             return -1;
     long long now = (long long)time(NULL);
     int n = snprintf(text, sizeof text, OUTBOX_AFTER "%s %lld\n", last, now);
@@ -342,8 +357,9 @@ int outbox_open(Outbox **out, const char *signups, const char *route, char *err,
         o->signups = strdup(signups);
         o->list = malloc(n);
         o->files = calloc(1, sizeof *o->files);
+        o->src = calloc(SIGNFILES_MAX + 1, sizeof *o->src);
     }
-    if (!o || !o->signups || !o->list || !o->files) {
+    if (!o || !o->signups || !o->list || !o->files || !o->src) {
         util_format(err, errlen, "out of memory");
         outbox_close(o);
         return -1;
@@ -374,6 +390,7 @@ void outbox_close(Outbox *o)
     free(o->list);
     free(o->ids);
     free(o->files);
+    free(o->src);
     for (size_t i = 0; i < o->nsettled; i++)
         free(o->settled[i].path);
     free(o->settled);
@@ -457,47 +474,43 @@ static int scan_after(void *ctx, const OutboxRow *row)
     return scan_row(ctx, row);
 }
 
-/* Which file of seq holds the starting row; n when none does. */
-static size_t find_start_file(Outbox *o, const char **seq, size_t n, char *err, size_t errlen)
+/* Which of o->src holds the starting row; o->nsrc when none does. */
+static size_t find_start_file(const Outbox *o, char *err, size_t errlen)
 {
     if (strcmp(o->after, "-") == 0)
-        return n;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        const Settled *k = fsx_sys.stat(seq[i], &st) == 0 ? settled_find(o, seq[i], &st) : NULL;
+        return o->nsrc;
+    for (size_t i = 0; i < o->nsrc; i++) {
+        const Source *c = &o->src[i];
         Scan s = {.o = o};
-        if (k ? k->has_start
-              : outbox_each_row(seq[i], find_start, &s, err, errlen) == 0 && s.past_start)
+        if (c->settled ? c->has_start
+                       : outbox_each_row(c->path, find_start, &s, err, errlen) == 0 && s.past_start)
             return i;
     }
-    return n;
+    return o->nsrc;
 }
 
 int outbox_next(Outbox *o, OutboxRow *row, size_t *waiting, char *err, size_t errlen)
 {
     memset(row, 0, sizeof *row);
-    const char *seq[SIGNFILES_MAX + 1];
-    size_t n;
-    if (sources(o, seq, &n, err, errlen) != 0)
+    if (sources(o, err, errlen) != 0)
         return -1;
     /* Is the starting row still there? If the files were started afresh
      * since, every row in them is newer than the starting point. */
-    size_t start = find_start_file(o, seq, n, err, errlen);
-    Scan s = {.o = o, .first = row, .start_found = start < n, .past_start = start == n};
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        bool archive = i + 1 < n, known = archive && fsx_sys.stat(seq[i], &st) == 0;
-        if (known && settled_find(o, seq[i], &st)) {
+    size_t start = find_start_file(o, err, errlen);
+    Scan s = {.o = o, .first = row, .start_found = start < o->nsrc, .past_start = start == o->nsrc};
+    for (size_t i = 0; i < o->nsrc; i++) {
+        const Source *c = &o->src[i];
+        if (c->settled) {
             s.past_start = s.past_start || i == start;
             continue;
         }
         size_t before = s.waiting;
-        if (outbox_each_row(seq[i], s.start_found ? scan_after : scan_row, &s, err, errlen) != 0) {
+        if (outbox_each_row(c->path, s.start_found ? scan_after : scan_row, &s, err, errlen) != 0) {
             outbox_row_free(row);
             return -1;
         }
-        if (known && s.waiting == before)
-            settled_put(o, seq[i], &st, i == start);
+        if (c->known && s.waiting == before)
+            settled_put(o, c->path, &c->st, i == start);
     }
     if (s.failed) {
         outbox_row_free(row);

@@ -145,7 +145,7 @@ static void add(SignFiles *fs, SignFileKind kind, const char *path, bool count)
     f->rows = count ? count_rows(path, kind) : 0;
 }
 
-/* The archives in live's folder, sorted by name. */
+/* The archives in live's folder, oldest first (cmp_path). */
 static int list_archives(const char *live, SignFiles *fs, bool count, char *err, size_t errlen)
 {
     char *dir = fsx_dir_of(live);

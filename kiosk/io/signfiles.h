@@ -46,12 +46,13 @@ typedef struct {
 /**
  * Lists the sign-up files of the live file @p live: itself, its archives
  * (oldest first: by their time, then "-2", "-3", ...) and its ".partial",
- * each only if it exists, with their complete rows counted. Returns 0, or -1 with @p err
- * when the folder cannot be read (a missing folder is no files).
+ * each only if it exists, with their complete rows counted. Returns 0, or
+ * -1 with @p err when the folder cannot be read (a missing folder is no
+ * files).
  */
 int signfiles_list(const char *live, SignFiles *out, char *err, size_t errlen);
 
-/** As signfiles_list(), without reading the files (every rows is 0): for
+/** As signfiles_list(), without reading the files (every rows field is 0): for
  *  a caller that reads them itself, often (the delivery outbox). */
 int signfiles_names(const char *live, SignFiles *out, char *err, size_t errlen);
 
