@@ -226,13 +226,10 @@ static void check_each_once(const Rig *r, const char *smtp_log, const char *hook
     }
     /* In order: the n-th message is the n-th row. */
     for (int i = 0; smtp_log && i < n; i++) {
-        char eml[300], *text;
-        size_t len;
+        char eml[300];
         snprintf(eml, sizeof eml, "%s.%d.eml", smtp_log, i + 1);
-        text = files_slurp(eml, &len);
         message_id(needle, sizeof needle, ids[i]);
-        CHECK(text && strstr(text, needle + 4));
-        free(text);
+        CHECK(files_contain(eml, needle + 4));
     }
 }
 
@@ -483,15 +480,10 @@ static void test_form_changed_while_waiting(void)
     CHECK_INT(count_lines(smtp_log, needle), 1);
     /* In order, each with the fields it was made with. */
     char eml[300];
-    size_t len;
     snprintf(eml, sizeof eml, "%s.1.eml", smtp_log);
-    char *text = files_slurp(eml, &len);
-    CHECK(text && strstr(text, old[0]) && strstr(text, "contact_time"));
-    free(text);
+    CHECK(files_contain(eml, old[0]) && files_contain(eml, "contact_time"));
     snprintf(eml, sizeof eml, "%s.2.eml", smtp_log);
-    text = files_slurp(eml, &len);
-    CHECK(text && strstr(text, now[0]) && strstr(text, "best_time"));
-    free(text);
+    CHECK(files_contain(eml, now[0]) && files_contain(eml, "best_time"));
     rig_close(&r, true);
     stop_server(&smtp);
     stop_server(&hook);
